@@ -1,0 +1,247 @@
+//! The group stage: every record counted, every failure matched and grouped into incidents by (cause, app).
+
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::record::{Finding, InputError};
+
+/// The figures of a run; `records = failures + ignored + malformed + duplicates`,
+/// `failures = diagnosed + unrecognized`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub records: u64,
+    pub failures: u64,
+    pub diagnosed: u64,
+    pub unrecognized: u64,
+    pub ignored: u64,
+    pub malformed: u64,
+    pub duplicates: u64,
+    pub by_cause: BTreeMap<String, u64>,
+}
+
+/// A failure and the rule that matched it (an index into the rule table), if any.
+#[derive(Debug)]
+pub struct Diagnosed {
+    pub finding: Finding,
+    pub cause: Option<usize>,
+}
+
+/// The failures of one cause on one app.
+#[derive(Debug)]
+pub struct Incident {
+    pub cause: Option<usize>,
+    pub app: Option<String>,
+    pub failures: u64,
+    /// Each affected person once, in the order first seen.
+    pub users: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Index (into `Diagnosis::findings`) of the first failure, for reports that point at a place.
+    pub first_finding: usize,
+    seen_users: HashSet<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Diagnosis {
+    pub summary: Summary,
+    pub findings: Vec<Diagnosed>,
+    pub errors: Vec<InputError>,
+    incidents: Vec<Incident>,
+    by_key: HashMap<(Option<usize>, Option<String>), usize>,
+}
+
+impl Diagnosis {
+    pub fn ignored(&mut self) {
+        self.summary.records += 1;
+        self.summary.ignored += 1;
+    }
+
+    pub fn duplicate(&mut self) {
+        self.summary.records += 1;
+        self.summary.duplicates += 1;
+    }
+
+    pub fn malformed(&mut self, error: InputError) {
+        self.summary.records += 1;
+        self.summary.malformed += 1;
+        self.errors.push(error);
+    }
+
+    /// Counts a failure whose cause is `cause` (`id` its rule id) and files it under its incident.
+    pub fn failure(&mut self, finding: Finding, cause: Option<(usize, &str)>) {
+        let s = &mut self.summary;
+        s.records += 1;
+        s.failures += 1;
+        match cause {
+            Some((_, id)) => {
+                s.diagnosed += 1;
+                *s.by_cause.entry(id.to_owned()).or_default() += 1;
+            }
+            None => s.unrecognized += 1,
+        }
+        let cause = cause.map(|(i, _)| i);
+        let index = self.findings.len();
+        let key = (cause, finding.app.clone());
+        let slot = *self.by_key.entry(key).or_insert_with(|| {
+            self.incidents.push(Incident {
+                cause,
+                app: finding.app.clone(),
+                failures: 0,
+                users: Vec::new(),
+                first_seen: None,
+                last_seen: None,
+                first_finding: index,
+                seen_users: HashSet::new(),
+            });
+            self.incidents.len() - 1
+        });
+        self.incidents[slot].add(&finding);
+        self.findings.push(Diagnosed { finding, cause });
+    }
+
+    /// Incidents, most failures first; ties in rule-table order (unrecognized last), then by app.
+    pub fn incidents(&self) -> Vec<&Incident> {
+        let mut list: Vec<&Incident> = self.incidents.iter().collect();
+        list.sort_by(|a, b| {
+            b.failures
+                .cmp(&a.failures)
+                .then_with(|| {
+                    a.cause
+                        .unwrap_or(usize::MAX)
+                        .cmp(&b.cause.unwrap_or(usize::MAX))
+                })
+                .then_with(|| a.app.cmp(&b.app))
+        });
+        list
+    }
+}
+
+impl Incident {
+    fn add(&mut self, f: &Finding) {
+        self.failures += 1;
+        if let Some(who) = f.user.as_ref().or(f.login.as_ref()) {
+            if self.seen_users.insert(who.clone()) {
+                self.users.push(who.clone());
+            }
+        }
+        if let Some(p) = &f.published {
+            if self.first_seen.as_ref().is_none_or(|first| p < first) {
+                self.first_seen = Some(p.clone());
+            }
+            if self.last_seen.as_ref().is_none_or(|last| p > last) {
+                self.last_seen = Some(p.clone());
+            }
+        }
+    }
+}
+
+/// The `uuid`s seen in this run. Canonical UUIDs are kept as 16 bytes each, so that memory grows by
+/// little per event; anything else is kept as text.
+#[derive(Default)]
+pub struct Seen {
+    uuids: HashSet<u128>,
+    other: HashSet<Box<str>>,
+}
+
+impl Seen {
+    /// True the first time `uuid` is offered.
+    pub fn first(&mut self, uuid: &str) -> bool {
+        match parse_uuid(uuid) {
+            Some(n) => self.uuids.insert(n),
+            None => self.other.insert(uuid.into()),
+        }
+    }
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case) as a number.
+fn parse_uuid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
+        return None;
+    }
+    let mut n = 0u128;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        n = (n << 4) | u128::from((c as char).to_digit(16)?);
+    }
+    Some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uuids_are_deduplicated_whatever_their_case() {
+        let mut seen = Seen::default();
+        assert!(seen.first("f1b7d4b5-0f0c-11ef-9a1b-0242ac120002"));
+        assert!(!seen.first("F1B7D4B5-0F0C-11EF-9A1B-0242AC120002"));
+        assert!(seen.first("f1b7d4b5-0f0c-11ef-9a1b-0242ac120003"));
+        assert!(seen.first("not-a-uuid"));
+        assert!(!seen.first("not-a-uuid"));
+        assert_eq!(parse_uuid("f1b7d4b5-0f0c-11ef-9a1b-0242ac12000g"), None);
+    }
+
+    use super::*;
+
+    fn failure(user: &str, app: &str, published: &str) -> Finding {
+        Finding {
+            user: Some(user.into()),
+            app: Some(app.into()),
+            published: Some(published.into()),
+            ..Finding::default()
+        }
+    }
+
+    #[test]
+    fn one_cause_on_one_app_is_one_incident_with_each_user_once() {
+        let mut d = Diagnosis::default();
+        d.failure(
+            failure("A", "Box", "2024-04-21T12:00:00.000Z"),
+            Some((0, "x")),
+        );
+        d.failure(
+            failure("B", "Box", "2024-04-20T12:00:00.000Z"),
+            Some((0, "x")),
+        );
+        d.failure(
+            failure("A", "Box", "2024-04-22T12:00:00.000Z"),
+            Some((0, "x")),
+        );
+        d.failure(
+            failure("A", "Zoom", "2024-04-22T12:00:00.000Z"),
+            Some((0, "x")),
+        );
+        d.failure(failure("C", "Box", "2024-04-22T12:00:00.000Z"), None);
+        d.ignored();
+        let list = d.incidents();
+        assert_eq!(list.len(), 3);
+        let first = list[0];
+        assert_eq!(
+            (first.failures, first.users.clone()),
+            (3, vec!["A".to_string(), "B".to_string()])
+        );
+        assert_eq!(
+            first.first_seen.as_deref(),
+            Some("2024-04-20T12:00:00.000Z")
+        );
+        assert_eq!(first.last_seen.as_deref(), Some("2024-04-22T12:00:00.000Z"));
+        assert_eq!(
+            list[1].app.as_deref(),
+            Some("Zoom"),
+            "diagnosed before unrecognized on a tie"
+        );
+        let s = &d.summary;
+        assert_eq!(
+            (
+                s.records,
+                s.failures,
+                s.diagnosed,
+                s.unrecognized,
+                s.ignored
+            ),
+            (6, 5, 4, 1, 1)
+        );
+        assert_eq!(s.by_cause.get("x"), Some(&4));
+    }
+}

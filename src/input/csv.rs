@@ -1,0 +1,268 @@
+//! The System Log CSV: columns mapped by header name (case, spacing and dotted LogEvent paths tolerated),
+//! one record per data row.
+
+use anyhow::anyhow;
+use std::io::Read;
+use std::sync::Arc;
+
+use super::event::{is_failure, FailedEvent, TargetRef};
+use super::{ReadFail, Sink};
+use crate::record::{InputError, Record, Source};
+
+/// Which column holds each field provdiag reads.
+#[derive(Default)]
+struct Columns {
+    uuid: Option<usize>,
+    published: Option<usize>,
+    event_type: Option<usize>,
+    legacy_event_type: Option<usize>,
+    result: Option<usize>,
+    reason: Option<usize>,
+    app: Option<usize>,
+    /// `target` cells holding the JSON array as exported.
+    target_json: Option<usize>,
+    /// `target.N.type`-style columns: (index, field, column).
+    target_fields: Vec<(usize, TargetField, usize)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TargetField {
+    Kind,
+    AlternateId,
+    DisplayName,
+}
+
+/// A header name reduced to what tells it apart: `Outcome.Result`, `outcome_result` and `outcome result` alike.
+fn key(header: &str) -> String {
+    header
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '[' | ']' | '"'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Columns {
+    fn map(headers: &[String]) -> Self {
+        let mut c = Columns::default();
+        for (i, h) in headers.iter().enumerate() {
+            let k = key(h);
+            let slot = match k.as_str() {
+                "uuid" => &mut c.uuid,
+                "published" => &mut c.published,
+                "eventtype" => &mut c.event_type,
+                "legacyeventtype" => &mut c.legacy_event_type,
+                "outcomeresult" => &mut c.result,
+                "outcomereason" => &mut c.reason,
+                "debugcontextdebugdataappname" => &mut c.app,
+                "target" | "targets" => &mut c.target_json,
+                _ => {
+                    if let Some(field) = target_field(&k) {
+                        c.target_fields.push((field.0, field.1, i));
+                    }
+                    continue;
+                }
+            };
+            slot.get_or_insert(i);
+        }
+        c
+    }
+
+    /// The names of the columns a failure cannot be told without.
+    fn missing(&self) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if self.event_type.is_none() && self.legacy_event_type.is_none() {
+            missing.push("eventType");
+        }
+        if self.result.is_none() {
+            missing.push("outcome.result");
+        }
+        missing
+    }
+}
+
+/// `target0type`, `target1displayname`, `targetalternateid` (index 0).
+fn target_field(k: &str) -> Option<(usize, TargetField)> {
+    let rest = k.strip_prefix("target")?;
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let index = rest[..digits].parse().unwrap_or(0);
+    let field = match &rest[digits..] {
+        "type" => TargetField::Kind,
+        "alternateid" => TargetField::AlternateId,
+        "displayname" => TargetField::DisplayName,
+        _ => return None,
+    };
+    Some((index, field))
+}
+
+pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(input);
+    let mut row = csv::ByteRecord::new();
+    let mut header: Option<(Vec<String>, Columns)> = None;
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut row) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let source = Source {
+                    path: path.clone(),
+                    line,
+                };
+                match e.kind() {
+                    csv::ErrorKind::Io(_) => return Err(ReadFail::Input(e.into())),
+                    _ => sink.push(malformed(source, "row cannot be read as CSV".to_owned()))?,
+                }
+                continue;
+            }
+        }
+        let line = row.position().map_or(line, csv::Position::line);
+        if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let Some((names, columns)) = &header else {
+            let names: Vec<String> = row
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            let columns = Columns::map(&names);
+            let missing = columns.missing();
+            if !missing.is_empty() {
+                return Err(ReadFail::Input(anyhow!(
+                    "this CSV lacks the column{} provdiag needs: {} (its header has: {}); \
+                     export the System Log with these columns, or pass -i text to read it as plain lines",
+                    if missing.len() > 1 { "s" } else { "" },
+                    missing.join(", "),
+                    names.join(", ")
+                )));
+            }
+            header = Some((names, columns));
+            continue;
+        };
+        let source = Source {
+            path: path.clone(),
+            line,
+        };
+        if row.len() != names.len() {
+            let message = format!(
+                "row has {} fields, the header has {}",
+                row.len(),
+                names.len()
+            );
+            sink.push(malformed(source, message))?;
+            continue;
+        }
+        let record = row_record(&row, columns, source, sink);
+        sink.push(record)?;
+    }
+}
+
+fn malformed(source: Source, message: String) -> Record {
+    Record::Malformed(InputError { source, message })
+}
+
+fn row_record(row: &csv::ByteRecord, c: &Columns, source: Source, sink: &mut dyn Sink) -> Record {
+    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::from_utf8_lossy);
+    let uuid = cell(c.uuid);
+    if let Some(u) = uuid.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        if !sink.first_sighting(u) {
+            return Record::Duplicate;
+        }
+    }
+    let event_type = cell(c.event_type)
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| cell(c.legacy_event_type));
+    let event_type = event_type.as_deref().map(str::trim);
+    if !is_failure(cell(c.result).as_deref(), event_type) {
+        return Record::Ignored;
+    }
+    let target_json = cell(c.target_json);
+    let parsed: Vec<JsonTarget> = target_json
+        .as_deref()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    let mut targets: Vec<TargetRef> = parsed
+        .iter()
+        .map(|t| TargetRef {
+            kind: t.kind.as_deref(),
+            alternate_id: t.alternate_id.as_deref(),
+            display_name: t.display_name.as_deref(),
+        })
+        .collect();
+    let cells: Vec<(usize, TargetField, std::borrow::Cow<str>)> = c
+        .target_fields
+        .iter()
+        .filter_map(|&(n, f, i)| Some((n, f, cell(Some(i))?)))
+        .collect();
+    for (n, field, value) in &cells {
+        let base = parsed.len() + n;
+        if targets.len() <= base {
+            targets.resize_with(base + 1, TargetRef::default);
+        }
+        let t = &mut targets[base];
+        match field {
+            TargetField::Kind => t.kind = Some(value),
+            TargetField::AlternateId => t.alternate_id = Some(value),
+            TargetField::DisplayName => t.display_name = Some(value),
+        }
+    }
+    let (reason, published, app) = (cell(c.reason), cell(c.published), cell(c.app));
+    let event = FailedEvent {
+        uuid: uuid.as_deref(),
+        event_type,
+        reason: reason.as_deref(),
+        published: published.as_deref(),
+        targets: &targets,
+        app_hint: app.as_deref(),
+    };
+    Record::Failure(event.finding(source))
+}
+
+/// A target as the JSON array in a `target` cell holds it.
+#[derive(serde::Deserialize)]
+struct JsonTarget {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(rename = "alternateId", default)]
+    alternate_id: Option<String>,
+    #[serde(rename = "displayName", default)]
+    display_name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_map_whatever_their_spelling() {
+        let names: Vec<String> = [
+            "Published",
+            "Event Type",
+            "outcome_result",
+            "Outcome.Reason",
+            "target[1].displayName",
+            "UUID",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let c = Columns::map(&names);
+        assert_eq!(
+            (c.published, c.event_type, c.result, c.reason, c.uuid),
+            (Some(0), Some(1), Some(2), Some(3), Some(5))
+        );
+        assert!(c.missing().is_empty());
+        assert!(matches!(
+            c.target_fields.as_slice(),
+            [(1, TargetField::DisplayName, 4)]
+        ));
+    }
+
+    #[test]
+    fn missing_columns_are_named() {
+        let c = Columns::map(&["published".to_string(), "severity".to_string()]);
+        assert_eq!(c.missing(), ["eventType", "outcome.result"]);
+    }
+}

@@ -1,0 +1,138 @@
+//! Deciding an input's shape from its first bytes, for `--input auto`.
+
+use memchr::memchr;
+
+/// The shapes provdiag reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// Nothing but white space.
+    Empty,
+    /// Pasted lines.
+    Text,
+    /// One JSON event (or event hook delivery) per line.
+    Ndjson,
+    /// JSON values that span lines: API pages (arrays), pretty-printed events, event hook deliveries.
+    JsonStream,
+    /// A System Log CSV with a header row.
+    Csv,
+}
+
+/// Header names (lowercased, dotted LogEvent paths) that mark a System Log CSV.
+const CSV_COLUMNS: &[&str] = &[
+    "uuid",
+    "published",
+    "eventtype",
+    "event_type",
+    "event type",
+    "outcome.result",
+    "outcome.reason",
+    "displaymessage",
+    "severity",
+    "actor.alternateid",
+    "actor.displayname",
+];
+
+/// Why an input is not read at all, if it is not text.
+pub fn refuse(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Some("UTF-16 text is not supported: convert it first (iconv -f UTF-16 -t UTF-8)");
+    }
+    memchr(0, head).map(|_| "binary input (it holds NUL bytes), skipped")
+}
+
+/// The shape of an input whose first bytes (BOM removed) are `head`.
+pub fn detect(head: &[u8]) -> Shape {
+    let Some(first) = head.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Shape::Empty;
+    };
+    let rest = &head[first..];
+    let next = rest[1..].iter().find(|b| !b.is_ascii_whitespace()).copied();
+    match (rest[0], next) {
+        // `[2024-04-21 12:47] Automatic provisioning…` is text; `[{` and `[]` are JSON.
+        (b'[', Some(b'{' | b']') | None) => Shape::JsonStream,
+        (b'{', Some(b'"' | b'}') | None) => object_shape(rest),
+        _ if looks_like_csv_header(rest) => Shape::Csv,
+        _ => Shape::Text,
+    }
+}
+
+/// A compact object per line is NDJSON; an object spread over lines is a JSON stream.
+fn object_shape(rest: &[u8]) -> Shape {
+    let mut lines = rest
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or_default();
+    let complete_line = memchr(b'\n', rest).is_some() || rest.len() < super::PEEK;
+    if first.ends_with(b"}") && complete_line {
+        return Shape::Ndjson;
+    }
+    match lines.next() {
+        // The first line is broken, but the next one starts an event of its own.
+        Some(second) if second.starts_with(b"{") => Shape::Ndjson,
+        _ => Shape::JsonStream,
+    }
+}
+
+fn looks_like_csv_header(rest: &[u8]) -> bool {
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(line).to_ascii_lowercase();
+    let known = line
+        .split(',')
+        .map(|f| f.trim().trim_matches('"').trim())
+        .filter(|f| CSV_COLUMNS.contains(f))
+        .count();
+    known >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_told_apart_by_content() {
+        let cases: &[(&[u8], Shape)] = &[
+            (b"", Shape::Empty),
+            (b"  \n\r\n", Shape::Empty),
+            (b"[]", Shape::JsonStream),
+            (b"\n  [\n  {\"uuid\": \"a\"}]", Shape::JsonStream),
+            (
+                b"[2024-04-21 12:47] Automatic provisioning of user A to app B failed: x",
+                Shape::Text,
+            ),
+            (b"{\"uuid\":\"a\"}\n{\"uuid\":\"b\"}\n", Shape::Ndjson),
+            (b"{\"uuid\":\"a\"}", Shape::Ndjson),
+            (b"{\n  \"uuid\": \"a\"\n}\n", Shape::JsonStream),
+            (
+                b"{\"eventType\": \"com.okta.event_hook\",\n \"data\": {}}",
+                Shape::JsonStream,
+            ),
+            (
+                b"{\"uuid\":\"a\", \"eventT\n{\"uuid\":\"b\"}\n",
+                Shape::Ndjson,
+            ),
+            (b"published,eventType,outcome.result\n", Shape::Csv),
+            (
+                b"\"Published\",\"EventType\",\"Outcome.Result\"\r\n",
+                Shape::Csv,
+            ),
+            (
+                b"Automatic provisioning of user A to app B failed: x, y, z",
+                Shape::Text,
+            ),
+            (b"{curly} text", Shape::Text),
+        ];
+        for (input, want) in cases {
+            assert_eq!(detect(input), *want, "{}", String::from_utf8_lossy(input));
+        }
+    }
+
+    #[test]
+    fn binary_and_utf16_are_refused() {
+        assert!(refuse(b"ab\0cd").is_some());
+        assert!(refuse(b"\xFF\xFEa\0b\0")
+            .expect("refused")
+            .contains("UTF-16"));
+        assert!(refuse(b"plain text").is_none());
+    }
+}

@@ -1,0 +1,150 @@
+//! What makes a System Log event a provisioning failure, and who and what it names: shared by the JSON
+//! and CSV readers, whatever layout the event came in.
+
+use super::text::parse_sentence;
+use crate::record::{Finding, Source};
+use crate::rules::fold;
+
+/// True for the event types of provisioning operations (spec, "failure").
+pub fn is_provisioning(event_type: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "application.provision.",
+        "application.integration.",
+        "application.configuration.",
+        "app.user_management",
+    ];
+    PREFIXES.iter().any(|p| event_type.starts_with(p))
+}
+
+/// A provisioning event whose outcome is `FAILURE`; a failed sign-in never is one.
+pub fn is_failure(result: Option<&str>, event_type: Option<&str>) -> bool {
+    result.is_some_and(|r| r.trim().eq_ignore_ascii_case("FAILURE"))
+        && event_type.is_some_and(is_provisioning)
+}
+
+/// One entry of an event's `target` list.
+#[derive(Default)]
+pub struct TargetRef<'a> {
+    pub kind: Option<&'a str>,
+    pub alternate_id: Option<&'a str>,
+    pub display_name: Option<&'a str>,
+}
+
+/// The fields of a failed event that a finding is made of.
+pub struct FailedEvent<'a> {
+    pub uuid: Option<&'a str>,
+    pub event_type: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub published: Option<&'a str>,
+    pub targets: &'a [TargetRef<'a>],
+    /// The app's name from elsewhere in the event (`debugContext.debugData.appname`).
+    pub app_hint: Option<&'a str>,
+}
+
+impl FailedEvent<'_> {
+    /// Targets are found by type, never by position; a Tasks sentence inside the reason fills what they lack.
+    pub fn finding(&self, source: Source) -> Finding {
+        let by_type = |kind: &str| {
+            self.targets
+                .iter()
+                .find(|t| t.kind.is_some_and(|k| k.trim().eq_ignore_ascii_case(kind)))
+        };
+        let person = by_type("User").or_else(|| by_type("AppUser"));
+        let mut user = person.and_then(|t| non_empty(t.display_name));
+        let login = person.and_then(|t| non_empty(t.alternate_id));
+        let mut app = by_type("AppInstance")
+            .and_then(|t| non_empty(t.display_name).or_else(|| non_empty(t.alternate_id)))
+            .or_else(|| non_empty(self.app_hint));
+        let mut reason = non_empty(self.reason);
+        if let Some(s) = reason.as_deref().and_then(|r| parse_sentence(&fold(r))) {
+            user = user.or(Some(s.user));
+            app = app.or(Some(s.app));
+            reason = s.reason;
+        }
+        Finding {
+            source,
+            user,
+            login,
+            app,
+            reason,
+            event_type: non_empty(self.event_type),
+            uuid: non_empty(self.uuid),
+            published: non_empty(self.published),
+        }
+    }
+}
+
+/// Absent, empty and the string "null" (seen in real exports) all mean unknown.
+pub fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_ins_and_successes_are_not_failures() {
+        assert!(is_failure(
+            Some("FAILURE"),
+            Some("application.provision.user.push")
+        ));
+        assert!(is_failure(
+            Some("failure"),
+            Some("app.user_management.provision_user_failed")
+        ));
+        assert!(!is_failure(Some("FAILURE"), Some("user.session.start")));
+        assert!(!is_failure(
+            Some("FAILURE"),
+            Some("user.authentication.sso")
+        ));
+        assert!(!is_failure(
+            Some("SUCCESS"),
+            Some("application.provision.user.push")
+        ));
+        assert!(!is_failure(None, Some("application.provision.user.push")));
+        assert!(!is_failure(Some("FAILURE"), None));
+    }
+
+    #[test]
+    fn targets_are_found_by_type_not_position() {
+        let targets = [
+            TargetRef {
+                kind: Some("AppInstance"),
+                display_name: Some("Workday"),
+                ..Default::default()
+            },
+            TargetRef {
+                kind: Some("AppUser"),
+                display_name: Some("app user"),
+                alternate_id: Some("au"),
+            },
+            TargetRef {
+                kind: Some("User"),
+                display_name: Some("Ana Lima"),
+                alternate_id: Some("ana@example.com"),
+            },
+        ];
+        let event = FailedEvent {
+            uuid: Some("u"),
+            event_type: Some("application.provision.user.push"),
+            reason: Some(
+                "Automatic provisioning of user X to app Y failed: Matching user not found.",
+            ),
+            published: Some("null"),
+            targets: &targets,
+            app_hint: None,
+        };
+        let f = event.finding(Source {
+            path: "-".into(),
+            line: 1,
+        });
+        assert_eq!(f.user.as_deref(), Some("Ana Lima"));
+        assert_eq!(f.login.as_deref(), Some("ana@example.com"));
+        assert_eq!(f.app.as_deref(), Some("Workday"));
+        assert_eq!(f.reason.as_deref(), Some("Matching user not found."));
+        assert_eq!(f.published, None);
+    }
+}

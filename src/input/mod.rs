@@ -1,0 +1,155 @@
+//! Reading inputs: opening them, deciding their shape from their content, and handing every record to a sink.
+
+mod csv;
+mod detect;
+mod event;
+mod json;
+pub(crate) mod lines;
+pub(crate) mod text;
+
+use anyhow::{anyhow, Context};
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use detect::{detect, Shape};
+
+use crate::record::Record;
+
+/// Where the records go. Its methods fail only when the run must stop (`--strict`, a closed stdout).
+pub trait Sink {
+    fn push(&mut self, record: Record) -> Result<(), Stop>;
+    /// True the first time a `uuid` is offered in this run.
+    fn first_sighting(&mut self, uuid: &str) -> bool;
+}
+
+/// The sink asked to end the run; it keeps the reason.
+#[derive(Debug)]
+pub struct Stop;
+
+/// Why reading one input ended early.
+#[derive(Debug)]
+pub enum ReadFail {
+    /// The sink asked to stop the whole run.
+    Stop,
+    /// This input cannot be read; the others still can.
+    Input(anyhow::Error),
+}
+
+impl From<Stop> for ReadFail {
+    fn from(_: Stop) -> Self {
+        ReadFail::Stop
+    }
+}
+
+impl From<io::Error> for ReadFail {
+    fn from(e: io::Error) -> Self {
+        ReadFail::Input(e.into())
+    }
+}
+
+impl From<anyhow::Error> for ReadFail {
+    fn from(e: anyhow::Error) -> Self {
+        ReadFail::Input(e)
+    }
+}
+
+/// How to read an input, from `--input`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    Auto,
+    Text,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+/// One input named on the command line.
+#[derive(Clone, Debug)]
+pub enum InputSpec {
+    Path(PathBuf),
+    Stdin,
+    Message(String),
+}
+
+impl InputSpec {
+    /// The name findings and errors carry: the path, `-` for stdin, `--message` for `-m`.
+    pub fn name(&self) -> Arc<str> {
+        match self {
+            InputSpec::Path(p) => p.display().to_string().into(),
+            InputSpec::Stdin => "-".into(),
+            InputSpec::Message(_) => "--message".into(),
+        }
+    }
+}
+
+/// How much of an input is looked at to decide its shape.
+const PEEK: usize = 64 << 10;
+
+/// Reads one input to its end, pushing every record into `sink`.
+pub fn read_input(
+    spec: &InputSpec,
+    format: InputFormat,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadFail> {
+    let name = spec.name();
+    match spec {
+        InputSpec::Message(text) => read_stream(Cursor::new(text.as_bytes()), &name, format, sink),
+        InputSpec::Stdin => read_stream(io::stdin().lock(), &name, format, sink),
+        InputSpec::Path(path) => {
+            if path.is_dir() {
+                return Err(ReadFail::Input(anyhow!(
+                    "{} is a directory: name the files inside it instead (e.g. {}/*.json)",
+                    name,
+                    name
+                )));
+            }
+            let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
+            read_stream(file, &name, format, sink)
+        }
+    }
+}
+
+fn read_stream(
+    mut input: impl Read,
+    name: &Arc<str>,
+    format: InputFormat,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadFail> {
+    let head = peek(&mut input).with_context(|| format!("cannot read {name}"))?;
+    let body = strip_bom(&head);
+    let shape = match format {
+        InputFormat::Auto => detect(body),
+        InputFormat::Text => Shape::Text,
+        InputFormat::Json => Shape::JsonStream,
+        InputFormat::Ndjson => Shape::Ndjson,
+        InputFormat::Csv => Shape::Csv,
+    };
+    if let Some(why) = detect::refuse(body) {
+        return Err(ReadFail::Input(anyhow!("{name}: {why}")));
+    }
+    let rest = Cursor::new(body.to_vec()).chain(input);
+    let result = match shape {
+        Shape::Empty => Ok(()),
+        Shape::Text => text::read(rest, name, sink),
+        Shape::Ndjson => json::read_ndjson(rest, name, sink),
+        Shape::JsonStream => json::read_stream(rest, name, sink),
+        Shape::Csv => csv::read(rest, name, sink),
+    };
+    result.map_err(|e| match e {
+        ReadFail::Input(err) => ReadFail::Input(err.context(format!("cannot read {name}"))),
+        stop => stop,
+    })
+}
+
+/// Reads up to `PEEK` bytes (fewer only at the end of the input).
+fn peek(input: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(PEEK);
+    input.by_ref().take(PEEK as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}

@@ -1,0 +1,42 @@
+//! Control characters from the input never reach a report raw: a log line must not be able to retitle the
+//! window, recolor the screen or reorder the text (bidirectional overrides).
+
+use std::borrow::Cow;
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every control character written as a visible escape (`\n`, `\t`, `\u{1b}`).
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_sequences_and_keeps_plain_text() {
+        assert_eq!(clean("Zoë O'Brien"), "Zoë O'Brien");
+        assert_eq!(
+            clean("a\u{1b}]0;pwned\u{7}b\r\n"),
+            "a\\u{1b}]0;pwned\\u{7}b\\r\\n"
+        );
+        assert_eq!(clean("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+    }
+}

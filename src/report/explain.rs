@@ -1,0 +1,72 @@
+//! `explain <CAUSE>` and `rules`: the rule table for people and for scripts.
+
+use anyhow::{bail, Result};
+use colored::Colorize;
+use std::io::Write;
+
+use super::clean;
+use crate::rules::{RuleFile, RuleTable};
+
+/// Everything known about one cause.
+pub fn explain(out: &mut dyn Write, table: &RuleTable, id: &str) -> Result<()> {
+    let Some(rule) = table.get(id) else {
+        bail!(
+            "unknown cause '{}'; known causes: {}",
+            clean(id),
+            table.ids().join(", ")
+        );
+    };
+    writeln!(
+        out,
+        "{} {}",
+        rule.id.bold(),
+        format!("· {}", rule.title).bold()
+    )?;
+    writeln!(out)?;
+    writeln!(out, "{}", rule.summary)?;
+    writeln!(out)?;
+    writeln!(out, "{}", "What to do:".bold())?;
+    for (k, step) in rule.steps_for(None).iter().enumerate() {
+        writeln!(out, "  {}. {step}", k + 1)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", "Recognized by:".bold())?;
+    for p in &rule.patterns {
+        writeln!(out, "  pattern     {p}")?;
+    }
+    for t in &rule.event_types {
+        writeln!(out, "  event type  {t}")?;
+    }
+    if !rule.examples.matching.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", "Examples:".bold())?;
+        for e in &rule.examples.matching {
+            writeln!(out, "  {e}")?;
+        }
+    }
+    if let Some(link) = &rule.link {
+        writeln!(out)?;
+        writeln!(out, "More: {link}")?;
+    }
+    Ok(())
+}
+
+/// The table: a line per rule, or the JSON a `--rules` file takes.
+pub fn rules(out: &mut dyn Write, table: &RuleTable, json: bool) -> Result<()> {
+    if json {
+        let file = RuleFile {
+            version: 1,
+            rules: table.rules().to_vec(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &file)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let width = table.ids().iter().map(|id| id.len()).max().unwrap_or(0);
+    for rule in table.rules() {
+        writeln!(out, "{:width$}  {}", rule.id.bold(), rule.title)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "`provdiag explain <CAUSE>` tells everything about one; `provdiag rules --format json` prints the table as data.")?;
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! `--format json`: the spec's version 1 document, written once at the end.
+
+use serde::Serialize;
+use std::io::{self, Write};
+
+use super::model::{ErrorJson, FindingJson, IncidentJson};
+use super::Writer;
+use crate::diagnosis::{Diagnosis, Summary};
+use crate::rules::RuleTable;
+
+pub struct Json;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    summary: &'a Summary,
+    incidents: Vec<IncidentJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+    errors: Vec<ErrorJson<'a>>,
+}
+
+impl Writer for Json {
+    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
+        let doc = Document {
+            version: 1,
+            summary: &d.summary,
+            incidents: d
+                .incidents()
+                .into_iter()
+                .map(|i| IncidentJson::new(i, table))
+                .collect(),
+            findings: d
+                .findings
+                .iter()
+                .map(|f| FindingJson::new(f, table))
+                .collect(),
+            errors: d.errors.iter().map(ErrorJson::from).collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}

@@ -1,0 +1,124 @@
+//! `--format markdown`: a report to paste into a ticket for the app's owner; renders on GitHub.
+
+use std::io::{self, Write};
+
+use super::{clean, shape::shape, some_users, Writer};
+use crate::diagnosis::Diagnosis;
+use crate::rules::{self, RuleTable};
+
+pub struct Markdown;
+
+/// How many users an incident lists before "and N more".
+const USERS_SHOWN: usize = 25;
+
+/// Input text made inert for Markdown: control characters escaped, markup characters backslashed.
+fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in clean(s).chars() {
+        if "\\`*_{}[]<>()#+-!|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Writer for Markdown {
+    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
+        let s = &d.summary;
+        writeln!(out, "# Okta provisioning failures\n")?;
+        writeln!(
+            out,
+            "| records | failures | diagnosed | unrecognized | ignored | malformed | duplicates |"
+        )?;
+        writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|")?;
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            s.records,
+            s.failures,
+            s.diagnosed,
+            s.unrecognized,
+            s.ignored,
+            s.malformed,
+            s.duplicates
+        )?;
+        if s.failures == 0 {
+            writeln!(out, "No provisioning failures found.\n")?;
+        }
+        for (n, i) in d.incidents().iter().enumerate() {
+            let rule = i.cause.map(|c| &table.rules()[c]);
+            let title = rule.map_or(rules::UNRECOGNIZED_TITLE, |r| r.title.as_str());
+            let app = i.app.as_deref().map_or("(app not named)".to_owned(), md);
+            writeln!(out, "## {}. {}: {}\n", n + 1, title, app)?;
+            let cause = rule.map_or("unrecognized".to_owned(), |r| format!("`{}`", r.id));
+            write!(out, "**Cause:** {cause} · **Failures:** {}", i.failures)?;
+            if let (Some(first), Some(last)) = (&i.first_seen, &i.last_seen) {
+                write!(
+                    out,
+                    " · **First seen:** {} · **Last seen:** {}",
+                    md(first),
+                    md(last)
+                )?;
+            }
+            writeln!(out, "\n")?;
+            if let Some(rule) = rule {
+                writeln!(out, "{}\n", rule.summary)?;
+            } else {
+                let shapes: std::collections::BTreeSet<String> = d
+                    .findings
+                    .iter()
+                    .filter(|f| f.cause.is_none() && f.finding.app == i.app)
+                    .map(shape)
+                    .collect();
+                writeln!(out, "Messages:\n")?;
+                for sh in shapes {
+                    writeln!(out, "- {}", md(&sh))?;
+                }
+                writeln!(out)?;
+            }
+            writeln!(out, "### What to do\n")?;
+            for (k, step) in rules::steps(rule, i.app.as_deref()).iter().enumerate() {
+                writeln!(out, "{}. {}", k + 1, clean(step))?;
+            }
+            writeln!(out)?;
+            if !i.users.is_empty() {
+                let users: Vec<String> = i.users.iter().map(|u| md(u)).collect();
+                writeln!(
+                    out,
+                    "**Affected users ({}):** {}\n",
+                    i.users.len(),
+                    some_users(&users, USERS_SHOWN)
+                )?;
+            }
+            if let Some(link) = rule.and_then(|r| r.link.as_deref()) {
+                writeln!(out, "Okta: [Troubleshoot provisioning]({link})\n")?;
+            }
+        }
+        if !d.errors.is_empty() {
+            writeln!(out, "## Unreadable records\n")?;
+            for e in &d.errors {
+                writeln!(
+                    out,
+                    "- `{}:{}`: {}",
+                    clean(&e.source.path).replace('`', "'"),
+                    e.source.line,
+                    md(&e.message)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md;
+
+    #[test]
+    fn markup_in_names_is_inert() {
+        assert_eq!(md("a|b *c* <img>"), "a\\|b \\*c\\* \\<img\\>");
+        assert_eq!(md("x\u{1b}[31m"), "x\\\\u\\{1b\\}\\[31m");
+    }
+}

@@ -1,0 +1,47 @@
+//! Notes on stderr while reading: unreadable records with their place (the first few, then a count) and
+//! inputs that could not be read.
+
+#![allow(clippy::print_stderr)]
+
+use super::clean;
+use crate::record::InputError;
+
+/// How many malformed records are named on stderr before the rest are only counted.
+const SHOWN: u64 = 20;
+
+#[derive(Default)]
+pub struct Notes {
+    malformed: u64,
+}
+
+impl Notes {
+    pub fn malformed(&mut self, e: &InputError) {
+        self.malformed += 1;
+        if self.malformed <= SHOWN {
+            eprintln!(
+                "provdiag: {}:{}: {}",
+                clean(&e.source.path),
+                e.source.line,
+                clean(&e.message)
+            );
+        }
+    }
+
+    /// An input that could not be read at all; the run goes on with the others.
+    pub fn unreadable(&self, e: &anyhow::Error) {
+        eprintln!("provdiag: {}", clean(&format!("{e:#}")));
+    }
+
+    pub fn hint_stdin(&self) {
+        eprintln!("provdiag: reading Tasks errors or System Log events from standard input; paste them, then press Ctrl-D (Ctrl-Z then Enter on Windows)");
+    }
+
+    pub fn finish(&self) {
+        if self.malformed > SHOWN {
+            eprintln!(
+                "provdiag: … and {} more malformed records (the report lists them all)",
+                self.malformed - SHOWN
+            );
+        }
+    }
+}

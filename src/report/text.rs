@@ -1,0 +1,150 @@
+//! `--format text`: for a person at a terminal. Incidents first (most failures first), each with its
+//! steps once; then unrecognized failures by the shape of their message; then unreadable records; the
+//! accounting line last. Color helps reading, and nothing depends on it.
+
+use colored::Colorize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use super::{accounting, clean, shape::shape, some_users, Writer};
+use crate::diagnosis::{Diagnosis, Incident};
+use crate::rules::RuleTable;
+
+pub struct Text;
+
+/// How many users an incident names before "and N more".
+const USERS_SHOWN: usize = 5;
+/// How many unreadable records the report lists (stderr has them too).
+const ERRORS_SHOWN: usize = 10;
+
+impl Writer for Text {
+    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
+        let incidents = d.incidents();
+        let diagnosed: Vec<&&Incident> = incidents.iter().filter(|i| i.cause.is_some()).collect();
+        if d.summary.failures == 0 {
+            writeln!(out, "{}", "No provisioning failures found.".green())?;
+        }
+        for (n, incident) in diagnosed.iter().enumerate() {
+            write_incident(out, n + 1, incident, table)?;
+        }
+        write_unrecognized(out, d)?;
+        write_errors(out, d)?;
+        writeln!(out, "{}", accounting(d).bold())
+    }
+}
+
+fn write_incident(
+    out: &mut dyn Write,
+    n: usize,
+    i: &Incident,
+    table: &RuleTable,
+) -> io::Result<()> {
+    let Some(rule) = i.cause.map(|c| &table.rules()[c]) else {
+        return Ok(());
+    };
+    let app = clean(i.app.as_deref().unwrap_or("(app not named)")).into_owned();
+    let failures = format!(
+        "{} failure{}",
+        i.failures,
+        if i.failures == 1 { "" } else { "s" }
+    );
+    writeln!(
+        out,
+        "{} {} {}",
+        format!("{n}.").bold(),
+        rule.title.red().bold(),
+        format!("[{}]", rule.id).dimmed()
+    )?;
+    writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
+    if !i.users.is_empty() {
+        writeln!(out, "   users: {}", some_users(&i.users, USERS_SHOWN))?;
+    }
+    if let (Some(first), Some(last)) = (&i.first_seen, &i.last_seen) {
+        let seen = if first == last {
+            clean(first).into_owned()
+        } else {
+            format!("{} to {}", clean(first), clean(last))
+        };
+        writeln!(out, "   seen: {seen}")?;
+    }
+    writeln!(out, "   {}", rule.summary.dimmed())?;
+    writeln!(out, "   {}", "What to do:".bold())?;
+    for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
+        writeln!(out, "     {}. {}", k + 1, clean(step))?;
+    }
+    if let Some(link) = &rule.link {
+        writeln!(out, "   More: {}", link.underline())?;
+    }
+    writeln!(out)
+}
+
+/// Unrecognized failures, one line per (app, message shape), most frequent first.
+fn write_unrecognized(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
+    if d.summary.unrecognized == 0 {
+        return Ok(());
+    }
+    let mut groups: HashMap<(Option<&str>, String), (u64, usize)> = HashMap::new();
+    for (k, f) in d
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.cause.is_none())
+    {
+        let entry = groups
+            .entry((f.finding.app.as_deref(), shape(f)))
+            .or_insert((0, k));
+        entry.0 += 1;
+    }
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+    let header = format!(
+        "Unrecognized failures ({}): no rule knows these messages yet",
+        d.summary.unrecognized
+    );
+    writeln!(out, "{}", header.yellow().bold())?;
+    for ((app, shape), (count, _)) in groups {
+        let app = clean(app.unwrap_or("(app not named)")).into_owned();
+        writeln!(
+            out,
+            "   {}  {}: {}",
+            format!("{count}×").yellow(),
+            app.bold(),
+            clean(&shape)
+        )?;
+    }
+    writeln!(
+        out,
+        "   Read each app's message, fix it there, then Retry Selected on Dashboard > Tasks."
+    )?;
+    writeln!(out)
+}
+
+fn write_errors(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
+    if d.errors.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        format!("Unreadable records ({})", d.errors.len())
+            .magenta()
+            .bold()
+    )?;
+    for e in d.errors.iter().take(ERRORS_SHOWN) {
+        writeln!(
+            out,
+            "   {}:{}: {}",
+            clean(&e.source.path),
+            e.source.line,
+            clean(&e.message)
+        )?;
+    }
+    if d.errors.len() > ERRORS_SHOWN {
+        writeln!(
+            out,
+            "   and {} more (--format json lists them all)",
+            d.errors.len() - ERRORS_SHOWN
+        )?;
+    }
+    writeln!(out)
+}
