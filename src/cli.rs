@@ -11,7 +11,7 @@ use crate::report::OutputFormat;
 /// Reads Tasks error messages (pasted or piped), System Log exports (API pages, NDJSON, event hook
 /// deliveries) and System Log CSVs, maps each failure to a known cause and prints the fix.
 #[derive(Debug, Parser)]
-#[command(name = "provdiag", version, args_conflicts_with_subcommands = true, after_help = EXIT_CODES)]
+#[command(name = "provdiag", version, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

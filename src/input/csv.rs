@@ -94,11 +94,36 @@ fn target_field(k: &str) -> Option<(usize, TargetField)> {
     Some((index, field))
 }
 
+/// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows.
+pub fn is_header(line: &[u8]) -> bool {
+    let line = String::from_utf8_lossy(line);
+    let known = line
+        .split(',')
+        .map(key)
+        .filter(|k| KNOWN.contains(&k.as_str()))
+        .count();
+    known >= 2
+}
+
+/// Header keys (see `key`) of LogEvent columns, for telling a System Log CSV from prose.
+const KNOWN: &[&str] = &[
+    "uuid",
+    "published",
+    "eventtype",
+    "legacyeventtype",
+    "outcomeresult",
+    "outcomereason",
+    "displaymessage",
+    "severity",
+    "actoralternateid",
+    "actordisplayname",
+];
+
 pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(input);
+        .from_reader(Lf::new(input));
     let mut row = csv::ByteRecord::new();
     let mut header: Option<(Vec<String>, Columns)> = None;
     loop {
@@ -156,6 +181,70 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
         }
         let record = row_record(&row, columns, source, sink);
         sink.push(record)?;
+    }
+}
+
+/// CRLF turned into LF on the way in. The csv crate notes a CRLF row's start before it has counted the
+/// `\n`, so without this every row after the first would be one line short.
+struct Lf<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    /// A `\r` that ended the last read: dropped if the next byte is `\n`, kept otherwise.
+    held_cr: bool,
+}
+
+impl<R: Read> Lf<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: vec![0; 64 << 10],
+            pos: 0,
+            len: 0,
+            held_cr: false,
+        }
+    }
+
+    /// Reads and converts the next block; false at the end of the input.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        let start = usize::from(self.held_cr);
+        self.buf[0] = b'\r';
+        let n = loop {
+            match self.inner.read(&mut self.buf[start..]) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        self.held_cr = false;
+        let mut len = start + n;
+        if n > 0 && self.buf[len - 1] == b'\r' {
+            self.held_cr = true;
+            len -= 1;
+        }
+        let mut w = 0;
+        for r in 0..len {
+            if !(self.buf[r] == b'\r' && r + 1 < len && self.buf[r + 1] == b'\n') {
+                self.buf[w] = self.buf[r];
+                w += 1;
+            }
+        }
+        (self.pos, self.len) = (0, w);
+        Ok(n > 0 || w > 0)
+    }
+}
+
+impl<R: Read> Read for Lf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.pos == self.len {
+            if !self.refill()? {
+                return Ok(0);
+            }
+        }
+        let n = out.len().min(self.len - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 
@@ -257,6 +346,41 @@ mod tests {
         assert!(matches!(
             c.target_fields.as_slice(),
             [(1, TargetField::DisplayName, 4)]
+        ));
+    }
+
+    #[test]
+    fn crlf_becomes_lf_whatever_the_chunk_boundaries() {
+        let input = b"a,b\r\nc\r\r\n\rd\r\n\r";
+        for chunk in 1..input.len() {
+            let mut lf = Lf::new(Chunked { data: input, chunk });
+            let mut out = Vec::new();
+            lf.read_to_end(&mut out).expect("reads");
+            assert_eq!(out, b"a,b\nc\r\n\rd\n\r", "chunk {chunk}");
+        }
+    }
+
+    /// A reader that hands out at most `chunk` bytes a call.
+    struct Chunked<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn headers_are_told_from_prose() {
+        assert!(is_header(b"Published,Event Type,Outcome.Result"));
+        assert!(is_header(b"\"uuid\",\"OUTCOME_REASON\""));
+        assert!(!is_header(
+            b"Automatic provisioning of user A to app B failed: x, y"
         ));
     }
 

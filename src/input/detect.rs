@@ -17,21 +17,6 @@ pub enum Shape {
     Csv,
 }
 
-/// Header names (lowercased, dotted LogEvent paths) that mark a System Log CSV.
-const CSV_COLUMNS: &[&str] = &[
-    "uuid",
-    "published",
-    "eventtype",
-    "event_type",
-    "event type",
-    "outcome.result",
-    "outcome.reason",
-    "displaymessage",
-    "severity",
-    "actor.alternateid",
-    "actor.displayname",
-];
-
 /// Why an input is not read at all, if it is not text.
 pub fn refuse(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
@@ -76,13 +61,7 @@ fn object_shape(rest: &[u8]) -> Shape {
 
 fn looks_like_csv_header(rest: &[u8]) -> bool {
     let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
-    let line = String::from_utf8_lossy(line).to_ascii_lowercase();
-    let known = line
-        .split(',')
-        .map(|f| f.trim().trim_matches('"').trim())
-        .filter(|f| CSV_COLUMNS.contains(f))
-        .count();
-    known >= 2
+    super::csv::is_header(line)
 }
 
 #[cfg(test)]

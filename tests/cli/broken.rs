@@ -1,0 +1,1 @@
+//! Bad input never loses data and never crashes provdiag.

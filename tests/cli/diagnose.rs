@@ -1,0 +1,330 @@
+//! The core diagnoser: Tasks messages in, causes and fixes out; exit codes, --fail-on, explain, rules.
+
+use super::*;
+use predicates::prelude::*;
+
+const SEED: [(&str, &str); 3] = [
+    (
+        "invalid-credentials",
+        "Automatic provisioning of user John Doe to app Salesforce.com failed: The credentials used to connect to the API were invalid; please check your configuration",
+    ),
+    ("create-users-disabled", "Automatic provisioning of user John Doe to app Salesforce.com failed: Matching user not found."),
+    ("license-limit-exceeded", "Automatic provisioning of user John Doe to app Salesforce.com failed: License Limit Exceeded."),
+];
+
+/// The facts of the seed each cause's remediation must keep.
+fn seed_facts(cause: &str) -> &'static [&'static str] {
+    match cause {
+        "invalid-credentials" => &[
+            "admin account",
+            "Sign in to Salesforce.com directly",
+            "Provisioning > Integration",
+            "another admin account",
+            "password",
+            "username",
+            "Retry Selected",
+        ],
+        "create-users-disabled" => &[
+            "Provisioning > To App",
+            "Edit",
+            "Create Users",
+            "Update User Attributes",
+            "Deactivate Users",
+            "Retry Selected",
+        ],
+        "license-limit-exceeded" => &[
+            "licen",
+            "role or licence level",
+            "Retry Selected",
+            "Dashboard > Tasks",
+        ],
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn each_seed_message_lands_on_its_cause_by_message_pipe_and_file() {
+    let dir = std::env::temp_dir().join(format!("provdiag-seed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (cause, message) in SEED {
+        let file = dir.join(format!("{cause}.txt"));
+        std::fs::write(&file, format!("{message}\n")).expect("write");
+        let path = file.to_string_lossy().into_owned();
+        for (args, stdin) in [
+            (vec!["-m", message], ""),
+            (vec![], message),
+            (vec![path.as_str()], ""),
+        ] {
+            let (report, code) = json_report(&args, stdin);
+            assert_eq!(code, 1, "{args:?}");
+            assert_eq!(
+                findings(&report),
+                [(
+                    1,
+                    Some(cause.into()),
+                    Some("John Doe".into()),
+                    Some("Salesforce.com".into())
+                )],
+                "{args:?}"
+            );
+            let steps = report["incidents"][0]["remediation"].to_string();
+            for fact in seed_facts(cause) {
+                assert!(
+                    steps.contains(fact),
+                    "{cause}: remediation lacks {fact:?}: {steps}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn text_report_names_cause_user_app_and_numbered_steps() {
+    provdiag()
+        .args(["-m", SEED[1].1])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("create-users-disabled"))
+        .stdout(predicate::str::contains("users: John Doe"))
+        .stdout(predicate::str::contains("app: Salesforce.com"))
+        .stdout(predicate::str::contains("1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App"))
+        .stdout(predicate::str::ends_with(
+            "1 record: 1 failure (1 diagnosed, 0 unrecognized), 0 ignored, 0 malformed, 0 duplicates\n",
+        ));
+}
+
+#[test]
+fn a_paste_is_accounted_exactly() {
+    let (report, code) = json_report(&[&fixture("tasks-paste.txt")], "");
+    assert_eq!(code, 1);
+    assert_accounted(&report);
+    // 13 lines, 2 blank: 6 sentences with known reasons, 1 with an unknown one, 1 bare message a rule
+    // knows, and 3 lines that are no failures.
+    assert_eq!(figures(&report), [11, 8, 7, 1, 3, 0, 0]);
+    let f = findings(&report);
+    let names: Vec<(Option<String>, Option<String>)> =
+        f.iter().map(|x| (x.2.clone(), x.3.clone())).collect();
+    assert!(
+        names.contains(&(Some("Zoë O'Brien".into()), Some("Salesforce.com".into()))),
+        "{names:?}"
+    );
+    assert!(names.contains(&(
+        Some("ana.lima@example.com".into()),
+        Some("AWS IAM Identity Center".into())
+    )));
+    assert_eq!(
+        f.iter().find(|x| x.0 == 5).map(|x| x.1.as_deref()),
+        Some(Some("license-limit-exceeded"))
+    );
+}
+
+#[test]
+fn variants_of_case_spacing_quotes_and_prefixes_match() {
+    let lines = [
+        "AUTOMATIC PROVISIONING OF USER John Doe TO APP Salesforce.com FAILED: LICENSE LIMIT EXCEEDED",
+        "  automatic provisioning of user John Doe to app Salesforce.com failed:license limit exceeded  ",
+        "[2024-04-21 12:47:34] 'Automatic provisioning of user John Doe to app Salesforce.com failed: License Limit Exceeded.'",
+        "Task failed\t\"Automatic provisioning of user John Doe to app Salesforce.com failed: License\u{a0}Limit  Exceeded!\"",
+        "«Automatic provisioning of user John Doe to app Salesforce.com failed: LICENSE_LIMIT_EXCEEDED: License Limit Exceeded»",
+    ];
+    for line in lines {
+        let (report, _) = json_report(&["-m", line], "");
+        assert_eq!(
+            findings(&report),
+            [(
+                1,
+                Some("license-limit-exceeded".into()),
+                Some("John Doe".into()),
+                Some("Salesforce.com".into())
+            )],
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn lines_that_are_no_failures_are_ignored_and_blank_lines_are_not_records() {
+    let (report, code) = json_report(
+        &[],
+        "\n\nhello\r\nUser John Doe signed in\n   \nProvisioning of user A to app B succeeded\n",
+    );
+    assert_eq!(code, 0);
+    assert_eq!(figures(&report), [3, 0, 0, 0, 3, 0, 0]);
+}
+
+#[test]
+fn a_hundred_failures_of_one_cause_on_one_app_are_one_incident() {
+    let paste: String = (0..100)
+        .map(|i| format!("Automatic provisioning of user User {i} to app Box failed: The credentials used to connect to the API were invalid\n"))
+        .collect();
+    let (report, _) = json_report(&[], paste);
+    let incidents = report["incidents"].as_array().expect("incidents");
+    assert_eq!(incidents.len(), 1);
+    assert_eq!(incidents[0]["failures"], 100);
+    assert_eq!(incidents[0]["users"].as_array().map(Vec::len), Some(100));
+    assert!(incidents[0]["remediation"][1]
+        .as_str()
+        .is_some_and(|s| s.contains("Applications > Box > Provisioning")));
+}
+
+#[test]
+fn fail_on_selects_which_failures_set_exit_1() {
+    let known = SEED[2].1;
+    let unknown = "Automatic provisioning of user A to app B failed: Something new";
+    let code = |args: &[&str]| provdiag().args(args).output().expect("runs").status.code();
+    assert_eq!(code(&["-m", known]), Some(1));
+    assert_eq!(code(&["-m", known, "--fail-on", "none"]), Some(0));
+    assert_eq!(code(&["-m", known, "--fail-on", "unrecognized"]), Some(0));
+    assert_eq!(code(&["-m", unknown, "--fail-on", "unrecognized"]), Some(1));
+    assert_eq!(
+        code(&["-m", known, "--fail-on", "license-limit-exceeded"]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&[
+            "-m",
+            known,
+            "--fail-on",
+            "invalid-credentials,create-users-disabled"
+        ]),
+        Some(0)
+    );
+    assert_eq!(code(&["-m", "nothing to see"]), Some(0));
+    assert_eq!(code(&["-m", known, "--fail-on", "no-such-cause"]), Some(2));
+}
+
+#[test]
+fn unknown_fail_on_cause_lists_the_known_ones() {
+    provdiag()
+        .args(["-m", "x", "--fail-on", "nope"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("unknown cause 'nope'")
+                .and(predicate::str::contains("license-limit-exceeded")),
+        );
+}
+
+#[test]
+fn explain_tells_everything_about_a_cause() {
+    provdiag()
+        .args(["explain", "create-users-disabled"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Create Users, Update User Attributes and Deactivate Users",
+        ))
+        .stdout(predicate::str::contains("matching user not found"))
+        .stdout(predicate::str::contains("help.okta.com"));
+    provdiag()
+        .args(["explain", "no-such-cause"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "known causes: invalid-credentials, create-users-disabled, license-limit-exceeded",
+        ));
+}
+
+#[test]
+fn rules_json_is_the_schema_rules_files_take() {
+    let out = provdiag()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let table: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let ids: Vec<&str> = table["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        &ids[..3],
+        [
+            "invalid-credentials",
+            "create-users-disabled",
+            "license-limit-exceeded"
+        ]
+    );
+    // What it prints is accepted back as a --rules file.
+    let file = std::env::temp_dir().join(format!("provdiag-rules-{}.json", std::process::id()));
+    std::fs::write(&file, &out.stdout).expect("write");
+    provdiag()
+        .args(["--rules", &file.to_string_lossy(), "-m", SEED[2].1])
+        .assert()
+        .code(1);
+    provdiag()
+        .arg("rules")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("license-limit-exceeded"));
+}
+
+#[test]
+fn extra_rules_come_before_the_built_in_ones() {
+    let line = "Automatic provisioning of user Ravi Patel to app Workday failed: Bad Gateway. Errors reported by remote server: upstream timeout";
+    let (plain, _) = json_report(&["-m", line], "");
+    assert_eq!(plain["findings"][0]["cause"], Value::Null);
+    let (extra, _) = json_report(&["--rules", &fixture("rules-extra.json"), "-m", line], "");
+    assert_eq!(extra["findings"][0]["cause"], "upstream-gateway-timeout");
+    assert!(extra["incidents"][0]["remediation"][0]
+        .as_str()
+        .is_some_and(|s| s.contains("status page of Workday")));
+    provdiag()
+        .args([
+            "--rules",
+            &fixture("rules-extra.json"),
+            "explain",
+            "upstream-gateway-timeout",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_broken_or_missing_rules_file_is_an_error_naming_it() {
+    let file = std::env::temp_dir().join(format!("provdiag-badrules-{}.json", std::process::id()));
+    std::fs::write(&file, r#"{"version":1,"rules":[{"id":"Bad Id","title":"t","summary":"s","patterns":["x"],"remediation":["r"]}]}"#)
+        .expect("write");
+    let name = file.to_string_lossy().into_owned();
+    provdiag()
+        .args(["--rules", &name, "-m", "x"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            predicate::str::contains(name.as_str()).and(predicate::str::contains("kebab-case")),
+        );
+    provdiag()
+        .args(["--rules", "/nonexistent/rules.json", "-m", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read rules file /nonexistent/rules.json",
+        ));
+}
+
+#[test]
+fn color_follows_the_flag_and_the_environment() {
+    let esc = predicate::str::contains("\u{1b}[");
+    let run = |args: &[&str], env: Option<(&str, &str)>| {
+        let mut cmd = provdiag();
+        cmd.args(["-m", SEED[2].1]).args(args);
+        if let Some((k, v)) = env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().expect("runs").stdout).expect("utf-8")
+    };
+    assert!(esc.eval(&run(&["--color", "always"], None)));
+    assert!(!esc.eval(&run(&["--color", "never"], Some(("CLICOLOR_FORCE", "1")))));
+    assert!(!esc.eval(&run(&[], None)), "not a terminal: no color");
+    assert!(esc.eval(&run(&[], Some(("CLICOLOR_FORCE", "1")))));
+    assert!(!esc.eval(&run(&[], Some(("NO_COLOR", "1")))));
+    // Color never changes the words.
+    let strip = regex::Regex::new("\u{1b}\\[[0-9;]*m").expect("regex");
+    assert_eq!(
+        strip.replace_all(&run(&["--color", "always"], None), ""),
+        run(&["--color", "never"], None)
+    );
+}

@@ -1,0 +1,94 @@
+//! CLI behaviour, run as a user would: the built binary over fixtures and built inputs.
+
+mod broken;
+mod diagnose;
+mod exports;
+mod formats;
+mod readme;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The binary, with the environment that changes its output cleared.
+pub fn provdiag() -> Command {
+    let mut cmd = Command::cargo_bin("provdiag").expect("the binary is built");
+    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// Runs with `--format json` and the given arguments and stdin; the report and the exit code.
+pub fn json_report(args: &[&str], stdin: impl Into<Vec<u8>>) -> (Value, i32) {
+    let out = provdiag()
+        .args(["--format", "json"])
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .expect("runs");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (report, out.status.code().unwrap_or(-1))
+}
+
+/// The summary figures in the spec's order: records, failures, diagnosed, unrecognized, ignored,
+/// malformed, duplicates.
+pub fn figures(report: &Value) -> [u64; 7] {
+    let s = &report["summary"];
+    [
+        "records",
+        "failures",
+        "diagnosed",
+        "unrecognized",
+        "ignored",
+        "malformed",
+        "duplicates",
+    ]
+    .map(|k| {
+        s[k].as_u64()
+            .unwrap_or_else(|| panic!("summary.{k} is a number"))
+    })
+}
+
+/// Asserts the spec's accounting identities on a report.
+pub fn assert_accounted(report: &Value) {
+    let [records, failures, diagnosed, unrecognized, ignored, malformed, duplicates] =
+        figures(report);
+    assert_eq!(
+        records,
+        failures + ignored + malformed + duplicates,
+        "{report}"
+    );
+    assert_eq!(failures, diagnosed + unrecognized, "{report}");
+    let findings = report["findings"].as_array().map_or(0, Vec::len) as u64;
+    assert_eq!(findings, failures, "every failure is a finding");
+    let errors = report["errors"].as_array().map_or(0, Vec::len) as u64;
+    assert_eq!(errors, malformed, "every malformed record is an error");
+}
+
+/// (line, cause, user, app) of a finding.
+pub type Placed = (u64, Option<String>, Option<String>, Option<String>);
+
+/// (line, cause, user, app) of each finding.
+pub fn findings(report: &Value) -> Vec<Placed> {
+    let s = |v: &Value| v.as_str().map(str::to_owned);
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            (
+                f["source"]["line"].as_u64().unwrap_or(0),
+                s(&f["cause"]),
+                s(&f["user"]),
+                s(&f["app"]),
+            )
+        })
+        .collect()
+}
+
+pub fn fixture(name: &str) -> String {
+    format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
