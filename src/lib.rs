@@ -121,8 +121,7 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
     let mut inputs: Vec<InputSpec> = args
         .messages
         .iter()
-        .cloned()
-        .map(InputSpec::Message)
+        .map(|m| InputSpec::Message(m.clone().into_bytes()))
         .collect();
     for f in &args.files {
         inputs.push(if f.as_os_str() == "-" {
@@ -131,36 +130,75 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
             InputSpec::Path(f.clone())
         });
     }
-    let notes = Notes::default();
     if inputs.is_empty() {
         if io::stdin().is_terminal() {
-            notes.hint_stdin();
+            Notes::hint_stdin();
         }
         inputs.push(InputSpec::Stdin);
     }
+    let options = Options {
+        input: args.input,
+        format: args.format,
+        strict: args.strict,
+        redact: args.redact,
+    };
+    let outcome = diagnose_inputs(&inputs, &options, table, out)?;
+    Ok(if outcome.unreadable {
+        ExitCode::from(2)
+    } else if fail_on.selects(&outcome.diagnosis) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// How to read and report, for `diagnose_inputs`.
+pub struct Options {
+    pub input: input::InputFormat,
+    pub format: report::OutputFormat,
+    pub strict: bool,
+    pub redact: bool,
+}
+
+/// What a diagnosis run found, and whether some input could not be read at all.
+pub struct Outcome {
+    pub diagnosis: Diagnosis,
+    pub unreadable: bool,
+}
+
+/// Reads every input in turn into one diagnosis and writes the report to `out`. Errors end the run: a
+/// malformed record under `--strict`, or a failed write (a closed stdout among them).
+pub fn diagnose_inputs(
+    inputs: &[InputSpec],
+    options: &Options,
+    table: &RuleTable,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
     let mut pipeline = Pipeline {
         table,
         diagnosis: Diagnosis::default(),
-        writer: report::writer(args.format),
+        writer: report::writer(options.format),
         out,
-        redactor: args.redact.then(Redactor::default),
-        notes,
+        redactor: options.redact.then(Redactor::default),
+        notes: Notes::default(),
         progress: Progress::new(),
-        strict: args.strict,
+        strict: options.strict,
         seen: Seen::default(),
         stopped: None,
     };
     let mut unreadable = false;
-    for spec in &inputs {
-        match input::read_input(spec, args.input, &mut pipeline) {
+    for spec in inputs {
+        match input::read_input(spec, options.input, &mut pipeline) {
             Ok(()) => {}
             Err(ReadFail::Stop) => {
+                pipeline.progress.done();
                 return Err(pipeline
                     .stopped
                     .take()
                     .unwrap_or_else(|| anyhow!("stopped")));
             }
             Err(ReadFail::Input(e)) => {
+                pipeline.progress.done();
                 pipeline.notes.unreadable(&e);
                 unreadable = true;
             }
@@ -171,12 +209,9 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
     pipeline
         .writer
         .finish(pipeline.out, &pipeline.diagnosis, table)?;
-    Ok(if unreadable {
-        ExitCode::from(2)
-    } else if fail_on.selects(&pipeline.diagnosis) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    Ok(Outcome {
+        diagnosis: pipeline.diagnosis,
+        unreadable,
     })
 }
 

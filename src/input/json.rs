@@ -122,6 +122,10 @@ fn malformed(source: Source, message: String) -> Record {
 
 /// Turns one JSON value (an event, or an event hook delivery) into its records.
 pub fn event_records(bytes: &[u8], source: Source, sink: &mut dyn Sink) -> Result<(), Stop> {
+    if nested_too_deep(bytes) {
+        let message = format!("nested deeper than {MAX_DEPTH} levels: not a System Log event");
+        return sink.push(malformed(source, message));
+    }
     let text = String::from_utf8_lossy(bytes);
     match serde_json::from_str::<Head>(&text) {
         Err(e) => sink.push(malformed(source.clone(), describe(&e, &text, source.line))),
@@ -145,6 +149,36 @@ pub fn event_records(bytes: &[u8], source: Source, sink: &mut dyn Sink) -> Resul
             }
         },
     }
+}
+
+/// serde_json's own limit for values it builds; it skips deeper values in unknown fields without one.
+const MAX_DEPTH: usize = 128;
+
+/// True if brackets nest deeper than `MAX_DEPTH` outside strings. Real events hold a few dozen brackets,
+/// so the exact scan runs only behind a cheap count.
+fn nested_too_deep(bytes: &[u8]) -> bool {
+    if bytes.iter().filter(|&&b| b == b'{' || b == b'[').count() <= MAX_DEPTH {
+        return false;
+    }
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        match (in_str, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_str = false,
+            (true, _) => {}
+            (false, b'"') => in_str = true,
+            (false, b'{' | b'[') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return true;
+                }
+            }
+            (false, b'}' | b']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The events of an event hook delivery, if `head` is one.

@@ -70,7 +70,8 @@ pub enum InputFormat {
 pub enum InputSpec {
     Path(PathBuf),
     Stdin,
-    Message(String),
+    /// Text given with `-m` (or bytes handed in by a test or fuzzer).
+    Message(Vec<u8>),
 }
 
 impl InputSpec {
@@ -95,7 +96,7 @@ pub fn read_input(
 ) -> Result<(), ReadFail> {
     let name = spec.name();
     match spec {
-        InputSpec::Message(text) => read_stream(Cursor::new(text.as_bytes()), &name, format, sink),
+        InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &name, format, sink),
         InputSpec::Stdin => read_stream(io::stdin().lock(), &name, format, sink),
         InputSpec::Path(path) => {
             if path.is_dir() {

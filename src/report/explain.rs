@@ -27,26 +27,26 @@ pub fn explain(out: &mut dyn Write, table: &RuleTable, id: &str) -> Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", "What to do:".bold())?;
     for (k, step) in rule.steps_for(None).iter().enumerate() {
-        writeln!(out, "  {}. {step}", k + 1)?;
+        writeln!(out, "  {}. {}", k + 1, clean(step))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", "Recognized by:".bold())?;
     for p in &rule.patterns {
-        writeln!(out, "  pattern     {p}")?;
+        writeln!(out, "  pattern     {}", clean(p))?;
     }
     for t in &rule.event_types {
-        writeln!(out, "  event type  {t}")?;
+        writeln!(out, "  event type  {}", clean(t))?;
     }
     if !rule.examples.matching.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", "Examples:".bold())?;
         for e in &rule.examples.matching {
-            writeln!(out, "  {e}")?;
+            writeln!(out, "  {}", clean(e))?;
         }
     }
     if let Some(link) = &rule.link {
         writeln!(out)?;
-        writeln!(out, "More: {link}")?;
+        writeln!(out, "More: {}", clean(link))?;
     }
     Ok(())
 }
@@ -58,13 +58,13 @@ pub fn rules(out: &mut dyn Write, table: &RuleTable, json: bool) -> Result<()> {
             version: 1,
             rules: table.rules().to_vec(),
         };
-        serde_json::to_writer_pretty(&mut *out, &file)?;
+        super::model::write_json(out, &file, true)?;
         writeln!(out)?;
         return Ok(());
     }
     let width = table.ids().iter().map(|id| id.len()).max().unwrap_or(0);
     for rule in table.rules() {
-        writeln!(out, "{:width$}  {}", rule.id.bold(), rule.title)?;
+        writeln!(out, "{:width$}  {}", rule.id.bold(), clean(&rule.title))?;
     }
     writeln!(out)?;
     writeln!(out, "`provdiag explain <CAUSE>` tells everything about one; `provdiag rules --format json` prints the table as data.")?;

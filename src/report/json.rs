@@ -3,7 +3,7 @@
 use serde::Serialize;
 use std::io::{self, Write};
 
-use super::model::{ErrorJson, FindingJson, IncidentJson};
+use super::model::{write_json, ErrorJson, FindingJson, IncidentJson};
 use super::Writer;
 use crate::diagnosis::{Diagnosis, Summary};
 use crate::rules::RuleTable;
@@ -36,7 +36,7 @@ impl Writer for Json {
                 .collect(),
             errors: d.errors.iter().map(ErrorJson::from).collect(),
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        write_json(out, &doc, true)?;
         writeln!(out)
     }
 }

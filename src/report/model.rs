@@ -93,3 +93,107 @@ impl<'a> From<&'a InputError> for ErrorJson<'a> {
         }
     }
 }
+
+/// Writes `value` as JSON (pretty or one line) with every control character escaped: serde_json escapes
+/// only U+0000 to U+001F, and the spec allows no control character from the input in any format.
+pub fn write_json<T: Serialize>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+    pretty: bool,
+) -> std::io::Result<()> {
+    if pretty {
+        let mut ser = serde_json::Serializer::with_formatter(
+            out,
+            Safe(serde_json::ser::PrettyFormatter::new()),
+        );
+        value.serialize(&mut ser).map_err(std::io::Error::from)
+    } else {
+        let mut ser =
+            serde_json::Serializer::with_formatter(out, Safe(serde_json::ser::CompactFormatter));
+        value.serialize(&mut ser).map_err(std::io::Error::from)
+    }
+}
+
+/// A formatter that escapes what serde_json leaves raw (DEL, C1 controls, bidirectional overrides).
+struct Safe<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((i, c)) = rest
+            .char_indices()
+            .find(|&(_, c)| super::escape::is_unsafe(c))
+        {
+            w.write_all(&rest.as_bytes()[..i])?;
+            write!(w, "\\u{:04x}", c as u32)?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_json;
+
+    #[test]
+    fn json_escapes_every_control_character_and_round_trips() {
+        let value = serde_json::json!({"a": "x\u{7f}y\u{9b}z\u{202e}\u{1b}é"});
+        for pretty in [false, true] {
+            let mut out = Vec::new();
+            write_json(&mut out, &value, pretty).expect("writes");
+            let text = String::from_utf8(out).expect("utf-8");
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != ' '),
+                "{text:?}"
+            );
+            assert!(text.contains("x\\u007fy\\u009bz\\u202e\\u001bé"), "{text}");
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON"),
+                value
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::io::{self, Write};
 
-use super::model::{ErrorJson, FindingJson, IncidentJson};
+use super::model::{write_json, ErrorJson, FindingJson, IncidentJson};
 use super::Writer;
 use crate::diagnosis::{Diagnosed, Diagnosis, Summary};
 use crate::record::InputError;
@@ -22,7 +22,7 @@ enum Line<'a> {
 }
 
 fn emit(out: &mut dyn Write, line: &Line) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, line)?;
+    write_json(out, line, false)?;
     out.write_all(b"\n")?;
     // Streamed: a reader downstream sees each line as soon as it is known.
     out.flush()

@@ -32,7 +32,7 @@ impl Notes {
         eprintln!("provdiag: {}", clean(&format!("{e:#}")));
     }
 
-    pub fn hint_stdin(&self) {
+    pub fn hint_stdin() {
         eprintln!("provdiag: reading Tasks errors or System Log events from standard input; paste them, then press Ctrl-D (Ctrl-Z then Enter on Windows)");
     }
 

@@ -1,1 +1,264 @@
-//! Bad input never loses data and never crashes provdiag.
+//! Bad input never loses data and never crashes provdiag: odd bytes, broken structure, size, bad
+//! invocations, hostile text, closed pipes. Every broken input is built from real bytes here.
+
+use super::*;
+use predicates::prelude::*;
+use std::process::Stdio;
+
+const LLE: &str =
+    "Automatic provisioning of user John Doe to app Salesforce.com failed: License Limit Exceeded.";
+
+fn event(uuid: &str, result: &str, reason: &str) -> String {
+    format!(
+        r#"{{"uuid":"{uuid}","published":"2024-04-21T12:00:00.000Z","eventType":"application.provision.user.push","outcome":{{"result":"{result}","reason":"{reason}"}},"target":[{{"type":"User","displayName":"Ann Lee","alternateId":"ann@example.com"}},{{"type":"AppInstance","displayName":"Box"}}]}}"#
+    )
+}
+
+fn temp(name: &str, bytes: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!("provdiag-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write temp file");
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn invalid_utf8_is_decoded_per_record_and_never_fatal() {
+    let mut bytes =
+        b"Automatic provisioning of user Jos\xe9 \xff to app Box failed: License Limit Exceeded.\n"
+            .to_vec();
+    bytes.extend_from_slice(format!("{LLE}\n").as_bytes());
+    let (report, code) = json_report(&[], bytes);
+    assert_eq!(code, 1);
+    assert_eq!(figures(&report), [2, 2, 2, 0, 0, 0, 0]);
+    assert_eq!(report["findings"][0]["user"], "Jos\u{fffd} \u{fffd}");
+    // The same in an NDJSON event.
+    let mut ndjson = event("a", "FAILURE", "License Limit Exceeded").into_bytes();
+    let at = ndjson.windows(3).position(|w| w == b"Ann").expect("name");
+    ndjson[at + 1] = 0xC3; // a lone lead byte
+    let (report, _) = json_report(&[], ndjson);
+    assert_eq!(figures(&report), [1, 1, 1, 0, 0, 0, 0]);
+}
+
+#[test]
+fn binary_input_is_named_and_skipped_and_the_others_are_read() {
+    let binary = temp(
+        "binary.bin",
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0",
+    );
+    provdiag()
+        .args([binary.as_str(), "-m", LLE, "--format", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(binary.as_str()).and(predicate::str::contains("binary")))
+        .stdout(predicate::str::contains("\"diagnosed\": 1"));
+    let utf16 = temp("utf16.txt", b"\xff\xfeA\0u\0t\0o\0");
+    provdiag()
+        .arg(&utf16)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("UTF-16"));
+}
+
+#[test]
+fn empty_and_closed_stdin_are_clean_runs() {
+    provdiag()
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("No provisioning failures found."))
+        .stdout(predicate::str::contains("0 records: 0 failures"));
+    let bin = assert_cmd::cargo::cargo_bin("provdiag");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("\"$0\" <&-")
+        .arg(&bin)
+        .stdout(Stdio::null())
+        .status()
+        .expect("sh runs");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_page_cut_mid_array_keeps_every_whole_event_and_reports_the_cut() {
+    let page = format!(
+        "[\n{},\n{},\n{}\n]\n",
+        event("a", "FAILURE", "x"),
+        event("b", "FAILURE", "License Limit Exceeded"),
+        event("c", "SUCCESS", "")
+    );
+    let cut = &page[..page.len() - 40];
+    let (report, _) = json_report(&[], cut);
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [3, 2, 1, 1, 0, 1, 0]);
+    assert_eq!(report["errors"][0]["source"]["line"], 4);
+    assert!(report["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("cut off")));
+}
+
+#[test]
+fn wrong_types_and_absurd_nesting_are_malformed_records_with_a_place() {
+    let lines = [
+        event("a", "FAILURE", "License Limit Exceeded"),
+        r#"{"uuid":"b","eventType":"application.provision.user.push","outcome":"FAILURE"}"#.to_owned(),
+        r#"{"uuid":"c","eventType":"application.provision.user.push","outcome":{"result":"FAILURE"},"target":{"type":"User"}}"#.to_owned(),
+        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("{{\"a\":{}1{}}}", "{\"a\":".repeat(50_000), "}".repeat(50_000)),
+        "[1, 2, 3]".to_owned(),
+        event("d", "FAILURE", "Matching user not found"),
+    ];
+    let (report, _) = json_report(&["-i", "ndjson"], lines.join("\n"));
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [7, 2, 2, 0, 0, 5, 0]);
+    let places: Vec<u64> = report["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["source"]["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(places, [2, 3, 4, 5, 6]);
+    // The same nesting inside a JSON stream, and as a pretty page.
+    let (report, _) = json_report(&[], format!("[{}]", "[".repeat(200_000)));
+    assert_accounted(&report);
+}
+
+#[test]
+fn ragged_rows_and_an_unclosed_quote_in_csv_are_malformed_with_their_line() {
+    let csv = "eventType,outcome.result,outcome.reason,uuid\n\
+        application.provision.user.push,FAILURE,License Limit Exceeded,u1\n\
+        application.provision.user.push,FAILURE\n\
+        application.provision.user.push,FAILURE,Matching user not found,u3\n\
+        application.provision.user.push,FAILURE,\"unclosed,u4\n\
+        application.provision.user.push,FAILURE,x,u5\n";
+    let (report, _) = json_report(&[], csv);
+    assert_accounted(&report);
+    assert_eq!(figures(&report)[..3], [4, 2, 2]);
+    assert_eq!(report["errors"][0]["source"]["line"], 3);
+    assert_eq!(report["errors"][1]["source"]["line"], 5);
+}
+
+#[test]
+fn a_reader_forced_onto_the_wrong_input_fails_cleanly() {
+    let csv = std::fs::read(fixture("syslog-export.csv")).expect("fixture");
+    let (report, code) = json_report(&["-i", "json"], csv.clone());
+    assert_accounted(&report);
+    assert_eq!(code, 0);
+    assert!(figures(&report)[5] > 0, "rows are malformed JSON");
+    let (report, _) = json_report(&["-i", "ndjson"], csv);
+    assert_eq!(
+        figures(&report)[0],
+        figures(&report)[5],
+        "every line is malformed"
+    );
+    provdiag()
+        .args(["-i", "csv", &fixture("syslog.ndjson")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("lacks the columns"));
+}
+
+#[test]
+fn a_line_of_tens_of_megabytes_is_skipped_and_the_next_one_read() {
+    for input in ["text", "ndjson", "json"] {
+        let mut bytes = Vec::with_capacity(21 << 20);
+        bytes.extend_from_slice(b"{\"uuid\":\"");
+        bytes.resize(20 << 20, b'x');
+        bytes.extend_from_slice(b"\"}\n");
+        bytes.extend_from_slice(event("z", "FAILURE", "License Limit Exceeded").as_bytes());
+        let (report, _) = json_report(&["-i", input], bytes);
+        assert_accounted(&report);
+        assert_eq!(figures(&report)[..3], [2, 1, 1], "{input}");
+        assert!(
+            report["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("MiB")),
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn bad_invocations_say_what_to_do_and_the_other_inputs_are_read() {
+    let dir = std::env::temp_dir();
+    let dir = dir.to_string_lossy();
+    provdiag()
+        .args([
+            dir.as_ref(),
+            "/nonexistent/x.json",
+            "-m",
+            LLE,
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("is a directory")
+                .and(predicate::str::contains("cannot read /nonexistent/x.json")),
+        )
+        .stdout(predicate::str::contains("\"diagnosed\": 1"));
+    provdiag()
+        .args(["--format", "yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values"));
+    provdiag().args(["--input", "xml"]).assert().code(2);
+    provdiag().args(["--color", "sometimes"]).assert().code(2);
+}
+
+#[test]
+fn control_characters_from_the_input_never_reach_human_output_raw() {
+    let hostile = "Automatic provisioning of user Eve\u{1b}]0;pwned\u{7}\u{1b}[2J to app Box\u{9b}31m failed: License Limit Exceeded\r\u{1b}[31mred\u{202e}";
+    for format in ["text", "markdown", "github"] {
+        let out = provdiag()
+            .args(["-m", hostile, "--format", format, "--color", "never"])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            !text.contains('\u{1b}')
+                && !text.contains('\u{7}')
+                && !text.contains('\r')
+                && !text.contains('\u{9b}'),
+            "{format}: {text:?}"
+        );
+        assert!(!text.contains('\u{202e}'), "{format}");
+        // Shown escaped (Markdown adds its own backslashes so that it renders the same).
+        assert!(
+            text.contains("Eve\\u{1b}") || text.contains("Eve\\\\u\\{1b\\}"),
+            "{format}: {text}"
+        );
+        let err = String::from_utf8(out.stderr).expect("utf-8");
+        assert!(!err.contains('\u{1b}'), "{format}: stderr");
+    }
+    let (report, _) = json_report(&["-m", hostile], "");
+    assert_eq!(
+        report["findings"][0]["user"], "Eve\u{1b}]0;pwned\u{7}\u{1b}[2J",
+        "JSON keeps the data, escaped by JSON itself"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly_with_0_in_every_format() {
+    // Many apps, so that every format writes far more than a pipe holds.
+    let many: String = (0..20_000)
+        .map(|i| {
+            event(&format!("id-{i}"), "FAILURE", "License Limit Exceeded")
+                .replace("\"Box\"", &format!("\"App {}\"", i % 4000))
+                + "\n"
+        })
+        .collect();
+    let input = temp("many.ndjson", many.as_bytes());
+    let bin = assert_cmd::cargo::cargo_bin("provdiag");
+    for format in ["text", "json", "ndjson", "markdown", "github"] {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(
+                "\"$0\" --format \"$1\" \"$2\" | head -c 100 >/dev/null; echo \"${PIPESTATUS[0]}\"",
+            )
+            .args([bin.as_os_str(), format.as_ref(), input.as_ref()])
+            .output()
+            .expect("bash runs");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{format}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}: quiet");
+    }
+}

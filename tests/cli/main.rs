@@ -4,6 +4,7 @@ mod broken;
 mod diagnose;
 mod exports;
 mod formats;
+mod properties;
 mod readme;
 
 use assert_cmd::Command;
