@@ -24,8 +24,7 @@ pub struct Cli {
     pub rules: Option<PathBuf>,
 }
 
-const EXIT_CODES: &str =
-    "Exit codes: 0 no failure selected by --fail-on; 1 at least one; 2 usage error, \
+const EXIT_CODES: &str = "Exit codes: 0 no failure selected by --fail-on; 1 at least one; 2 usage error, \
 unreadable input or rules file, unknown cause, or a malformed record under --strict.";
 
 #[derive(Debug, Args)]

@@ -105,11 +105,7 @@ impl Diagnosis {
         list.sort_by(|a, b| {
             b.failures
                 .cmp(&a.failures)
-                .then_with(|| {
-                    a.cause
-                        .unwrap_or(usize::MAX)
-                        .cmp(&b.cause.unwrap_or(usize::MAX))
-                })
+                .then_with(|| a.cause.unwrap_or(usize::MAX).cmp(&b.cause.unwrap_or(usize::MAX)))
                 .then_with(|| a.app.cmp(&b.app))
         });
         list
@@ -196,22 +192,10 @@ mod tests {
     #[test]
     fn one_cause_on_one_app_is_one_incident_with_each_user_once() {
         let mut d = Diagnosis::default();
-        d.failure(
-            failure("A", "Box", "2024-04-21T12:00:00.000Z"),
-            Some((0, "x")),
-        );
-        d.failure(
-            failure("B", "Box", "2024-04-20T12:00:00.000Z"),
-            Some((0, "x")),
-        );
-        d.failure(
-            failure("A", "Box", "2024-04-22T12:00:00.000Z"),
-            Some((0, "x")),
-        );
-        d.failure(
-            failure("A", "Zoom", "2024-04-22T12:00:00.000Z"),
-            Some((0, "x")),
-        );
+        d.failure(failure("A", "Box", "2024-04-21T12:00:00.000Z"), Some((0, "x")));
+        d.failure(failure("B", "Box", "2024-04-20T12:00:00.000Z"), Some((0, "x")));
+        d.failure(failure("A", "Box", "2024-04-22T12:00:00.000Z"), Some((0, "x")));
+        d.failure(failure("A", "Zoom", "2024-04-22T12:00:00.000Z"), Some((0, "x")));
         d.failure(failure("C", "Box", "2024-04-22T12:00:00.000Z"), None);
         d.ignored();
         let list = d.incidents();
@@ -221,10 +205,7 @@ mod tests {
             (first.failures, first.users.clone()),
             (3, vec!["A".to_string(), "B".to_string()])
         );
-        assert_eq!(
-            first.first_seen.as_deref(),
-            Some("2024-04-20T12:00:00.000Z")
-        );
+        assert_eq!(first.first_seen.as_deref(), Some("2024-04-20T12:00:00.000Z"));
         assert_eq!(first.last_seen.as_deref(), Some("2024-04-22T12:00:00.000Z"));
         assert_eq!(
             list[1].app.as_deref(),
@@ -233,13 +214,7 @@ mod tests {
         );
         let s = &d.summary;
         assert_eq!(
-            (
-                s.records,
-                s.failures,
-                s.diagnosed,
-                s.unrecognized,
-                s.ignored
-            ),
+            (s.records, s.failures, s.diagnosed, s.unrecognized, s.ignored),
             (6, 5, 4, 1, 1)
         );
         assert_eq!(s.by_cause.get("x"), Some(&4));

@@ -192,10 +192,7 @@ pub fn diagnose_inputs(
             Ok(()) => {}
             Err(ReadFail::Stop) => {
                 pipeline.progress.done();
-                return Err(pipeline
-                    .stopped
-                    .take()
-                    .unwrap_or_else(|| anyhow!("stopped")));
+                return Err(pipeline.stopped.take().unwrap_or_else(|| anyhow!("stopped")));
             }
             Err(ReadFail::Input(e)) => {
                 pipeline.progress.done();
@@ -206,9 +203,7 @@ pub fn diagnose_inputs(
     }
     pipeline.progress.done();
     pipeline.notes.finish();
-    pipeline
-        .writer
-        .finish(pipeline.out, &pipeline.diagnosis, table)?;
+    pipeline.writer.finish(pipeline.out, &pipeline.diagnosis, table)?;
     Ok(Outcome {
         diagnosis: pipeline.diagnosis,
         unreadable,

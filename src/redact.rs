@@ -9,9 +9,8 @@ use std::sync::LazyLock;
 
 use crate::record::Finding;
 
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+").expect("the email pattern is valid")
-});
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+").expect("the email pattern is valid"));
 /// `userName "x"`, `userName: 'x'`, `login=x` and the like inside an app's message; an unquoted value
 /// only after `=` or `:`, so that `userName is not unique` keeps its words.
 static NAMED_LOGIN: LazyLock<Regex> = LazyLock::new(|| {
@@ -19,6 +18,11 @@ static NAMED_LOGIN: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?i)\b((?:user ?name|login|externalid)\s*(?:[=:]\s*)?)("[^"]+"|'[^']+')|\b((?:user ?name|login|externalid)\s*[=:]\s*)([^\s"',;]+)"#,
     )
     .expect("the login pattern is valid")
+});
+
+/// Okta's `Error while creating user <name> : Conflict` (okta-formats §1): the name up to the colon.
+static ERROR_WHILE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(error while \w+ (?:user )?)(.+?)( ?: )").expect("the error-while pattern is valid")
 });
 
 #[derive(Default)]
@@ -42,6 +46,14 @@ impl Redactor {
             }
             reason = EMAIL
                 .replace_all(&reason, |c: &regex::Captures| self.login(&c[0]))
+                .into_owned();
+            reason = ERROR_WHILE
+                .replace_all(&reason, |c: &regex::Captures| {
+                    let who = &c[2];
+                    let masked = who.starts_with("Person ") || who.starts_with("person-");
+                    let who = if masked { who.to_owned() } else { self.name(who) };
+                    format!("{}{who}{}", &c[1], &c[3])
+                })
                 .into_owned();
             reason = NAMED_LOGIN
                 .replace_all(&reason, |c: &regex::Captures| {
@@ -98,8 +110,7 @@ impl Redactor {
             salt += 1;
         };
         self.given.insert(key, pseudonym.clone());
-        self.taken
-            .insert(pseudonym.clone(), value.trim().to_owned());
+        self.taken.insert(pseudonym.clone(), value.trim().to_owned());
         pseudonym
     }
 }
@@ -144,10 +155,7 @@ mod tests {
             assert!(!all.contains(leak), "{leak} leaked: {all}");
         }
         assert_eq!(f.app.as_deref(), Some("Box"));
-        assert!(f
-            .reason
-            .as_deref()
-            .is_some_and(|r| r.contains("already exists")));
+        assert!(f.reason.as_deref().is_some_and(|r| r.contains("already exists")));
     }
 
     #[test]
@@ -161,17 +169,24 @@ mod tests {
     }
 
     #[test]
-    fn bare_login_values_in_reasons_are_masked() {
+    fn a_name_in_okta_error_while_shape_is_masked_even_when_spelled_otherwise() {
         let f = redact(
-            "A B",
-            "ab",
-            "Conflict: userName 'zed99' is not unique, login=qq7",
+            "O'Brien, Zoë",
+            "zob",
+            "Error while creating user Zoë O'Brien : Conflict",
         );
         let reason = f.reason.unwrap_or_default();
         assert!(
-            !reason.contains("zed99") && !reason.contains("qq7"),
+            !reason.contains("Zoë") && reason.ends_with(" : Conflict"),
             "{reason}"
         );
+    }
+
+    #[test]
+    fn bare_login_values_in_reasons_are_masked() {
+        let f = redact("A B", "ab", "Conflict: userName 'zed99' is not unique, login=qq7");
+        let reason = f.reason.unwrap_or_default();
+        assert!(!reason.contains("zed99") && !reason.contains("qq7"), "{reason}");
         let f = redact("A B", "ab", "userName is not unique");
         assert_eq!(f.reason.as_deref(), Some("userName is not unique"));
     }

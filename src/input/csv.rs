@@ -171,11 +171,7 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
             line,
         };
         if row.len() != names.len() {
-            let message = format!(
-                "row has {} fields, the header has {}",
-                row.len(),
-                names.len()
-            );
+            let message = format!("row has {} fields, the header has {}", row.len(), names.len());
             sink.push(malformed(source, message))?;
             continue;
         }

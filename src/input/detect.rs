@@ -86,15 +86,9 @@ mod tests {
                 b"{\"eventType\": \"com.okta.event_hook\",\n \"data\": {}}",
                 Shape::JsonStream,
             ),
-            (
-                b"{\"uuid\":\"a\", \"eventT\n{\"uuid\":\"b\"}\n",
-                Shape::Ndjson,
-            ),
+            (b"{\"uuid\":\"a\", \"eventT\n{\"uuid\":\"b\"}\n", Shape::Ndjson),
             (b"published,eventType,outcome.result\n", Shape::Csv),
-            (
-                b"\"Published\",\"EventType\",\"Outcome.Result\"\r\n",
-                Shape::Csv,
-            ),
+            (b"\"Published\",\"EventType\",\"Outcome.Result\"\r\n", Shape::Csv),
             (
                 b"Automatic provisioning of user A to app B failed: x, y, z",
                 Shape::Text,
@@ -109,9 +103,7 @@ mod tests {
     #[test]
     fn binary_and_utf16_are_refused() {
         assert!(refuse(b"ab\0cd").is_some());
-        assert!(refuse(b"\xFF\xFEa\0b\0")
-            .expect("refused")
-            .contains("UTF-16"));
+        assert!(refuse(b"\xFF\xFEa\0b\0").expect("refused").contains("UTF-16"));
         assert!(refuse(b"plain text").is_none());
     }
 }

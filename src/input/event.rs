@@ -96,10 +96,7 @@ mod tests {
             Some("app.user_management.provision_user_failed")
         ));
         assert!(!is_failure(Some("FAILURE"), Some("user.session.start")));
-        assert!(!is_failure(
-            Some("FAILURE"),
-            Some("user.authentication.sso")
-        ));
+        assert!(!is_failure(Some("FAILURE"), Some("user.authentication.sso")));
         assert!(!is_failure(
             Some("SUCCESS"),
             Some("application.provision.user.push")
@@ -130,9 +127,7 @@ mod tests {
         let event = FailedEvent {
             uuid: Some("u"),
             event_type: Some("application.provision.user.push"),
-            reason: Some(
-                "Automatic provisioning of user X to app Y failed: Matching user not found.",
-            ),
+            reason: Some("Automatic provisioning of user X to app Y failed: Matching user not found."),
             published: Some("null"),
             targets: &targets,
             app_hint: None,

@@ -133,8 +133,7 @@ pub fn event_records(bytes: &[u8], source: Source, sink: &mut dyn Sink) -> Resul
             Some(events) => {
                 for raw in events {
                     let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-                    let line =
-                        source.line + memchr_iter(b'\n', &text.as_bytes()[..offset]).count() as u64;
+                    let line = source.line + memchr_iter(b'\n', &text.as_bytes()[..offset]).count() as u64;
                     let inner = Source {
                         path: source.path.clone(),
                         line,
@@ -202,10 +201,7 @@ fn classify(head: Head<'_>, text: &str, source: Source, sink: &mut dyn Sink) -> 
             return Record::Duplicate;
         }
     }
-    let event_type = head
-        .event_type
-        .as_deref()
-        .or(head.legacy_event_type.as_deref());
+    let event_type = head.event_type.as_deref().or(head.legacy_event_type.as_deref());
     let outcome = head.outcome.as_ref();
     if !is_failure(outcome.and_then(|o| o.result.as_deref()), event_type) {
         return Record::Ignored;
@@ -379,8 +375,7 @@ impl<R: Read> Framer<R> {
                 // Too big to keep: drop what was scanned, keep scanning for the end.
                 discarded = true;
                 let keep = scan.pos.min(self.end - self.start);
-                self.line +=
-                    memchr_iter(b'\n', &self.buf[self.start..self.start + keep]).count() as u64;
+                self.line += memchr_iter(b'\n', &self.buf[self.start..self.start + keep]).count() as u64;
                 self.start += keep;
                 scan.pos -= keep;
             }

@@ -89,11 +89,7 @@ impl InputSpec {
 const PEEK: usize = 64 << 10;
 
 /// Reads one input to its end, pushing every record into `sink`.
-pub fn read_input(
-    spec: &InputSpec,
-    format: InputFormat,
-    sink: &mut dyn Sink,
-) -> Result<(), ReadFail> {
+pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     let name = spec.name();
     match spec {
         InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &name, format, sink),

@@ -44,9 +44,7 @@ pub fn parse_sentence(folded: &str) -> Option<Sentence> {
 
 /// Trims white space and the quotes a paste tends to carry around a sentence or a name.
 fn strip_quotes(s: &str) -> &str {
-    const QUOTES: &[char] = &[
-        '"', '\'', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '`',
-    ];
+    const QUOTES: &[char] = &['"', '\'', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '`'];
     s.trim().trim_matches(QUOTES).trim()
 }
 
@@ -77,10 +75,7 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
             line: line.number,
         };
         if line.overlong {
-            let message = format!(
-                "line longer than {} MiB, skipped",
-                super::lines::MAX_RECORD >> 20
-            );
+            let message = format!("line longer than {} MiB, skipped", super::lines::MAX_RECORD >> 20);
             sink.push(Record::Malformed(InputError { source, message }))?;
             continue;
         }
@@ -103,7 +98,9 @@ mod tests {
 
     #[test]
     fn the_seed_sentence_gives_user_app_and_reason() {
-        let s = sentence("Automatic provisioning of user John Doe to app Salesforce.com failed: License Limit Exceeded.");
+        let s = sentence(
+            "Automatic provisioning of user John Doe to app Salesforce.com failed: License Limit Exceeded.",
+        );
         assert_eq!(
             s,
             Some(Sentence {

@@ -16,12 +16,7 @@ pub fn explain(out: &mut dyn Write, table: &RuleTable, id: &str) -> Result<()> {
             table.ids().join(", ")
         );
     };
-    writeln!(
-        out,
-        "{} {}",
-        rule.id.bold(),
-        format!("· {}", rule.title).bold()
-    )?;
+    writeln!(out, "{} {}", rule.id.bold(), format!("· {}", rule.title).bold())?;
     writeln!(out)?;
     writeln!(out, "{}", rule.summary)?;
     writeln!(out)?;

@@ -14,9 +14,7 @@ pub struct Github;
 /// A message: `%`, CR and LF encoded (GitHub's rules for workflow command data). Text from the input is
 /// `clean`ed before it gets here, so the only line breaks left are ours.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// A property value: as data, plus `:` and `,`.
@@ -62,12 +60,7 @@ impl Writer for Github {
             )?;
         }
         let mut groups: BTreeMap<(Option<&str>, String), (u64, usize)> = BTreeMap::new();
-        for (k, f) in d
-            .findings
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.cause.is_none())
-        {
+        for (k, f) in d.findings.iter().enumerate().filter(|(_, f)| f.cause.is_none()) {
             groups
                 .entry((f.finding.app.as_deref(), shape(f)))
                 .or_insert((0, k))

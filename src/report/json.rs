@@ -29,11 +29,7 @@ impl Writer for Json {
                 .into_iter()
                 .map(|i| IncidentJson::new(i, table))
                 .collect(),
-            findings: d
-                .findings
-                .iter()
-                .map(|f| FindingJson::new(f, table))
-                .collect(),
+            findings: d.findings.iter().map(|f| FindingJson::new(f, table)).collect(),
             errors: d.errors.iter().map(ErrorJson::from).collect(),
         };
         write_json(out, &doc, true)?;

@@ -11,11 +11,12 @@ pub struct Markdown;
 /// How many users an incident lists before "and N more".
 const USERS_SHOWN: usize = 25;
 
-/// Input text made inert for Markdown: control characters escaped, markup characters backslashed.
+/// Input text made inert for Markdown, where it never starts a line: control characters escaped, inline
+/// markup characters backslashed.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in clean(s).chars() {
-        if "\\`*_{}[]<>()#+-!|~".contains(c) {
+        if "\\`*_[]<>|~&".contains(c) {
             out.push('\\');
         }
         out.push(c);
@@ -35,13 +36,7 @@ impl Writer for Markdown {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |\n",
-            s.records,
-            s.failures,
-            s.diagnosed,
-            s.unrecognized,
-            s.ignored,
-            s.malformed,
-            s.duplicates
+            s.records, s.failures, s.diagnosed, s.unrecognized, s.ignored, s.malformed, s.duplicates
         )?;
         if s.failures == 0 {
             writeln!(out, "No provisioning failures found.\n")?;
@@ -118,7 +113,10 @@ mod tests {
 
     #[test]
     fn markup_in_names_is_inert() {
-        assert_eq!(md("a|b *c* <img>"), "a\\|b \\*c\\* \\<img\\>");
-        assert_eq!(md("x\u{1b}[31m"), "x\\\\u\\{1b\\}\\[31m");
+        assert_eq!(
+            md("a|b *c* <img> 2024-04-21"),
+            "a\\|b \\*c\\* \\<img\\> 2024-04-21"
+        );
+        assert_eq!(md("x\u{1b}[31m"), "x\\\\u{1b}\\[31m");
     }
 }

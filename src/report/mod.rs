@@ -41,12 +41,7 @@ pub enum OutputFormat {
 
 /// One output format. `finding` and `error` come as records are read; `finish` once at the end.
 pub trait Writer {
-    fn finding(
-        &mut self,
-        _out: &mut dyn Write,
-        _d: &Diagnosed,
-        _table: &RuleTable,
-    ) -> io::Result<()> {
+    fn finding(&mut self, _out: &mut dyn Write, _d: &Diagnosed, _table: &RuleTable) -> io::Result<()> {
         Ok(())
     }
     fn error(&mut self, _out: &mut dyn Write, _e: &InputError) -> io::Result<()> {
@@ -93,11 +88,7 @@ fn plural(n: u64) -> &'static str {
 
 /// The first `max` users, then "and N more".
 fn some_users(users: &[String], max: usize) -> String {
-    let shown: Vec<String> = users
-        .iter()
-        .take(max)
-        .map(|u| clean(u).into_owned())
-        .collect();
+    let shown: Vec<String> = users.iter().take(max).map(|u| clean(u).into_owned()).collect();
     match users.len().saturating_sub(max) {
         0 => shown.join(", "),
         more => format!("{} and {more} more", shown.join(", ")),

@@ -102,14 +102,11 @@ pub fn write_json<T: Serialize>(
     pretty: bool,
 ) -> std::io::Result<()> {
     if pretty {
-        let mut ser = serde_json::Serializer::with_formatter(
-            out,
-            Safe(serde_json::ser::PrettyFormatter::new()),
-        );
+        let mut ser =
+            serde_json::Serializer::with_formatter(out, Safe(serde_json::ser::PrettyFormatter::new()));
         value.serialize(&mut ser).map_err(std::io::Error::from)
     } else {
-        let mut ser =
-            serde_json::Serializer::with_formatter(out, Safe(serde_json::ser::CompactFormatter));
+        let mut ser = serde_json::Serializer::with_formatter(out, Safe(serde_json::ser::CompactFormatter));
         value.serialize(&mut ser).map_err(std::io::Error::from)
     }
 }
@@ -124,10 +121,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
         fragment: &str,
     ) -> std::io::Result<()> {
         let mut rest = fragment;
-        while let Some((i, c)) = rest
-            .char_indices()
-            .find(|&(_, c)| super::escape::is_unsafe(c))
-        {
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| super::escape::is_unsafe(c)) {
             w.write_all(&rest.as_bytes()[..i])?;
             write!(w, "\\u{:04x}", c as u32)?;
             rest = &rest[i + c.len_utf8()..];
@@ -184,9 +178,7 @@ mod tests {
             write_json(&mut out, &value, pretty).expect("writes");
             let text = String::from_utf8(out).expect("utf-8");
             assert!(
-                !text
-                    .chars()
-                    .any(|c| c.is_control() && c != '\n' && c != ' '),
+                !text.chars().any(|c| c.is_control() && c != '\n' && c != ' '),
                 "{text:?}"
             );
             assert!(text.contains("x\\u007fy\\u009bz\\u202e\\u001bé"), "{text}");

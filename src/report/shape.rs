@@ -10,9 +10,15 @@ use crate::rules::fold;
 static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", "<email>"),
-        (r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<id>"),
+        (
+            r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
+            "<id>",
+        ),
         (r"\b0[0-9a-z]{19}\b", "<id>"),
-        (r"(?i)\b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\b", "<id>"),
+        (
+            r"(?i)\b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b|\b[0-9a-f]*[a-f][0-9a-f]*[0-9][0-9a-f]*\b",
+            "<id>",
+        ),
         (r"\b\d{3,}\b", "<n>"),
         (r#""[^"]*"|“[^”]*”|'[^'\s][^']*'"#, "\"…\""),
     ]
@@ -58,7 +64,10 @@ mod tests {
     #[test]
     fn copies_of_one_error_share_a_shape() {
         let a = masked("Ann Lee", "Error while creating user Ann Lee : Bad Gateway. id 00u1a2b3c4d5e6f7g8h9 ref 4521, mail ann@x.io");
-        let b = masked("Bo Wu", "Error while creating user Bo Wu : Bad Gateway. id 00u9z8y7x6w5v4u3t2s1 ref 981, mail bo@y.org");
+        let b = masked(
+            "Bo Wu",
+            "Error while creating user Bo Wu : Bad Gateway. id 00u9z8y7x6w5v4u3t2s1 ref 981, mail bo@y.org",
+        );
         assert_eq!(a, b);
         assert!(!a.contains("Ann") && !a.contains("ann@"), "{a}");
     }

@@ -24,8 +24,11 @@ impl Writer for Text {
         if d.summary.failures == 0 {
             writeln!(out, "{}", "No provisioning failures found.".green())?;
         }
+        let mut explained = std::collections::HashSet::new();
         for (n, incident) in diagnosed.iter().enumerate() {
-            write_incident(out, n + 1, incident, table)?;
+            // A cause's summary is said once, at its first incident; its steps come with every app.
+            let first = explained.insert(incident.cause);
+            write_incident(out, n + 1, incident, table, first)?;
         }
         write_unrecognized(out, d)?;
         write_errors(out, d)?;
@@ -38,16 +41,13 @@ fn write_incident(
     n: usize,
     i: &Incident,
     table: &RuleTable,
+    summary: bool,
 ) -> io::Result<()> {
     let Some(rule) = i.cause.map(|c| &table.rules()[c]) else {
         return Ok(());
     };
     let app = clean(i.app.as_deref().unwrap_or("(app not named)")).into_owned();
-    let failures = format!(
-        "{} failure{}",
-        i.failures,
-        if i.failures == 1 { "" } else { "s" }
-    );
+    let failures = format!("{} failure{}", i.failures, if i.failures == 1 { "" } else { "s" });
     writeln!(
         out,
         "{} {} {}",
@@ -67,7 +67,9 @@ fn write_incident(
         };
         writeln!(out, "   seen: {seen}")?;
     }
-    writeln!(out, "   {}", rule.summary.dimmed())?;
+    if summary {
+        writeln!(out, "   {}", clean(&rule.summary).dimmed())?;
+    }
     writeln!(out, "   {}", "What to do:".bold())?;
     for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
         writeln!(out, "     {}. {}", k + 1, clean(step))?;
@@ -84,12 +86,7 @@ fn write_unrecognized(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
         return Ok(());
     }
     let mut groups: HashMap<(Option<&str>, String), (u64, usize)> = HashMap::new();
-    for (k, f) in d
-        .findings
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.cause.is_none())
-    {
+    for (k, f) in d.findings.iter().enumerate().filter(|(_, f)| f.cause.is_none()) {
         let entry = groups
             .entry((f.finding.app.as_deref(), shape(f)))
             .or_insert((0, k));

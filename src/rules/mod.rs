@@ -56,10 +56,7 @@ impl Rule {
     /// The remediation steps with the app's name filled in.
     pub fn steps_for(&self, app: Option<&str>) -> Vec<String> {
         let app = app.unwrap_or("the app");
-        self.remediation
-            .iter()
-            .map(|s| s.replace("{app}", app))
-            .collect()
+        self.remediation.iter().map(|s| s.replace("{app}", app)).collect()
     }
 }
 
@@ -79,8 +76,8 @@ impl RuleTable {
         if let Some(path) = extra {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read rules file {}", path.display()))?;
-            let file = parse_rule_file(&text)
-                .with_context(|| format!("invalid rules file {}", path.display()))?;
+            let file =
+                parse_rule_file(&text).with_context(|| format!("invalid rules file {}", path.display()))?;
             rules = file.rules;
         }
         let builtin = parse_rule_file(BUILTIN).context("invalid built-in rule table")?;
@@ -217,8 +214,7 @@ fn validate(rule: &Rule) -> Result<()> {
         bail!("rule '{}' has no remediation steps", rule.id);
     }
     for p in &rule.patterns {
-        Regex::new(p)
-            .with_context(|| format!("rule '{}': pattern {:?} is not a valid regex", rule.id, p))?;
+        Regex::new(p).with_context(|| format!("rule '{}': pattern {:?} is not a valid regex", rule.id, p))?;
     }
     Ok(())
 }
@@ -226,11 +222,9 @@ fn validate(rule: &Rule) -> Result<()> {
 /// Lowercase ASCII words of letters and digits joined by single hyphens.
 pub fn is_kebab(id: &str) -> bool {
     !id.is_empty()
-        && id.split('-').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
+        && id
+            .split('-')
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Folds every run of white space (NBSP included) to one space and curly apostrophes to straight ones,
@@ -305,16 +299,8 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), n, "duplicate ids");
         for rule in table.rules() {
-            assert!(
-                !rule.remediation.is_empty(),
-                "{} has no remediation",
-                rule.id
-            );
-            assert!(
-                !rule.examples.matching.is_empty(),
-                "{} has no examples",
-                rule.id
-            );
+            assert!(!rule.remediation.is_empty(), "{} has no remediation", rule.id);
+            assert!(!rule.examples.matching.is_empty(), "{} has no examples", rule.id);
             assert!(
                 !rule.examples.no_match.is_empty(),
                 "{} has no counter-examples",
@@ -352,14 +338,8 @@ mod tests {
     fn event_type_alone_selects_a_rule() {
         let t = builtin();
         let i = t.match_text("", Some("application.integration.authentication_failure"));
-        assert_eq!(
-            i.map(|i| t.rules()[i].id.as_str()),
-            Some("invalid-credentials")
-        );
-        assert_eq!(
-            t.match_text("", Some("application.provision.user.push")),
-            None
-        );
+        assert_eq!(i.map(|i| t.rules()[i].id.as_str()), Some("invalid-credentials"));
+        assert_eq!(t.match_text("", Some("application.provision.user.push")), None);
     }
 
     #[test]

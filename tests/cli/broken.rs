@@ -23,8 +23,7 @@ fn temp(name: &str, bytes: &[u8]) -> String {
 #[test]
 fn invalid_utf8_is_decoded_per_record_and_never_fatal() {
     let mut bytes =
-        b"Automatic provisioning of user Jos\xe9 \xff to app Box failed: License Limit Exceeded.\n"
-            .to_vec();
+        b"Automatic provisioning of user Jos\xe9 \xff to app Box failed: License Limit Exceeded.\n".to_vec();
     bytes.extend_from_slice(format!("{LLE}\n").as_bytes());
     let (report, code) = json_report(&[], bytes);
     assert_eq!(code, 1);
@@ -40,10 +39,7 @@ fn invalid_utf8_is_decoded_per_record_and_never_fatal() {
 
 #[test]
 fn binary_input_is_named_and_skipped_and_the_others_are_read() {
-    let binary = temp(
-        "binary.bin",
-        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0",
-    );
+    let binary = temp("binary.bin", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0");
     provdiag()
         .args([binary.as_str(), "-m", LLE, "--format", "json"])
         .assert()
@@ -181,14 +177,7 @@ fn bad_invocations_say_what_to_do_and_the_other_inputs_are_read() {
     let dir = std::env::temp_dir();
     let dir = dir.to_string_lossy();
     provdiag()
-        .args([
-            dir.as_ref(),
-            "/nonexistent/x.json",
-            "-m",
-            LLE,
-            "--format",
-            "json",
-        ])
+        .args([dir.as_ref(), "/nonexistent/x.json", "-m", LLE, "--format", "json"])
         .assert()
         .code(2)
         .stderr(
@@ -224,7 +213,7 @@ fn control_characters_from_the_input_never_reach_human_output_raw() {
         assert!(!text.contains('\u{202e}'), "{format}");
         // Shown escaped (Markdown adds its own backslashes so that it renders the same).
         assert!(
-            text.contains("Eve\\u{1b}") || text.contains("Eve\\\\u\\{1b\\}"),
+            text.replace('\\', "").contains("Eveu{1b}]0;pwnedu{7}"),
             "{format}: {text}"
         );
         let err = String::from_utf8(out.stderr).expect("utf-8");
@@ -252,9 +241,7 @@ fn a_closed_stdout_ends_the_run_quietly_with_0_in_every_format() {
     for format in ["text", "json", "ndjson", "markdown", "github"] {
         let out = std::process::Command::new("bash")
             .arg("-c")
-            .arg(
-                "\"$0\" --format \"$1\" \"$2\" | head -c 100 >/dev/null; echo \"${PIPESTATUS[0]}\"",
-            )
+            .arg("\"$0\" --format \"$1\" \"$2\" | head -c 100 >/dev/null; echo \"${PIPESTATUS[0]}\"")
             .args([bin.as_os_str(), format.as_ref(), input.as_ref()])
             .output()
             .expect("bash runs");

@@ -87,7 +87,9 @@ fn text_report_names_cause_user_app_and_numbered_steps() {
         .stdout(predicate::str::contains("create-users-disabled"))
         .stdout(predicate::str::contains("users: John Doe"))
         .stdout(predicate::str::contains("app: Salesforce.com"))
-        .stdout(predicate::str::contains("1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App"))
+        .stdout(predicate::str::contains(
+            "1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App",
+        ))
         .stdout(predicate::str::ends_with(
             "1 record: 1 failure (1 diagnosed, 0 unrecognized), 0 ignored, 0 malformed, 0 duplicates\n",
         ));
@@ -102,8 +104,7 @@ fn a_paste_is_accounted_exactly() {
     // knows, and 3 lines that are no failures.
     assert_eq!(figures(&report), [11, 8, 7, 1, 3, 0, 0]);
     let f = findings(&report);
-    let names: Vec<(Option<String>, Option<String>)> =
-        f.iter().map(|x| (x.2.clone(), x.3.clone())).collect();
+    let names: Vec<(Option<String>, Option<String>)> = f.iter().map(|x| (x.2.clone(), x.3.clone())).collect();
     assert!(
         names.contains(&(Some("Zoë O'Brien".into()), Some("Salesforce.com".into()))),
         "{names:?}"
@@ -293,9 +294,7 @@ fn a_broken_or_missing_rules_file_is_an_error_naming_it() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(
-            predicate::str::contains(name.as_str()).and(predicate::str::contains("kebab-case")),
-        );
+        .stderr(predicate::str::contains(name.as_str()).and(predicate::str::contains("kebab-case")));
     provdiag()
         .args(["--rules", "/nonexistent/rules.json", "-m", "x"])
         .assert()

@@ -8,12 +8,7 @@ fn read(path: &str) -> Vec<u8> {
 }
 
 /// (cause, user, login, app) of a finding.
-type Who = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+type Who = (Option<String>, Option<String>, Option<String>, Option<String>);
 
 /// (cause, user, login, app) of each finding, from a report.
 fn who(report: &Value) -> Vec<Who> {
@@ -164,10 +159,7 @@ fn csv_maps_columns_by_name_and_survives_quotes_and_line_breaks() {
     );
     assert_eq!(w[1].1, some("O'Brien, Zoë"));
     let reason = report["findings"][2]["reason"].as_str().expect("reason");
-    assert!(
-        reason.contains("\"upstream\" timeout,\nretry later"),
-        "{reason}"
-    );
+    assert!(reason.contains("\"upstream\" timeout,\nretry later"), "{reason}");
     assert_eq!(report["findings"][2]["source"]["line"], 5);
 }
 

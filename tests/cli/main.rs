@@ -25,12 +25,8 @@ pub fn json_report(args: &[&str], stdin: impl Into<Vec<u8>>) -> (Value, i32) {
         .write_stdin(stdin)
         .output()
         .expect("runs");
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
     (report, out.status.code().unwrap_or(-1))
 }
 
@@ -47,21 +43,13 @@ pub fn figures(report: &Value) -> [u64; 7] {
         "malformed",
         "duplicates",
     ]
-    .map(|k| {
-        s[k].as_u64()
-            .unwrap_or_else(|| panic!("summary.{k} is a number"))
-    })
+    .map(|k| s[k].as_u64().unwrap_or_else(|| panic!("summary.{k} is a number")))
 }
 
 /// Asserts the spec's accounting identities on a report.
 pub fn assert_accounted(report: &Value) {
-    let [records, failures, diagnosed, unrecognized, ignored, malformed, duplicates] =
-        figures(report);
-    assert_eq!(
-        records,
-        failures + ignored + malformed + duplicates,
-        "{report}"
-    );
+    let [records, failures, diagnosed, unrecognized, ignored, malformed, duplicates] = figures(report);
+    assert_eq!(records, failures + ignored + malformed + duplicates, "{report}");
     assert_eq!(failures, diagnosed + unrecognized, "{report}");
     let findings = report["findings"].as_array().map_or(0, Vec::len) as u64;
     assert_eq!(findings, failures, "every failure is a finding");

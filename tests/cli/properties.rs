@@ -35,13 +35,8 @@ fn run(bytes: &[u8], input: InputFormat, format: OutputFormat, redact: bool) -> 
         redact,
     };
     let mut out = Vec::new();
-    let outcome = diagnose_inputs(
-        &[InputSpec::Message(bytes.to_vec())],
-        &options,
-        table,
-        &mut out,
-    )
-    .expect("only --strict or a failed write ends a run");
+    let outcome = diagnose_inputs(&[InputSpec::Message(bytes.to_vec())], &options, table, &mut out)
+        .expect("only --strict or a failed write ends a run");
     if format != OutputFormat::Text {
         let text = String::from_utf8(out).expect("reports are UTF-8");
         assert!(
