@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
 use diagnosis::{Diagnosis, Seen};
 use input::{InputSpec, ReadFail, Sink, Stop};
-use record::{Finding, InputError, Record};
+use record::{EventKey, Finding, InputError, Record};
 use redact::Redactor;
 use report::{Notes, Progress, Writer};
 use rules::RuleTable;
@@ -290,7 +290,8 @@ impl Sink for Pipeline<'_> {
         }
     }
 
-    fn first_sighting(&mut self, uuid: &str) -> bool {
-        self.seen.first(uuid)
+    fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop> {
+        let first = key.is_none_or(|key| self.seen.first(key));
+        self.push(if first { record } else { Record::Duplicate })
     }
 }

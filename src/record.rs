@@ -43,3 +43,66 @@ pub enum Record {
     /// An event whose `uuid` was already seen in this run.
     Duplicate,
 }
+
+/// An event's `uuid` as duplicates are found by: a canonical UUID as its 16 bytes (so that a run's memory
+/// grows little per event, and case does not matter), anything else as its text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EventKey {
+    Uuid(u128),
+    Text(Box<str>),
+}
+
+impl EventKey {
+    /// The key of a non-empty `uuid`.
+    pub fn new(uuid: &str) -> Option<Self> {
+        let uuid = uuid.trim();
+        if uuid.is_empty() {
+            return None;
+        }
+        Some(parse_uuid(uuid).map_or_else(|| EventKey::Text(uuid.into()), EventKey::Uuid))
+    }
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (either case) as a number.
+fn parse_uuid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
+        return None;
+    }
+    let mut n = 0u128;
+    for (i, &c) in b.iter().enumerate() {
+        if !matches!(i, 8 | 13 | 18 | 23) {
+            n = (n << 4) | u128::from((c as char).to_digit(16)?);
+        }
+    }
+    Some(n)
+}
+
+/// A record and, for an event, the key it is deduplicated by: what a reader hands on.
+#[derive(Debug)]
+pub struct Parsed {
+    pub key: Option<EventKey>,
+    pub record: Record,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_are_keys_whatever_their_case_and_other_ids_are_text() {
+        let a = EventKey::new("f1b7d4b5-0f0c-11ef-9a1b-0242ac120002");
+        assert_eq!(a, EventKey::new("F1B7D4B5-0F0C-11EF-9A1B-0242AC120002"));
+        assert!(matches!(a, Some(EventKey::Uuid(_))));
+        assert_ne!(a, EventKey::new("f1b7d4b5-0f0c-11ef-9a1b-0242ac120003"));
+        assert_eq!(
+            EventKey::new("not-a-uuid"),
+            Some(EventKey::Text("not-a-uuid".into()))
+        );
+        assert_eq!(
+            EventKey::new("f1b7d4b5-0f0c-11ef-9a1b-0242ac12000g"),
+            Some(EventKey::Text("f1b7d4b5-0f0c-11ef-9a1b-0242ac12000g".into()))
+        );
+        assert_eq!(EventKey::new("  "), None);
+    }
+}

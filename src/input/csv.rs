@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::event::{is_failure, FailedEvent, TargetRef};
 use super::{ReadFail, Sink};
-use crate::record::{InputError, Record, Source};
+use crate::record::{EventKey, InputError, Record, Source};
 
 /// Which column holds each field provdiag reads.
 #[derive(Default)]
@@ -175,8 +175,8 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
             sink.push(malformed(source, message))?;
             continue;
         }
-        let record = row_record(&row, columns, source, sink);
-        sink.push(record)?;
+        let (key, record) = row_record(&row, columns, source);
+        sink.push_event(key, record)?;
     }
 }
 
@@ -248,14 +248,16 @@ fn malformed(source: Source, message: String) -> Record {
     Record::Malformed(InputError { source, message })
 }
 
-fn row_record(row: &csv::ByteRecord, c: &Columns, source: Source, sink: &mut dyn Sink) -> Record {
+/// A row's record, and its event key.
+fn row_record(row: &csv::ByteRecord, c: &Columns, source: Source) -> (Option<EventKey>, Record) {
     let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::from_utf8_lossy);
     let uuid = cell(c.uuid);
-    if let Some(u) = uuid.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-        if !sink.first_sighting(u) {
-            return Record::Duplicate;
-        }
-    }
+    let key = uuid.as_deref().and_then(EventKey::new);
+    (key, classify_row(row, c, uuid.as_deref(), source))
+}
+
+fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: Source) -> Record {
+    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::from_utf8_lossy);
     let event_type = cell(c.event_type)
         .filter(|t| !t.trim().is_empty())
         .or_else(|| cell(c.legacy_event_type));
@@ -295,7 +297,7 @@ fn row_record(row: &csv::ByteRecord, c: &Columns, source: Source, sink: &mut dyn
     }
     let (reason, published, app) = (cell(c.reason), cell(c.published), cell(c.app));
     let event = FailedEvent {
-        uuid: uuid.as_deref(),
+        uuid,
         event_type,
         reason: reason.as_deref(),
         published: published.as_deref(),

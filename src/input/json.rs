@@ -1,7 +1,8 @@
 //! System Log events as JSON: NDJSON (one event per line) and JSON streams (API pages, pretty-printed events,
-//! concatenated pages, event hook deliveries). Every event becomes one record.
+//! concatenated pages, event hook deliveries). Every event becomes one record. Splitting the input into
+//! records is cheap and sequential; parsing them runs on every core (see `parallel`).
 
-use memchr::{memchr2, memchr_iter};
+use memchr::{memchr, memchr2_iter, memchr3, memchr_iter, memrchr};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -10,9 +11,10 @@ use std::io::{self, Read};
 use std::sync::Arc;
 
 use super::event::{is_failure, non_empty, FailedEvent, TargetRef};
-use super::lines::{LineReader, MAX_RECORD};
-use super::{ReadFail, Sink, Stop};
-use crate::record::{InputError, Record, Source};
+use super::lines::MAX_RECORD;
+use super::parallel::{self, Block, Frame, FrameKind, Splitter, BLOCK};
+use super::{ReadFail, Sink};
+use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
 /// The fields every event is read for: enough to count it, dedupe it and tell whether it failed.
 #[derive(Deserialize)]
@@ -72,81 +74,86 @@ struct HookData<'a> {
 }
 
 /// Reads one event per line.
-pub fn read_ndjson(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    let mut lines = LineReader::new(input);
-    while let Some(line) = lines.next_line()? {
-        let source = Source {
-            path: path.clone(),
-            line: line.number,
-        };
-        if line.overlong {
-            sink.push(too_big(source))?;
-        } else if !line.bytes.trim_ascii().is_empty() {
-            event_records(line.bytes, source, sink)?;
-        }
-    }
-    Ok(())
+pub fn read_ndjson(input: impl Read + Send, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    parallel::run(Lines::new(input), parse_block, path, parallel::threads(), sink)
 }
 
 /// Reads a stream of JSON values: arrays of events, single events, event hook deliveries, in any layout.
-pub fn read_stream(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    let mut framer = Framer::new(input);
-    while let Some(frame) = framer.next_frame()? {
-        let source = Source {
-            path: path.clone(),
-            line: frame.line,
-        };
-        match frame.kind {
-            FrameKind::Value => event_records(framer.value(), source, sink)?,
-            FrameKind::Garbage => sink.push(malformed(source, "not a JSON object".into()))?,
-            FrameKind::CutOff => sink.push(malformed(
-                source,
-                "event cut off: the input ends inside it".into(),
-            ))?,
-            FrameKind::TooBig => sink.push(too_big(source))?,
+pub fn read_stream(input: impl Read + Send, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    parallel::run(Framer::new(input), parse_block, path, parallel::threads(), sink)
+}
+
+/// The records of one block: runs on a worker.
+fn parse_block(block: &Block, path: &Arc<str>) -> Vec<Parsed> {
+    let mut out = Vec::with_capacity(block.frames.len());
+    for frame in &block.frames {
+        match parallel::broken_frame(frame, path) {
+            Some(record) => out.push(Parsed { key: None, record }),
+            None => {
+                let source = Source {
+                    path: path.clone(),
+                    line: frame.line,
+                };
+                parse_value(&block.bytes[frame.start..frame.end], source, &mut out);
+            }
         }
     }
-    Ok(())
-}
-
-fn too_big(source: Source) -> Record {
-    malformed(
-        source,
-        format!("record longer than {} MiB, skipped", MAX_RECORD >> 20),
-    )
-}
-
-fn malformed(source: Source, message: String) -> Record {
-    Record::Malformed(InputError { source, message })
+    out
 }
 
 /// Turns one JSON value (an event, or an event hook delivery) into its records.
-pub fn event_records(bytes: &[u8], source: Source, sink: &mut dyn Sink) -> Result<(), Stop> {
+pub fn parse_value(bytes: &[u8], source: Source, out: &mut Vec<Parsed>) {
     if nested_too_deep(bytes) {
         let message = format!("nested deeper than {MAX_DEPTH} levels: not a System Log event");
-        return sink.push(malformed(source, message));
+        return out.push(malformed(source, message));
     }
-    let text = String::from_utf8_lossy(bytes);
-    match serde_json::from_str::<Head>(&text) {
-        Err(e) => sink.push(malformed(source.clone(), describe(&e, &text, source.line))),
-        Ok(head) => match hook_events(&head) {
-            Some(events) => {
-                for raw in events {
-                    let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-                    let line = source.line + memchr_iter(b'\n', &text.as_bytes()[..offset]).count() as u64;
-                    let inner = Source {
-                        path: source.path.clone(),
-                        line,
-                    };
-                    event_records(raw.get().as_bytes(), inner, sink)?;
-                }
-                Ok(())
-            }
-            None => {
-                let record = classify(head, &text, source, sink);
-                sink.push(record)
-            }
-        },
+    // serde_json checks UTF-8 inside strings as it parses; only a record that fails is looked at again,
+    // decoded lossily, so that bad bytes in one name do not cost the event.
+    let first_error = match serde_json::from_slice::<Head>(bytes) {
+        Ok(head) => return records_of(head, bytes, source, out),
+        Err(e) => e,
+    };
+    if std::str::from_utf8(bytes).is_err() {
+        let text = String::from_utf8_lossy(bytes);
+        match serde_json::from_str::<Head>(&text) {
+            Ok(head) => records_of(head, text.as_bytes(), source, out),
+            Err(e) => out.push(malformed(
+                source.clone(),
+                describe(&e, text.as_bytes(), source.line),
+            )),
+        }
+    } else {
+        out.push(malformed(
+            source.clone(),
+            describe(&first_error, bytes, source.line),
+        ));
+    }
+}
+
+fn records_of(head: Head<'_>, bytes: &[u8], source: Source, out: &mut Vec<Parsed>) {
+    let Some(events) = hook_events(&head) else {
+        let key = head.uuid.as_deref().and_then(EventKey::new);
+        let record = classify(&head, bytes, source);
+        return out.push(Parsed { key, record });
+    };
+    for raw in events {
+        let offset = raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
+        let line = source.line + memchr_iter(b'\n', &bytes[..offset]).count() as u64;
+        parse_value(
+            raw.get().as_bytes(),
+            Source {
+                path: source.path.clone(),
+                line,
+            },
+            out,
+        );
+    }
+}
+
+fn malformed(source: Source, message: String) -> Parsed {
+    Parsed {
+        key: None,
+        record: Record::Malformed(InputError { source, message }),
     }
 }
 
@@ -154,9 +161,13 @@ pub fn event_records(bytes: &[u8], source: Source, sink: &mut dyn Sink) -> Resul
 const MAX_DEPTH: usize = 128;
 
 /// True if brackets nest deeper than `MAX_DEPTH` outside strings. Real events hold a few dozen brackets,
-/// so the exact scan runs only behind a cheap count.
+/// so the exact scan runs only behind a cheap count (`{` and `[` are 0x7B and 0x5B: one bit apart).
 fn nested_too_deep(bytes: &[u8]) -> bool {
-    if bytes.iter().filter(|&&b| b == b'{' || b == b'[').count() <= MAX_DEPTH {
+    let opening: usize = bytes
+        .chunks(255)
+        .map(|c| usize::from(c.iter().map(|&b| u8::from(b | 0x20 == b'{')).sum::<u8>()))
+        .sum();
+    if opening <= MAX_DEPTH {
         return false;
     }
     let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
@@ -187,28 +198,31 @@ fn hook_events<'a>(head: &Head<'a>) -> Option<Vec<&'a RawValue>> {
         .event_type
         .as_deref()
         .is_some_and(|t| t.starts_with("com.okta.event_hook"));
-    let parsed = serde_json::from_str::<HookData>(data.get());
-    match parsed {
+    match serde_json::from_str::<HookData>(data.get()) {
         Ok(d) => Some(d.events),
         Err(_) if is_hook => Some(Vec::new()),
         Err(_) => None,
     }
 }
 
-fn classify(head: Head<'_>, text: &str, source: Source, sink: &mut dyn Sink) -> Record {
-    if let Some(uuid) = head.uuid.as_deref() {
-        if !sink.first_sighting(uuid) {
-            return Record::Duplicate;
-        }
-    }
+fn classify(head: &Head<'_>, bytes: &[u8], source: Source) -> Record {
     let event_type = head.event_type.as_deref().or(head.legacy_event_type.as_deref());
     let outcome = head.outcome.as_ref();
     if !is_failure(outcome.and_then(|o| o.result.as_deref()), event_type) {
         return Record::Ignored;
     }
-    let detail = match serde_json::from_str::<Detail>(text) {
+    // The head parse skipped most strings unchecked; bad UTF-8 in a name shows up here, and is decoded lossily.
+    let lossy;
+    let detail = match serde_json::from_slice::<Detail>(bytes) {
         Ok(d) => d,
-        Err(e) => return malformed(source.clone(), describe(&e, text, source.line)),
+        Err(_) if std::str::from_utf8(bytes).is_err() => {
+            lossy = String::from_utf8_lossy(bytes);
+            match serde_json::from_str::<Detail>(&lossy) {
+                Ok(d) => d,
+                Err(e) => return malformed(source.clone(), describe(&e, bytes, source.line)).record,
+            }
+        }
+        Err(e) => return malformed(source.clone(), describe(&e, bytes, source.line)).record,
     };
     let targets: Vec<TargetRef> = detail
         .target
@@ -241,221 +255,468 @@ fn debug_app(debug: Option<&DebugContext>) -> Option<String> {
 }
 
 /// A message for a JSON error in our own words: serde's text can quote the data, which may hold names.
-fn describe(e: &serde_json::Error, text: &str, first_line: u64) -> String {
+fn describe(e: &serde_json::Error, bytes: &[u8], first_line: u64) -> String {
     use serde_json::error::Category;
     let line = first_line + e.line().saturating_sub(1) as u64;
-    let first = text.trim_start().as_bytes().first().copied();
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
     match e.classify() {
         Category::Eof => "event cut off: the JSON ends inside it".to_owned(),
         Category::Data if first != Some(b'{') => "not a JSON object".to_owned(),
-        Category::Data => format!(
-            "not a System Log event: a field has the wrong type (line {line}, column {})",
-            e.column()
-        ),
-        Category::Syntax | Category::Io => {
-            format!("invalid JSON at line {line}, column {}", e.column())
+        Category::Data => {
+            format!(
+                "not a System Log event: a field has the wrong type (line {line}, column {})",
+                e.column()
+            )
+        }
+        Category::Syntax | Category::Io => format!("invalid JSON at line {line}, column {}", e.column()),
+    }
+}
+
+/// Reads into `buf` after its current end (up to `BLOCK` more bytes); the number read, 0 at the end.
+fn read_more(inner: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let len = buf.len();
+    buf.resize(len + BLOCK, 0);
+    let n = loop {
+        match inner.read(&mut buf[len..]) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => break other,
+        }
+    };
+    buf.truncate(len + *n.as_ref().unwrap_or(&0));
+    n
+}
+
+/// Cuts NDJSON into blocks of whole lines, one read's worth at a time (so that a live stream is not held
+/// back), and lines longer than `MAX_RECORD` into `TooBig` frames without keeping them.
+struct Lines<R> {
+    inner: R,
+    /// The start of a line whose end has not been read yet.
+    carry: Vec<u8>,
+    /// The number of the next line.
+    line: u64,
+    /// The line being skipped for its length, if any.
+    skipping: Option<u64>,
+    eof: bool,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            carry: Vec::new(),
+            line: 1,
+            skipping: None,
+            eof: false,
+        }
+    }
+
+    /// Frames every line of `bytes` (which end with a line or with the input), blank lines skipped.
+    fn frame_lines(&mut self, bytes: &[u8], frames: &mut Vec<Frame>) {
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let mut stop = end;
+            if stop > start && bytes[stop - 1] == b'\r' {
+                stop -= 1;
+            }
+            if stop - start > MAX_RECORD {
+                frames.push(Frame {
+                    start,
+                    end: start,
+                    line: self.line,
+                    kind: FrameKind::TooBig,
+                });
+            } else if !bytes[start..stop].trim_ascii().is_empty() {
+                frames.push(Frame {
+                    start,
+                    end: stop,
+                    line: self.line,
+                    kind: FrameKind::Value,
+                });
+            }
+            self.line += 1;
+            start = end + 1;
+        }
+    }
+}
+
+impl<R: Read + Send> Splitter for Lines<R> {
+    fn next_block(&mut self) -> io::Result<Option<Block>> {
+        let mut block = Block::default();
+        loop {
+            let mut bytes = std::mem::take(&mut self.carry);
+            let old = bytes.len();
+            if !self.eof && read_more(&mut self.inner, &mut bytes)? == 0 {
+                self.eof = true;
+            }
+            if let Some(line) = self.skipping {
+                // Drop the rest of an overlong line, up to its end.
+                match memchr(b'\n', &bytes[old..]) {
+                    Some(i) => {
+                        bytes.drain(..old + i + 1);
+                        block.frames.push(Frame {
+                            start: 0,
+                            end: 0,
+                            line,
+                            kind: FrameKind::TooBig,
+                        });
+                        self.skipping = None;
+                        self.line = line + 1;
+                    }
+                    None if self.eof => {
+                        block.frames.push(Frame {
+                            start: 0,
+                            end: 0,
+                            line,
+                            kind: FrameKind::TooBig,
+                        });
+                        self.skipping = None;
+                        return Ok(Some(block));
+                    }
+                    None => continue,
+                }
+            }
+            let whole = if self.eof {
+                Some(bytes.len())
+            } else {
+                memrchr(b'\n', &bytes).map(|i| i + 1)
+            };
+            match whole {
+                Some(0) | None if self.eof && bytes.is_empty() => {
+                    return Ok((!block.frames.is_empty()).then_some(block));
+                }
+                Some(n) if n > 0 => {
+                    self.carry = bytes.split_off(n);
+                    self.frame_lines(&bytes, &mut block.frames);
+                    block.bytes = bytes;
+                    return Ok(Some(block));
+                }
+                _ if bytes.len() >= MAX_RECORD => {
+                    self.skipping = Some(self.line);
+                }
+                _ => self.carry = bytes,
+            }
         }
     }
 }
 
 /// Cuts a byte stream into top-level JSON values without parsing them, so that one broken value costs only
-/// itself. Array brackets at the top level are looked through: the elements are the frames.
+/// itself. Array brackets at the top level are looked through: the elements are the frames. Blocks are the
+/// read buffer itself, handed over whole; only an unfinished value is carried into the next one.
 struct Framer<R> {
     inner: R,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    /// Line number of `buf[start]`.
+    /// The start of the next block: an unfinished value, or nothing.
+    carry: Vec<u8>,
+    /// Line number of `carry[0]`.
     line: u64,
     in_array: bool,
-    /// Where the last value framed lies in `buf`.
-    value: (usize, usize),
+    eof: bool,
+    /// How far the scan of the unfinished value got.
+    scan: Scan,
+    /// The line of a value over `MAX_RECORD` being skipped, if any.
+    skipping: Option<u64>,
 }
 
-struct Frame {
-    line: u64,
-    kind: FrameKind,
-}
-
-enum FrameKind {
-    Value,
-    Garbage,
-    CutOff,
-    TooBig,
-}
-
-/// Where a scan of a value stands, so that it can resume after a refill.
+/// Where a scan of a value stands, relative to the value's first byte, so that it can resume.
 #[derive(Default)]
 struct Scan {
+    /// The value's own brackets, `(b'{', b'}')` or `(b'[', b']')`; `None` between values.
+    brackets: Option<(u8, u8)>,
+    /// Where to look for the next bracket.
     pos: usize,
     depth: usize,
+    /// Whether `checked` lies inside a string.
     in_str: bool,
+    /// How far quotes have been followed.
+    checked: usize,
 }
 
-const READ_SIZE: usize = 256 << 10;
+impl<R: Read + Send> Splitter for Framer<R> {
+    fn next_block(&mut self) -> io::Result<Option<Block>> {
+        let mut bytes = std::mem::take(&mut self.carry);
+        let mut frames = Vec::new();
+        let mut pos = 0;
+        loop {
+            pos = self.frame_all(&bytes, pos, &mut frames);
+            if self.eof {
+                if pos < bytes.len() {
+                    // The input ends inside a value.
+                    let kind = if self.skipping.is_some() {
+                        FrameKind::TooBig
+                    } else {
+                        FrameKind::CutOff
+                    };
+                    let line = self.skipping.take().unwrap_or(self.line);
+                    frames.push(Frame {
+                        start: pos,
+                        end: pos,
+                        line,
+                        kind,
+                    });
+                    self.line += memchr_iter(b'\n', &bytes[pos..]).count() as u64;
+                    self.scan = Scan::default();
+                }
+                return Ok((!frames.is_empty()).then_some(Block { bytes, frames }));
+            }
+            if !frames.is_empty() {
+                self.carry = bytes.split_off(pos);
+                return Ok(Some(Block { bytes, frames }));
+            }
+            if bytes.len() - pos >= MAX_RECORD {
+                // Too big to keep: follow it to its end without holding it.
+                self.skipping.get_or_insert(self.line);
+                follow_quotes(&bytes[pos..], bytes.len() - pos, &mut self.scan);
+                let drop = self.scan.checked;
+                self.line += memchr_iter(b'\n', &bytes[pos..pos + drop]).count() as u64;
+                bytes.drain(pos..pos + drop);
+                self.scan.pos -= drop;
+                self.scan.checked = 0;
+            }
+            bytes.drain(..pos);
+            pos = 0;
+            if read_more(&mut self.inner, &mut bytes)? == 0 {
+                self.eof = true;
+            }
+        }
+    }
+}
 
 impl<R: Read> Framer<R> {
     fn new(inner: R) -> Self {
         Self {
             inner,
-            buf: vec![0; READ_SIZE],
-            start: 0,
-            end: 0,
-            eof: false,
+            carry: Vec::new(),
             line: 1,
             in_array: false,
-            value: (0, 0),
+            eof: false,
+            scan: Scan::default(),
+            skipping: None,
         }
     }
 
-    fn value(&self) -> &[u8] {
-        &self.buf[self.value.0..self.value.1]
-    }
-
-    fn next_frame(&mut self) -> io::Result<Option<Frame>> {
+    /// Frames every whole value of `bytes` from `pos`; where the unframed rest starts.
+    fn frame_all(&mut self, bytes: &[u8], mut pos: usize, frames: &mut Vec<Frame>) -> usize {
         loop {
-            if self.start == self.end {
-                if self.eof {
-                    return Ok(None);
+            if self.scan.brackets.is_none() {
+                let Some(&b) = bytes.get(pos) else { return pos };
+                match b {
+                    b'\n' => self.line += 1,
+                    b' ' | b'\t' | b'\r' | b',' => {}
+                    b'[' if !self.in_array => self.in_array = true,
+                    b']' if self.in_array => self.in_array = false,
+                    b'{' => self.scan.brackets = Some((b'{', b'}')),
+                    b'[' => self.scan.brackets = Some((b'[', b']')),
+                    _ => {
+                        // Garbage: up to the end of its line, or the next element of an array.
+                        let rest = &bytes[pos..];
+                        let stop = if self.in_array {
+                            memchr3(b'\n', b',', b']', rest)
+                        } else {
+                            memchr(b'\n', rest)
+                        };
+                        if stop.is_none() && !self.eof {
+                            return pos;
+                        }
+                        frames.push(Frame {
+                            start: pos,
+                            end: pos,
+                            line: self.line,
+                            kind: FrameKind::Garbage,
+                        });
+                        pos += stop.unwrap_or(rest.len());
+                        continue;
+                    }
                 }
-                self.fill()?;
-                continue;
-            }
-            let b = self.buf[self.start];
-            match b {
-                b'\n' => {
-                    self.line += 1;
-                    self.start += 1;
+                if self.scan.brackets.is_none() {
+                    pos += 1;
+                    continue;
                 }
-                b' ' | b'\t' | b'\r' | b',' => self.start += 1,
-                b'[' if !self.in_array => {
-                    self.in_array = true;
-                    self.start += 1;
-                }
-                b']' if self.in_array => {
-                    self.in_array = false;
-                    self.start += 1;
-                }
-                b'{' | b'[' => return self.frame_value().map(Some),
-                _ => return self.skip_garbage().map(Some),
             }
-        }
-    }
-
-    /// Frames the value starting at `start`, reading more as needed.
-    fn frame_value(&mut self) -> io::Result<Frame> {
-        let line = self.line;
-        let mut scan = Scan::default();
-        let mut discarded = false;
-        loop {
-            if let Some(len) = scan_value(&self.buf[self.start..self.end], &mut scan) {
-                let (s, e) = (self.start, self.start + len);
-                self.line += memchr_iter(b'\n', &self.buf[s..e]).count() as u64;
-                self.start = e;
-                self.value = (s, e);
-                let kind = if discarded {
-                    FrameKind::TooBig
-                } else {
-                    FrameKind::Value
-                };
-                return Ok(Frame { line, kind });
-            }
-            if self.eof {
-                self.line += memchr_iter(b'\n', &self.buf[self.start..self.end]).count() as u64;
-                self.start = self.end;
-                let kind = if discarded {
-                    FrameKind::TooBig
-                } else {
-                    FrameKind::CutOff
-                };
-                return Ok(Frame { line, kind });
-            }
-            if self.end - self.start >= MAX_RECORD {
-                // Too big to keep: drop what was scanned, keep scanning for the end.
-                discarded = true;
-                let keep = scan.pos.min(self.end - self.start);
-                self.line += memchr_iter(b'\n', &self.buf[self.start..self.start + keep]).count() as u64;
-                self.start += keep;
-                scan.pos -= keep;
-            }
-            self.fill()?;
-        }
-    }
-
-    /// Skips what cannot start a value: up to the end of the line, or the next element of an array.
-    fn skip_garbage(&mut self) -> io::Result<Frame> {
-        let line = self.line;
-        loop {
-            let stop = |b: &u8| *b == b'\n' || (self.in_array && (*b == b',' || *b == b']'));
-            if let Some(i) = self.buf[self.start..self.end].iter().position(stop) {
-                self.start += i;
-                return Ok(Frame {
+            let Some(len) = scan_value(&bytes[pos..], &mut self.scan) else {
+                return pos;
+            };
+            let (start, end) = (pos, pos + len);
+            let skipped = self.skipping.take().or((len > MAX_RECORD).then_some(self.line));
+            frames.push(match skipped {
+                Some(line) => Frame {
+                    start,
+                    end: start,
                     line,
-                    kind: FrameKind::Garbage,
-                });
-            }
-            self.start = self.end;
-            if self.eof {
-                return Ok(Frame {
-                    line,
-                    kind: FrameKind::Garbage,
-                });
-            }
-            self.fill()?;
-        }
-    }
-
-    fn fill(&mut self) -> io::Result<()> {
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.buf.len() - self.end < READ_SIZE {
-            self.buf.resize(self.end + READ_SIZE, 0);
-        }
-        loop {
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-            return Ok(());
+                    kind: FrameKind::TooBig,
+                },
+                None => Frame {
+                    start,
+                    end,
+                    line: self.line,
+                    kind: FrameKind::Value,
+                },
+            });
+            self.line += memchr_iter(b'\n', &bytes[start..end]).count() as u64;
+            self.scan = Scan::default();
+            pos = end;
         }
     }
 }
 
-/// Scans `bytes` (which start with `{` or `[`) from `scan.pos`; the length of the value once it closes.
+/// Scans a value (whose first byte is `bytes[0]` unless its start was dropped as too big) from where `scan`
+/// stands; the length of the value once it closes. Only the value's own kind of bracket matters (an object ends at its matching `}` whatever arrays
+/// it holds), and brackets are sparse, so one vectorized search finds them; whether one stands inside a
+/// string is told by following quotes from the last bracket or from the start of its line, whichever is
+/// later: JSON strings cannot hold a line break.
 fn scan_value(bytes: &[u8], scan: &mut Scan) -> Option<usize> {
-    let mut i = scan.pos;
-    while i < bytes.len() {
+    let (open, close) = scan.brackets.unwrap_or((b'{', b'}'));
+    let from = scan.pos.min(bytes.len());
+    for i in memchr2_iter(open, close, &bytes[from..]).map(|k| k + from) {
+        follow_quotes(bytes, i, scan);
+        scan.checked = i + 1;
         if scan.in_str {
-            match memchr2(b'"', b'\\', &bytes[i..]) {
-                None => i = bytes.len(),
-                Some(k) if bytes[i + k] == b'\\' => i += k + 2,
-                Some(k) => {
-                    scan.in_str = false;
-                    i += k + 1;
-                }
-            }
             continue;
         }
-        match bytes[i] {
-            b'"' => scan.in_str = true,
-            b'{' | b'[' => scan.depth += 1,
-            b'}' | b']' => {
-                scan.depth = scan.depth.saturating_sub(1);
-                if scan.depth == 0 {
-                    scan.pos = i + 1;
-                    return Some(i + 1);
-                }
+        if bytes[i] == open {
+            scan.depth += 1;
+        } else {
+            scan.depth = scan.depth.saturating_sub(1);
+            if scan.depth == 0 {
+                return Some(i + 1);
             }
-            _ => {}
         }
-        i += 1;
     }
-    scan.pos = i;
+    scan.pos = bytes.len();
     None
+}
+
+/// Brings `scan.in_str` from `scan.checked` up to `to`: a line break ends any string, and each unescaped
+/// quote opens or closes one.
+fn follow_quotes(bytes: &[u8], to: usize, scan: &mut Scan) {
+    let mut from = scan.checked.min(to);
+    if let Some(nl) = memrchr(b'\n', &bytes[from..to]) {
+        from += nl + 1;
+        scan.in_str = false;
+    }
+    let seg = &bytes[from..to];
+    for q in memchr_iter(b'"', seg) {
+        let backslashes = seg[..q].iter().rev().take_while(|&&b| b == b'\\').count();
+        if !(scan.in_str && backslashes % 2 == 1) {
+            scan.in_str = !scan.in_str;
+        }
+    }
+    scan.checked = to;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Splits `input` with `splitter` reading `chunk` bytes a call; (line, kind, bytes) of every frame.
+    fn frames(mut splitter: impl Splitter) -> Vec<(u64, FrameKind, String)> {
+        let mut out = Vec::new();
+        while let Some(block) = splitter.next_block().expect("reads") {
+            for f in &block.frames {
+                out.push((
+                    f.line,
+                    f.kind,
+                    String::from_utf8_lossy(&block.bytes[f.start..f.end]).into_owned(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// A reader that hands out at most `chunk` bytes a call, to put block edges everywhere.
+    struct Chunked<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    impl Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_are_framed_with_their_numbers_whatever_the_read_sizes() {
+        let input = b"{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\"";
+        let want = vec![
+            (1, FrameKind::Value, "{\"a\":1}".to_owned()),
+            (4, FrameKind::Value, "{\"b\":2}".to_owned()),
+            (5, FrameKind::Value, "{\"c\"".to_owned()),
+        ];
+        for chunk in 1..=input.len() {
+            assert_eq!(
+                frames(Lines::new(Chunked { data: input, chunk })),
+                want,
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn values_are_framed_through_arrays_and_across_reads() {
+        let input = b"[\n {\"a\": \"x]}\\\"\"},\n {\"b\": [1, {}]}\n]\n[] {\"c\": 3}\nnope\n{\"d\":";
+        let want = vec![
+            (2, FrameKind::Value, "{\"a\": \"x]}\\\"\"}".to_owned()),
+            (3, FrameKind::Value, "{\"b\": [1, {}]}".to_owned()),
+            (5, FrameKind::Value, "{\"c\": 3}".to_owned()),
+            (6, FrameKind::Garbage, String::new()),
+            (7, FrameKind::CutOff, String::new()),
+        ];
+        for chunk in 1..=input.len() {
+            assert_eq!(
+                frames(Framer::new(Chunked { data: input, chunk })),
+                want,
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_over_the_limit_becomes_one_too_big_frame_and_the_next_survives() {
+        // One long line, and a pretty value of many lines; strings hold brackets and escaped quotes.
+        for (open, filler, close) in [
+            (&b"{\"big\": \""[..], &b"x{\\\"]"[..], &b"\"}"[..]),
+            (
+                &b"{\n  \"big\": [\n"[..],
+                &b"    \"x{\\\"]\",\n"[..],
+                &b"    \"end\"\n  ]\n}"[..],
+            ),
+        ] {
+            let mut input = b"[{\"a\": 1},\n".to_vec();
+            input.extend_from_slice(open);
+            while input.len() < MAX_RECORD + 100 {
+                input.extend_from_slice(filler);
+            }
+            input.extend_from_slice(close);
+            input.extend_from_slice(b",\n{\"z\": 2}]");
+            let got = frames(Framer::new(Chunked {
+                data: &input,
+                chunk: 1 << 20,
+            }));
+            let kinds: Vec<FrameKind> = got.iter().map(|f| f.1).collect();
+            assert_eq!(kinds, [FrameKind::Value, FrameKind::TooBig, FrameKind::Value]);
+            assert_eq!(got[1].0, 2);
+            let lines = 1 + input.iter().filter(|&&b| b == b'\n').count() as u64;
+            assert_eq!((got[2].0, got[2].2.as_str()), (lines, "{\"z\": 2}"));
+        }
+    }
+
+    #[test]
+    fn an_overlong_line_becomes_one_too_big_frame() {
+        let mut input = b"{}\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_RECORD + 10));
+        input.extend_from_slice(b"\n{\"z\":1}\n");
+        let got = frames(Lines::new(input.as_slice()));
+        let kinds: Vec<(u64, FrameKind)> = got.iter().map(|f| (f.0, f.1)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (1, FrameKind::Value),
+                (2, FrameKind::TooBig),
+                (3, FrameKind::Value)
+            ]
+        );
+    }
 }

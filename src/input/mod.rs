@@ -5,6 +5,7 @@ mod detect;
 mod event;
 mod json;
 pub(crate) mod lines;
+mod parallel;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};
@@ -15,13 +16,13 @@ use std::sync::Arc;
 
 pub use detect::{detect, Shape};
 
-use crate::record::Record;
+use crate::record::{EventKey, Record};
 
 /// Where the records go. Its methods fail only when the run must stop (`--strict`, a closed stdout).
 pub trait Sink {
     fn push(&mut self, record: Record) -> Result<(), Stop>;
-    /// True the first time a `uuid` is offered in this run.
-    fn first_sighting(&mut self, uuid: &str) -> bool;
+    /// An event's record: a `Duplicate` instead if its key was already seen in this run.
+    fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop>;
 }
 
 /// The sink asked to end the run; it keeps the reason.
@@ -93,7 +94,7 @@ pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) ->
     let name = spec.name();
     match spec {
         InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &name, format, sink),
-        InputSpec::Stdin => read_stream(io::stdin().lock(), &name, format, sink),
+        InputSpec::Stdin => read_stream(io::stdin(), &name, format, sink),
         InputSpec::Path(path) => {
             if path.is_dir() {
                 return Err(ReadFail::Input(anyhow!(
@@ -109,7 +110,7 @@ pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) ->
 }
 
 fn read_stream(
-    mut input: impl Read,
+    mut input: impl Read + Send,
     name: &Arc<str>,
     format: InputFormat,
     sink: &mut dyn Sink,
