@@ -79,7 +79,7 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
             sink.push(Record::Malformed(InputError { source, message }))?;
             continue;
         }
-        let text = String::from_utf8_lossy(line.bytes);
+        let text = super::lossy(line.bytes);
         if text.trim().is_empty() {
             continue;
         }
