@@ -134,17 +134,22 @@ impl Incident {
     }
 }
 
-/// The events seen in this run, by key. FNV, not SipHash: keys come from the input, but a collision only
-/// costs time, and this set is on the hot path of every event.
+/// The events seen in this run, by key: a canonical UUID as two words (16 bytes, where the `EventKey` enum
+/// takes 32), any other id as text. FNV, not SipHash: keys come from the input, but a collision only costs
+/// time, and this set is on the hot path of every event.
 #[derive(Default)]
 pub struct Seen {
-    keys: HashSet<EventKey, BuildHasherDefault<FnvHasher>>,
+    uuids: HashSet<(u64, u64), BuildHasherDefault<FnvHasher>>,
+    text: HashSet<Box<str>, BuildHasherDefault<FnvHasher>>,
 }
 
 impl Seen {
     /// True the first time `key` is offered.
     pub fn first(&mut self, key: EventKey) -> bool {
-        self.keys.insert(key)
+        match key {
+            EventKey::Uuid(n) => self.uuids.insert(((n >> 64) as u64, n as u64)),
+            EventKey::Text(t) => self.text.insert(t),
+        }
     }
 }
 

@@ -12,8 +12,9 @@ use std::thread;
 use super::{ReadFail, Sink, Stop};
 use crate::record::{InputError, Parsed, Record, Source};
 
-/// How much input a block holds at most (a record longer than a block gets a block of its own).
-pub const BLOCK: usize = 1 << 20;
+/// How much input a block holds at most (a record longer than a block gets a block of its own). Small
+/// enough that the blocks in flight stay a few MiB, large enough that handing them over costs nothing.
+pub const BLOCK: usize = 512 << 10;
 
 /// Whole records cut from the input, in order.
 #[derive(Default)]
@@ -67,8 +68,8 @@ pub fn run(
         return Ok(());
     }
     let stop = AtomicBool::new(false);
-    let (work_tx, work_rx) = sync_channel::<(u64, Block)>(threads * 2);
-    let (done_tx, done_rx) = sync_channel::<(u64, Vec<Parsed>)>(threads * 2);
+    let (work_tx, work_rx) = sync_channel::<(u64, Block)>(threads);
+    let (done_tx, done_rx) = sync_channel::<(u64, Vec<Parsed>)>(threads);
     let work_rx = Mutex::new(work_rx);
     thread::scope(|s| {
         let stop = &stop;
@@ -139,9 +140,14 @@ fn merge(done: Receiver<(u64, Vec<Parsed>)>, sink: &mut dyn Sink, stop: &AtomicB
     result
 }
 
-/// The number of workers to parse with: the cores this process may use.
+/// The number of workers to parse with: `PROVDIAG_THREADS` if set to a number, else the cores this process
+/// may use. One worker means a plain sequential reading, with no threads at all.
 pub fn threads() -> usize {
-    thread::available_parallelism().map_or(1, usize::from)
+    std::env::var("PROVDIAG_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| thread::available_parallelism().map_or(1, usize::from))
 }
 
 /// The record of a frame the splitter already knows to be broken.

@@ -2,6 +2,7 @@
 
 mod broken;
 mod diagnose;
+mod exactness;
 mod exports;
 mod formats;
 mod properties;
