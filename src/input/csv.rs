@@ -326,6 +326,7 @@ struct JsonTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::testing::Chunked;
 
     #[test]
     fn headers_map_whatever_their_spelling() {
@@ -360,21 +361,6 @@ mod tests {
             let mut out = Vec::new();
             lf.read_to_end(&mut out).expect("reads");
             assert_eq!(out, b"a,b\nc\r\n\rd\n\r", "chunk {chunk}");
-        }
-    }
-
-    /// A reader that hands out at most `chunk` bytes a call.
-    struct Chunked<'a> {
-        data: &'a [u8],
-        chunk: usize,
-    }
-
-    impl Read for Chunked<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.chunk.min(buf.len()).min(self.data.len());
-            buf[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
         }
     }
 

@@ -606,6 +606,7 @@ fn follow_quotes(bytes: &[u8], to: usize, scan: &mut Scan) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::testing::Chunked;
 
     /// Splits `input` with `splitter` reading `chunk` bytes a call; (line, kind, bytes) of every frame.
     fn frames(mut splitter: impl Splitter) -> Vec<(u64, FrameKind, String)> {
@@ -622,18 +623,18 @@ mod tests {
         out
     }
 
-    /// A reader that hands out at most `chunk` bytes a call, to put block edges everywhere.
-    struct Chunked<'a> {
-        data: &'a [u8],
-        chunk: usize,
-    }
-
-    impl Read for Chunked<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.chunk.min(buf.len()).min(self.data.len());
-            buf[..n].copy_from_slice(&self.data[..n]);
-            self.data = &self.data[n..];
-            Ok(n)
+    /// Asserts that `split` frames `input` as `want` whatever the size of the reads.
+    fn at_every_read_size<'a, S: Splitter>(
+        input: &'a [u8],
+        want: &[(u64, FrameKind, String)],
+        split: fn(Chunked<'a>) -> S,
+    ) {
+        for chunk in 1..=input.len() {
+            assert_eq!(
+                frames(split(Chunked { data: input, chunk })),
+                want,
+                "reads of {chunk} bytes"
+            );
         }
     }
 
@@ -645,13 +646,7 @@ mod tests {
             (4, FrameKind::Value, "{\"b\":2}".to_owned()),
             (5, FrameKind::Value, "{\"c\"".to_owned()),
         ];
-        for chunk in 1..=input.len() {
-            assert_eq!(
-                frames(Lines::new(Chunked { data: input, chunk })),
-                want,
-                "chunk {chunk}"
-            );
-        }
+        at_every_read_size(input, &want, Lines::new);
     }
 
     #[test]
@@ -664,13 +659,7 @@ mod tests {
             (6, FrameKind::Garbage, String::new()),
             (7, FrameKind::CutOff, String::new()),
         ];
-        for chunk in 1..=input.len() {
-            assert_eq!(
-                frames(Framer::new(Chunked { data: input, chunk })),
-                want,
-                "chunk {chunk}"
-            );
-        }
+        at_every_read_size(input, &want, Framer::new);
     }
 
     #[test]

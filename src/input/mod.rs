@@ -160,3 +160,22 @@ pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
+
+/// Helpers for the readers' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A reader that hands out at most `chunk` bytes a call, to put read edges everywhere.
+    pub struct Chunked<'a> {
+        pub data: &'a [u8],
+        pub chunk: usize,
+    }
+
+    impl std::io::Read for Chunked<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+}
