@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use super::{accounting, clean, shape::shape, some_users, Writer};
 use crate::diagnosis::{Diagnosis, Incident};
-use crate::rules::RuleTable;
+use crate::rules::{self, RuleTable};
 
 pub struct Text;
 
@@ -109,10 +109,7 @@ fn write_unrecognized(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
             clean(&shape)
         )?;
     }
-    writeln!(
-        out,
-        "   Read each app's message, fix it there, then Retry Selected on Dashboard > Tasks."
-    )?;
+    writeln!(out, "   {}", rules::UNRECOGNIZED_HINT)?;
     writeln!(out)
 }
 

@@ -257,6 +257,10 @@ pub const UNRECOGNIZED_STEPS: &[&str] = &[
     "If the message keeps coming back, add a rule for it (see `provdiag rules --format json`) so that provdiag names its cause next time.",
 ];
 
+/// One line of advice under a list of unrecognized failures.
+pub const UNRECOGNIZED_HINT: &str =
+    "Read each app's message, fix it there, then Retry Selected on Dashboard > Tasks.";
+
 /// The steps for an incident of rule `cause` (or of no rule) on `app`.
 pub fn steps(rule: Option<&Rule>, app: Option<&str>) -> Vec<String> {
     match rule {
