@@ -127,7 +127,9 @@ fn read_stream(
     if let Some(why) = detect::refuse(body) {
         return Err(ReadFail::Input(anyhow!("{name}: {why}")));
     }
-    let rest = Cursor::new(body.to_vec()).chain(input);
+    // A peek that came back short met the end: reading on would wait at a terminal for a second Ctrl-D.
+    let at_end = head.len() < PEEK;
+    let rest = Cursor::new(body.to_vec()).chain(input.take(if at_end { 0 } else { u64::MAX }));
     let result = match shape {
         Shape::Empty => Ok(()),
         Shape::Text => text::read(rest, name, sink),
@@ -176,6 +178,67 @@ pub(crate) mod testing {
             buf[..n].copy_from_slice(&self.data[..n]);
             self.data = &self.data[n..];
             Ok(n)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Like a terminal: after the end of a paste (Ctrl-D), a further read would wait for more.
+    struct Terminal {
+        paste: Option<&'static [u8]>,
+        ended: bool,
+    }
+
+    impl Read for Terminal {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            assert!(
+                !self.ended,
+                "read again after the end of the paste: a terminal would hang here"
+            );
+            match self.paste.take() {
+                Some(p) => {
+                    buf[..p.len()].copy_from_slice(p);
+                    Ok(p.len())
+                }
+                None => {
+                    self.ended = true;
+                    Ok(0)
+                }
+            }
+        }
+    }
+
+    #[derive(Default)]
+    struct Count(usize);
+
+    impl Sink for Count {
+        fn push(&mut self, _: Record) -> Result<(), Stop> {
+            self.0 += 1;
+            Ok(())
+        }
+        fn push_event(&mut self, _: Option<EventKey>, _: Record) -> Result<(), Stop> {
+            self.0 += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_end_of_input_is_enough() {
+        for paste in [
+            &b"Automatic provisioning of user A to app B failed: x\n"[..],
+            b"{\"uuid\":\"a\"}\n",
+        ] {
+            let mut sink = Count::default();
+            let terminal = Terminal {
+                paste: Some(paste),
+                ended: false,
+            };
+            let read = read_stream(terminal, &"-".into(), InputFormat::Auto, &mut sink);
+            assert!(read.is_ok());
+            assert_eq!(sink.0, 1);
         }
     }
 }
