@@ -6,6 +6,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::event::{is_failure, FailedEvent, TargetRef};
+use super::lines::MAX_RECORD;
 use super::{ReadFail, Sink};
 use crate::record::{EventKey, InputError, Record, Source};
 
@@ -167,6 +168,15 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
             path: path.clone(),
             line,
         };
+        if row.as_slice().len() > MAX_RECORD {
+            // An unclosed quote swallows the rest of a file into one row; it is reported, not diagnosed.
+            let message = format!(
+                "row longer than {} MiB (an unclosed quote?), skipped",
+                MAX_RECORD >> 20
+            );
+            sink.push(malformed(source, message))?;
+            continue;
+        }
         if row.len() != names.len() {
             let message = format!("row has {} fields, the header has {}", row.len(), names.len());
             sink.push(malformed(source, message))?;

@@ -133,6 +133,18 @@ fn ragged_rows_and_an_unclosed_quote_in_csv_are_malformed_with_their_line() {
 }
 
 #[test]
+fn a_csv_row_of_tens_of_megabytes_is_reported_and_the_next_row_read() {
+    let mut csv =
+        b"eventType,outcome.result,outcome.reason\napplication.provision.user.push,FAILURE,\"".to_vec();
+    csv.resize(csv.len() + (20 << 20), b'x');
+    csv.extend_from_slice(b"\"\napplication.provision.user.push,FAILURE,License Limit Exceeded\n");
+    let (report, _) = json_report(&[], csv);
+    assert_accounted(&report);
+    assert_eq!(figures(&report)[..3], [2, 1, 1]);
+    assert_eq!(report["errors"][0]["source"]["line"], 2);
+}
+
+#[test]
 fn a_reader_forced_onto_the_wrong_input_fails_cleanly() {
     let csv = std::fs::read(fixture("syslog-export.csv")).expect("fixture");
     let (report, code) = json_report(&["-i", "json"], csv.clone());
