@@ -161,13 +161,9 @@ fn malformed(source: Source, message: String) -> Parsed {
 const MAX_DEPTH: usize = 128;
 
 /// True if brackets nest deeper than `MAX_DEPTH` outside strings. Real events hold a few dozen brackets,
-/// so the exact scan runs only behind a cheap count (`{` and `[` are 0x7B and 0x5B: one bit apart).
+/// so the exact scan runs only behind a vectorized count of opening brackets.
 fn nested_too_deep(bytes: &[u8]) -> bool {
-    let opening: usize = bytes
-        .chunks(255)
-        .map(|c| usize::from(c.iter().map(|&b| u8::from(b | 0x20 == b'{')).sum::<u8>()))
-        .sum();
-    if opening <= MAX_DEPTH {
+    if memchr2_iter(b'{', b'[', bytes).nth(MAX_DEPTH).is_none() {
         return false;
     }
     let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
