@@ -3,22 +3,24 @@
 
 pub mod cli;
 pub mod diagnosis;
+mod fail_on;
 pub mod input;
+mod pipeline;
 pub mod record;
 pub mod redact;
 pub mod report;
 pub mod rules;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::Result;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
-use diagnosis::{Diagnosis, Seen};
-use input::{InputSpec, ReadFail, Sink, Stop};
-use record::{EventKey, Finding, InputError, Record};
-use redact::Redactor;
-use report::{Notes, Progress, Writer};
+use diagnosis::Diagnosis;
+use fail_on::FailOn;
+use input::{InputSpec, ReadFail};
+use pipeline::Pipeline;
+use report::Notes;
 use rules::RuleTable;
 
 /// Runs one command line; the exit code it asks for, or the error that ends it (exit 2).
@@ -67,52 +69,6 @@ fn set_color(choice: ColorChoice) {
         ColorChoice::Auto => io::stdout().is_terminal(),
     };
     colored::control::set_override(on);
-}
-
-/// Which failures make the exit code 1.
-enum FailOn {
-    Any,
-    Unrecognized,
-    Nothing,
-    Causes(Vec<String>),
-}
-
-impl FailOn {
-    fn parse(value: &str, table: &RuleTable) -> Result<Self> {
-        Ok(match value.trim() {
-            "any" => FailOn::Any,
-            "unrecognized" => FailOn::Unrecognized,
-            "none" => FailOn::Nothing,
-            list => {
-                let ids: Vec<String> = list
-                    .split(',')
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                if ids.is_empty() {
-                    bail!("--fail-on needs any, unrecognized, none, or cause ids");
-                }
-                if let Some(bad) = ids.iter().find(|id| table.get(id).is_none()) {
-                    bail!(
-                        "unknown cause '{}' in --fail-on; use any, unrecognized, none, or one of: {}",
-                        report::clean(bad),
-                        table.ids().join(", ")
-                    );
-                }
-                FailOn::Causes(ids)
-            }
-        })
-    }
-
-    fn selects(&self, d: &Diagnosis) -> bool {
-        let s = &d.summary;
-        match self {
-            FailOn::Any => s.failures > 0,
-            FailOn::Unrecognized => s.unrecognized > 0,
-            FailOn::Nothing => false,
-            FailOn::Causes(ids) => ids.iter().any(|id| s.by_cause.contains_key(id)),
-        }
-    }
 }
 
 fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<ExitCode> {
@@ -174,124 +130,20 @@ pub fn diagnose_inputs(
     table: &RuleTable,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
-    let mut pipeline = Pipeline {
-        table,
-        diagnosis: Diagnosis::default(),
-        writer: report::writer(options.format),
-        out,
-        redactor: options.redact.then(Redactor::default),
-        notes: Notes::default(),
-        progress: Progress::new(),
-        strict: options.strict,
-        seen: Seen::default(),
-        stopped: None,
-    };
+    let mut pipeline = Pipeline::new(table, options, out);
     let mut unreadable = false;
     for spec in inputs {
         match input::read_input(spec, options.input, &mut pipeline) {
             Ok(()) => {}
-            Err(ReadFail::Stop) => {
-                pipeline.progress.done();
-                return Err(pipeline.stopped.take().unwrap_or_else(|| anyhow!("stopped")));
-            }
+            Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
             Err(ReadFail::Input(e)) => {
-                pipeline.progress.done();
-                pipeline.notes.unreadable(&e);
+                pipeline.unreadable(&e);
                 unreadable = true;
             }
         }
     }
-    pipeline.progress.done();
-    pipeline.notes.finish();
-    pipeline.writer.finish(pipeline.out, &pipeline.diagnosis, table)?;
     Ok(Outcome {
-        diagnosis: pipeline.diagnosis,
+        diagnosis: pipeline.finish()?,
         unreadable,
     })
-}
-
-/// The sink the readers feed: matches, redacts, groups, and streams to the writer.
-struct Pipeline<'a> {
-    table: &'a RuleTable,
-    diagnosis: Diagnosis,
-    writer: Box<dyn Writer>,
-    out: &'a mut dyn Write,
-    redactor: Option<Redactor>,
-    notes: Notes,
-    progress: Progress,
-    strict: bool,
-    seen: Seen,
-    /// Why the run must end, once a push has returned `Stop`.
-    stopped: Option<anyhow::Error>,
-}
-
-impl Pipeline<'_> {
-    fn failure(&mut self, mut finding: Finding, cause: Option<usize>) -> Result<(), Stop> {
-        if let Some(r) = &mut self.redactor {
-            r.finding(&mut finding);
-        }
-        let cause = cause.map(|i| (i, self.table.rules()[i].id.as_str()));
-        self.diagnosis.failure(finding, cause);
-        let written = match self.diagnosis.findings.last() {
-            Some(d) => self.writer.finding(self.out, d, self.table),
-            None => Ok(()),
-        };
-        self.check(written)
-    }
-
-    fn malformed(&mut self, e: InputError) -> Result<(), Stop> {
-        if self.strict {
-            self.stopped = Some(anyhow!(
-                "{}:{}: {} (--strict makes this fatal)",
-                e.source.path,
-                e.source.line,
-                e.message
-            ));
-            return Err(Stop);
-        }
-        self.notes.malformed(&e);
-        let written = self.writer.error(self.out, &e);
-        self.diagnosis.malformed(e);
-        self.check(written)
-    }
-
-    fn check(&mut self, written: io::Result<()>) -> Result<(), Stop> {
-        written.map_err(|e| {
-            self.stopped = Some(e.into());
-            Stop
-        })
-    }
-}
-
-impl Sink for Pipeline<'_> {
-    fn push(&mut self, record: Record) -> Result<(), Stop> {
-        self.progress.tick(self.diagnosis.summary.failures);
-        match record {
-            Record::Failure(f) => {
-                let cause = self.table.classify(&f);
-                self.failure(f, cause)
-            }
-            Record::Candidate(f) => match self.table.classify(&f) {
-                Some(cause) => self.failure(f, Some(cause)),
-                None => {
-                    self.diagnosis.ignored();
-                    Ok(())
-                }
-            },
-            Record::Ignored => {
-                self.diagnosis.ignored();
-                Ok(())
-            }
-            Record::Duplicate => {
-                self.diagnosis.duplicate();
-                Ok(())
-            }
-            Record::Malformed(e) => self.malformed(e),
-        }
-    }
-
-    fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop> {
-        let first = key.is_none_or(|key| self.seen.first(key));
-        self.push(if first { record } else { Record::Duplicate })
-    }
 }

@@ -1,0 +1,134 @@
+//! The sink the readers feed: every record matched against the rules, redacted, grouped into the
+//! diagnosis, and streamed to the report writer.
+
+use anyhow::anyhow;
+use std::io::{self, Write};
+
+use crate::diagnosis::{Diagnosis, Seen};
+use crate::input::{Sink, Stop};
+use crate::record::{EventKey, Finding, InputError, Record};
+use crate::redact::Redactor;
+use crate::report::{Notes, Progress, Writer};
+use crate::rules::RuleTable;
+use crate::{report, Options};
+
+/// The sink the readers feed: matches, redacts, groups, and streams to the writer.
+pub struct Pipeline<'a> {
+    table: &'a RuleTable,
+    diagnosis: Diagnosis,
+    writer: Box<dyn Writer>,
+    out: &'a mut dyn Write,
+    redactor: Option<Redactor>,
+    notes: Notes,
+    progress: Progress,
+    strict: bool,
+    seen: Seen,
+    /// Why the run must end, once a push has returned `Stop`.
+    stopped: Option<anyhow::Error>,
+}
+
+impl<'a> Pipeline<'a> {
+    pub fn new(table: &'a RuleTable, options: &Options, out: &'a mut dyn Write) -> Self {
+        Self {
+            table,
+            diagnosis: Diagnosis::default(),
+            writer: report::writer(options.format),
+            out,
+            redactor: options.redact.then(Redactor::default),
+            notes: Notes::default(),
+            progress: Progress::new(),
+            strict: options.strict,
+            seen: Seen::default(),
+            stopped: None,
+        }
+    }
+
+    /// An input could not be read at all: say so; the run goes on.
+    pub fn unreadable(&mut self, e: &anyhow::Error) {
+        self.progress.done();
+        self.notes.unreadable(e);
+    }
+
+    /// Why the run had to stop, once a push returned `Stop`.
+    pub fn stop_reason(&mut self) -> anyhow::Error {
+        self.progress.done();
+        self.stopped.take().unwrap_or_else(|| anyhow!("stopped"))
+    }
+
+    /// Writes the report; the diagnosis it was made from.
+    pub fn finish(mut self) -> io::Result<Diagnosis> {
+        self.progress.done();
+        self.notes.finish();
+        self.writer.finish(self.out, &self.diagnosis, self.table)?;
+        Ok(self.diagnosis)
+    }
+
+    fn failure(&mut self, mut finding: Finding, cause: Option<usize>) -> Result<(), Stop> {
+        if let Some(r) = &mut self.redactor {
+            r.finding(&mut finding);
+        }
+        let cause = cause.map(|i| (i, self.table.rules()[i].id.as_str()));
+        self.diagnosis.failure(finding, cause);
+        let written = match self.diagnosis.findings.last() {
+            Some(d) => self.writer.finding(self.out, d, self.table),
+            None => Ok(()),
+        };
+        self.check(written)
+    }
+
+    fn malformed(&mut self, e: InputError) -> Result<(), Stop> {
+        if self.strict {
+            self.stopped = Some(anyhow!(
+                "{}:{}: {} (--strict makes this fatal)",
+                e.source.path,
+                e.source.line,
+                e.message
+            ));
+            return Err(Stop);
+        }
+        self.notes.malformed(&e);
+        let written = self.writer.error(self.out, &e);
+        self.diagnosis.malformed(e);
+        self.check(written)
+    }
+
+    fn check(&mut self, written: io::Result<()>) -> Result<(), Stop> {
+        written.map_err(|e| {
+            self.stopped = Some(e.into());
+            Stop
+        })
+    }
+}
+
+impl Sink for Pipeline<'_> {
+    fn push(&mut self, record: Record) -> Result<(), Stop> {
+        self.progress.tick(self.diagnosis.summary.failures);
+        match record {
+            Record::Failure(f) => {
+                let cause = self.table.classify(&f);
+                self.failure(f, cause)
+            }
+            Record::Candidate(f) => match self.table.classify(&f) {
+                Some(cause) => self.failure(f, Some(cause)),
+                None => {
+                    self.diagnosis.ignored();
+                    Ok(())
+                }
+            },
+            Record::Ignored => {
+                self.diagnosis.ignored();
+                Ok(())
+            }
+            Record::Duplicate => {
+                self.diagnosis.duplicate();
+                Ok(())
+            }
+            Record::Malformed(e) => self.malformed(e),
+        }
+    }
+
+    fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop> {
+        let first = key.is_none_or(|key| self.seen.first(key));
+        self.push(if first { record } else { Record::Duplicate })
+    }
+}
