@@ -86,28 +86,39 @@ pub fn run(
             }
             Ok(())
         });
-        for _ in 0..threads {
-            let (work_rx, done_tx) = (&work_rx, done_tx.clone());
-            s.spawn(move || {
-                while let Some((seq, block)) = next_work(work_rx) {
-                    let parsed = if stop.load(Ordering::Relaxed) {
-                        Vec::new()
-                    } else {
-                        parse(&block, path)
-                    };
-                    if done_tx.send((seq, parsed)).is_err() {
-                        break;
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (work_rx, done_tx) = (&work_rx, done_tx.clone());
+                s.spawn(move || {
+                    while let Some((seq, block)) = next_work(work_rx) {
+                        let parsed = if stop.load(Ordering::Relaxed) {
+                            Vec::new()
+                        } else {
+                            parse(&block, path)
+                        };
+                        if done_tx.send((seq, parsed)).is_err() {
+                            break;
+                        }
                     }
-                }
-            });
-        }
+                })
+            })
+            .collect();
         drop(done_tx);
         let merged = merge(done_rx, sink, stop);
+        // Joined one by one, not left to the scope: a join waits for the thread itself to end, its
+        // thread-local destructors included, where the scope only waits for its closure.
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the reading thread failed")));
+        let parsed = workers
+            .into_iter()
+            .map(|w| w.join())
+            .collect::<Result<Vec<()>, _>>();
         merged?;
-        read.map_err(ReadFail::from)
+        read?;
+        parsed
+            .map(drop)
+            .map_err(|_| ReadFail::Input(anyhow::anyhow!("a parsing thread failed")))
     })
 }
 
