@@ -52,7 +52,7 @@ pub trait Writer {
 
 pub fn writer(format: OutputFormat) -> Box<dyn Writer> {
     match format {
-        OutputFormat::Text => Box::new(text::Text),
+        OutputFormat::Text => Box::new(text::Text::new()),
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Ndjson => Box::new(ndjson::Ndjson),
         OutputFormat::Markdown => Box::new(markdown::Markdown),

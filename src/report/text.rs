@@ -4,13 +4,45 @@
 
 use colored::Colorize;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use super::{accounting, clean, shape::shape, some_users, Writer};
 use crate::diagnosis::{Diagnosis, Incident};
 use crate::rules::{self, RuleTable};
 
-pub struct Text;
+pub struct Text {
+    /// Where to wrap paragraphs: the terminal's width (at most `MAX_WIDTH`) when stdout is one; otherwise
+    /// lines stay whole, for pipes and files.
+    width: Option<usize>,
+}
+
+const MAX_WIDTH: usize = 100;
+
+impl Text {
+    pub fn new() -> Self {
+        let width = std::io::stdout()
+            .is_terminal()
+            .then(|| textwrap::termwidth().min(MAX_WIDTH));
+        Self { width }
+    }
+
+    /// `text` indented by `first` on its first line and `rest` after, wrapped to the width if there is one;
+    /// never inside a word, so that cause ids and links stay whole.
+    fn para(&self, text: &str, first: &str, rest: &str) -> String {
+        match self.width {
+            Some(w) => textwrap::fill(
+                text,
+                textwrap::Options::new(w)
+                    .word_separator(textwrap::WordSeparator::AsciiSpace)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                    .break_words(false)
+                    .initial_indent(first)
+                    .subsequent_indent(rest),
+            ),
+            None => format!("{first}{text}"),
+        }
+    }
+}
 
 /// How many users an incident names before "and N more".
 const USERS_SHOWN: usize = 5;
@@ -28,7 +60,7 @@ impl Writer for Text {
         for (n, incident) in diagnosed.iter().enumerate() {
             // A cause's summary is said once, at its first incident; its steps come with every app.
             let first = explained.insert(incident.cause);
-            write_incident(out, n + 1, incident, table, first)?;
+            self.write_incident(out, n + 1, incident, table, first)?;
         }
         write_unrecognized(out, d)?;
         write_errors(out, d)?;
@@ -36,48 +68,56 @@ impl Writer for Text {
     }
 }
 
-fn write_incident(
-    out: &mut dyn Write,
-    n: usize,
-    i: &Incident,
-    table: &RuleTable,
-    summary: bool,
-) -> io::Result<()> {
-    let Some(rule) = i.cause.map(|c| &table.rules()[c]) else {
-        return Ok(());
-    };
-    let app = clean(i.app.as_deref().unwrap_or("(app not named)")).into_owned();
-    let failures = format!("{} failure{}", i.failures, if i.failures == 1 { "" } else { "s" });
-    writeln!(
-        out,
-        "{} {} {}",
-        format!("{n}.").bold(),
-        rule.title.red().bold(),
-        format!("[{}]", rule.id).dimmed()
-    )?;
-    writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
-    if !i.users.is_empty() {
-        writeln!(out, "   users: {}", some_users(&i.users, USERS_SHOWN))?;
-    }
-    if let (Some(first), Some(last)) = (&i.first_seen, &i.last_seen) {
-        let seen = if first == last {
-            clean(first).into_owned()
-        } else {
-            format!("{} to {}", clean(first), clean(last))
+impl Text {
+    fn write_incident(
+        &self,
+        out: &mut dyn Write,
+        n: usize,
+        i: &Incident,
+        table: &RuleTable,
+        summary: bool,
+    ) -> io::Result<()> {
+        let Some(rule) = i.cause.map(|c| &table.rules()[c]) else {
+            return Ok(());
         };
-        writeln!(out, "   seen: {seen}")?;
+        let app = clean(i.app.as_deref().unwrap_or("(app not named)")).into_owned();
+        let failures = format!("{} failure{}", i.failures, if i.failures == 1 { "" } else { "s" });
+        let title = format!(
+            "{} {} {}",
+            format!("{n}.").bold(),
+            rule.title.red().bold(),
+            format!("[{}]", rule.id).dimmed()
+        );
+        writeln!(out, "{}", self.para(&title, "", "   "))?;
+        writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
+        if !i.users.is_empty() {
+            writeln!(out, "   users: {}", some_users(&i.users, USERS_SHOWN))?;
+        }
+        if let (Some(first), Some(last)) = (&i.first_seen, &i.last_seen) {
+            let seen = if first == last {
+                clean(first).into_owned()
+            } else {
+                format!("{} to {}", clean(first), clean(last))
+            };
+            writeln!(out, "   seen: {seen}")?;
+        }
+        if summary {
+            writeln!(out, "{}", self.para(&clean(&rule.summary), "   ", "   ").dimmed())?;
+        }
+        writeln!(out, "   {}", "What to do:".bold())?;
+        for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
+            let number = format!("     {}. ", k + 1);
+            writeln!(
+                out,
+                "{}",
+                self.para(&clean(step), &number, &" ".repeat(number.len()))
+            )?;
+        }
+        if let Some(link) = &rule.link {
+            writeln!(out, "   More: {}", link.underline())?;
+        }
+        writeln!(out)
     }
-    if summary {
-        writeln!(out, "   {}", clean(&rule.summary).dimmed())?;
-    }
-    writeln!(out, "   {}", "What to do:".bold())?;
-    for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
-        writeln!(out, "     {}. {}", k + 1, clean(step))?;
-    }
-    if let Some(link) = &rule.link {
-        writeln!(out, "   More: {}", link.underline())?;
-    }
-    writeln!(out)
 }
 
 /// Unrecognized failures, one line per (app, message shape), most frequent first.
@@ -141,4 +181,36 @@ fn write_errors(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
         )?;
     }
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Text;
+
+    #[test]
+    fn paragraphs_wrap_at_a_terminal_only_and_never_inside_a_word() {
+        let text =
+            "Turn on Create Users for [create-users-disabled] at https://help.okta.com/en-us/content/x.htm";
+        let at_terminal = Text { width: Some(30) }.para(text, "  1. ", "     ");
+        let lines: Vec<&str> = at_terminal.lines().collect();
+        assert!(lines.len() > 2, "{at_terminal}");
+        assert!(
+            lines[1..].iter().all(|l| l.starts_with("     ")),
+            "hanging indent: {at_terminal}"
+        );
+        assert!(
+            lines.iter().any(|l| l.trim() == "[create-users-disabled]"),
+            "{at_terminal}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.trim() == "https://help.okta.com/en-us/content/x.htm"),
+            "{at_terminal}"
+        );
+        assert_eq!(
+            Text { width: None }.para(text, "  1. ", "     "),
+            format!("  1. {text}")
+        );
+    }
 }
