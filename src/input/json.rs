@@ -346,30 +346,24 @@ impl<R: Read + Send> Splitter for Lines<R> {
                 self.eof = true;
             }
             if let Some(line) = self.skipping {
-                // Drop the rest of an overlong line, up to its end.
-                match memchr(b'\n', &bytes[old..]) {
+                // Drop the rest of an overlong line, up to its end (or the end of the input).
+                let end = memchr(b'\n', &bytes[old..]);
+                if end.is_none() && !self.eof {
+                    continue;
+                }
+                block.frames.push(Frame {
+                    start: 0,
+                    end: 0,
+                    line,
+                    kind: FrameKind::TooBig,
+                });
+                self.skipping = None;
+                match end {
                     Some(i) => {
                         bytes.drain(..old + i + 1);
-                        block.frames.push(Frame {
-                            start: 0,
-                            end: 0,
-                            line,
-                            kind: FrameKind::TooBig,
-                        });
-                        self.skipping = None;
                         self.line = line + 1;
                     }
-                    None if self.eof => {
-                        block.frames.push(Frame {
-                            start: 0,
-                            end: 0,
-                            line,
-                            kind: FrameKind::TooBig,
-                        });
-                        self.skipping = None;
-                        return Ok(Some(block));
-                    }
-                    None => continue,
+                    None => return Ok(Some(block)),
                 }
             }
             let whole = if self.eof {
