@@ -400,6 +400,9 @@ struct Framer<R> {
     /// Line number of `carry[0]`.
     line: u64,
     in_array: bool,
+    /// How many blanks stand between the last line break and the scanning point at the top level; `None`
+    /// once anything else stands there.
+    col: Option<usize>,
     eof: bool,
     /// How far the scan of the unfinished value got.
     scan: Scan,
@@ -419,6 +422,17 @@ struct Scan {
     in_str: bool,
     /// How far quotes have been followed.
     checked: usize,
+    /// The value's indentation, if it starts its line: an opening bracket that starts a later line at this
+    /// indentation or less belongs to a sibling, so this value broke off before that line.
+    indent: Option<usize>,
+}
+
+/// How a scanned value ends.
+enum End {
+    /// Its closing bracket: the value's length.
+    Closed(usize),
+    /// Before the line where a sibling starts: the length up to that line's break.
+    Broken(usize),
 }
 
 impl<R: Read + Send> Splitter for Framer<R> {
@@ -478,6 +492,7 @@ impl<R: Read> Framer<R> {
             carry: Vec::new(),
             line: 1,
             in_array: false,
+            col: Some(0),
             eof: false,
             scan: Scan::default(),
             skipping: None,
@@ -490,12 +505,26 @@ impl<R: Read> Framer<R> {
             if self.scan.brackets.is_none() {
                 let Some(&b) = bytes.get(pos) else { return pos };
                 match b {
-                    b'\n' => self.line += 1,
-                    b' ' | b'\t' | b'\r' | b',' => {}
-                    b'[' if !self.in_array => self.in_array = true,
-                    b']' if self.in_array => self.in_array = false,
-                    b'{' => self.scan.brackets = Some((b'{', b'}')),
-                    b'[' => self.scan.brackets = Some((b'[', b']')),
+                    b'\n' => {
+                        self.line += 1;
+                        self.col = Some(0);
+                    }
+                    b' ' | b'\t' => self.col = self.col.map(|c| c + 1),
+                    b'\r' => {}
+                    b',' => self.col = None,
+                    b'[' if !self.in_array => {
+                        self.in_array = true;
+                        self.col = None;
+                    }
+                    b']' if self.in_array => {
+                        self.in_array = false;
+                        self.col = None;
+                    }
+                    b'{' | b'[' => {
+                        self.scan.brackets = Some(if b == b'{' { (b'{', b'}') } else { (b'[', b']') });
+                        // Only an indented value can tell a sibling from its own nested lines.
+                        self.scan.indent = self.col.filter(|&c| c > 0);
+                    }
                     _ => {
                         // Garbage: up to the end of its line, or the next element of an array.
                         let rest = &bytes[pos..];
@@ -522,8 +551,10 @@ impl<R: Read> Framer<R> {
                     continue;
                 }
             }
-            let Some(len) = scan_value(&bytes[pos..], &mut self.scan) else {
-                return pos;
+            // A value that broke off is framed up to the sibling's line, where parsing will find it cut off.
+            let len = match scan_value(&bytes[pos..], &mut self.scan) {
+                Some(End::Closed(len) | End::Broken(len)) => len,
+                None => return pos,
             };
             let (start, end) = (pos, pos + len);
             let skipped = self.skipping.take().or((len > MAX_RECORD).then_some(self.line));
@@ -543,17 +574,18 @@ impl<R: Read> Framer<R> {
             });
             self.line += memchr_iter(b'\n', &bytes[start..end]).count() as u64;
             self.scan = Scan::default();
+            self.col = None;
             pos = end;
         }
     }
 }
 
 /// Scans a value (whose first byte is `bytes[0]` unless its start was dropped as too big) from where `scan`
-/// stands; the length of the value once it closes. Only the value's own kind of bracket matters (an object ends at its matching `}` whatever arrays
-/// it holds), and brackets are sparse, so one vectorized search finds them; whether one stands inside a
-/// string is told by following quotes from the last bracket or from the start of its line, whichever is
-/// later: JSON strings cannot hold a line break.
-fn scan_value(bytes: &[u8], scan: &mut Scan) -> Option<usize> {
+/// stands; how it ends, once it does. Only the value's own kind of bracket matters (an object ends at its
+/// matching `}` whatever arrays it holds), and brackets are sparse, so one vectorized search finds them;
+/// whether one stands inside a string is told by following quotes from the last bracket or from the start
+/// of its line, whichever is later: JSON strings cannot hold a line break.
+fn scan_value(bytes: &[u8], scan: &mut Scan) -> Option<End> {
     let (open, close) = scan.brackets.unwrap_or((b'{', b'}'));
     let from = scan.pos.min(bytes.len());
     for i in memchr2_iter(open, close, &bytes[from..]).map(|k| k + from) {
@@ -563,16 +595,30 @@ fn scan_value(bytes: &[u8], scan: &mut Scan) -> Option<usize> {
             continue;
         }
         if bytes[i] == open {
+            if scan.depth > 0 {
+                if let Some(line_break) = sibling_line(bytes, i, scan.indent) {
+                    return Some(End::Broken(line_break));
+                }
+            }
             scan.depth += 1;
         } else {
             scan.depth = scan.depth.saturating_sub(1);
             if scan.depth == 0 {
-                return Some(i + 1);
+                return Some(End::Closed(i + 1));
             }
         }
     }
     scan.pos = bytes.len();
     None
+}
+
+/// Where the line break before `i` stands, if the bracket at `i` opens a line indented no deeper than
+/// `indent`: a pretty-printer indents a value's own nested lines deeper than its first.
+fn sibling_line(bytes: &[u8], i: usize, indent: Option<usize>) -> Option<usize> {
+    let indent = indent?;
+    let line_break = memrchr(b'\n', &bytes[..i])?;
+    let blanks = &bytes[line_break + 1..i];
+    (blanks.len() <= indent && blanks.iter().all(|&b| b == b' ' || b == b'\t')).then_some(line_break)
 }
 
 /// Brings `scan.in_str` from `scan.checked` up to `to`: a line break ends any string, and each unescaped
@@ -650,6 +696,44 @@ mod tests {
             (7, FrameKind::CutOff, String::new()),
         ];
         at_every_read_size(input, &want, Framer::new);
+    }
+
+    #[test]
+    fn an_event_cut_mid_page_costs_only_itself() {
+        // The second event of a pretty page breaks off inside a string, the fourth inside an object.
+        let lines = [
+            "[",
+            "  {",
+            "    \"a\": 1",
+            "  },",
+            "  {",
+            "    \"b\": \"cut of",
+            "  {",
+            "    \"c\": {",
+            "      \"d\": [",
+            "        {",
+            "          \"e\": 2",
+            "        }",
+            "      ]",
+            "    }",
+            "  },",
+            "  {",
+            "    \"f\": {",
+            "  {",
+            "    \"g\": 3",
+            "  }",
+            "]",
+        ];
+        let input = lines.join("\n");
+        let value = |from: usize, to: usize| lines[from - 1..to].join("\n").trim_start().to_owned();
+        let want: Vec<(u64, FrameKind, String)> = vec![
+            (2, FrameKind::Value, value(2, 4).trim_end_matches(',').to_owned()),
+            (5, FrameKind::Value, value(5, 6)),
+            (7, FrameKind::Value, value(7, 15).trim_end_matches(',').to_owned()),
+            (16, FrameKind::Value, value(16, 17)),
+            (18, FrameKind::Value, value(18, 20)),
+        ];
+        at_every_read_size(input.as_bytes(), &want, Framer::new);
     }
 
     #[test]

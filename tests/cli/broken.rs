@@ -92,6 +92,23 @@ fn a_page_cut_mid_array_keeps_every_whole_event_and_reports_the_cut() {
 }
 
 #[test]
+fn an_event_cut_in_the_middle_of_a_page_costs_only_itself() {
+    let page = std::fs::read_to_string(fixture("syslog-api-page.json")).expect("fixture");
+    let lines: Vec<&str> = page.lines().collect();
+    let starts: Vec<usize> = (0..lines.len()).filter(|&i| lines[i] == "  {").collect();
+    // Keep the first four lines of the fourth event (a create-users failure), then go on with the fifth.
+    let (cut, next) = (starts[3], starts[4]);
+    let broken = [&lines[..cut + 4], &lines[next..]].concat().join("\n");
+    let (report, _) = json_report(&[], broken);
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [10, 5, 3, 2, 4, 1, 0]);
+    assert_eq!(report["errors"][0]["source"]["line"], cut as u64 + 1);
+    assert!(report["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("cut off")));
+}
+
+#[test]
 fn wrong_types_and_absurd_nesting_are_malformed_records_with_a_place() {
     let lines = [
         event("a", "FAILURE", "License Limit Exceeded"),
