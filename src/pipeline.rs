@@ -108,8 +108,15 @@ impl Sink for Pipeline<'_> {
                 let cause = self.table.classify(&f);
                 self.failure(f, cause)
             }
-            Record::Candidate(f) => match self.table.classify(&f) {
-                Some(cause) => self.failure(f, Some(cause)),
+            Record::Candidate(mut f) => match self.table.classify(&f) {
+                Some(cause) => {
+                    // A line without a Tasks sentence may name anyone anywhere: shared, it keeps only the
+                    // words its rule matched.
+                    if self.redactor.is_some() {
+                        f.reason = f.reason.and_then(|r| self.table.matched_text(cause, &r));
+                    }
+                    self.failure(f, Some(cause))
+                }
                 None => {
                     self.diagnosis.ignored();
                     Ok(())

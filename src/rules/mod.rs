@@ -66,6 +66,8 @@ pub struct RuleTable {
     set: RegexSet,
     /// For each pattern in `set`, the index of its rule.
     owner: Vec<usize>,
+    /// Each pattern on its own, for the text it matched.
+    each: Vec<Regex>,
 }
 
 impl RuleTable {
@@ -110,7 +112,17 @@ impl RuleTable {
             .size_limit(64 << 20)
             .build()
             .context("cannot compile the rule patterns")?;
-        Ok(Self { rules, set, owner })
+        let each = patterns
+            .iter()
+            .map(|p| regex::RegexBuilder::new(p).case_insensitive(true).build())
+            .collect::<Result<_, _>>()
+            .context("cannot compile the rule patterns")?;
+        Ok(Self {
+            rules,
+            set,
+            owner,
+            each,
+        })
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -137,6 +149,16 @@ impl RuleTable {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
+    }
+
+    /// The words of `text` that rule `rule` matched (the first of its patterns that does), `text` folded.
+    pub fn matched_text(&self, rule: usize, text: &str) -> Option<String> {
+        let folded = fold(text);
+        self.owner
+            .iter()
+            .zip(&self.each)
+            .filter(|(owner, _)| **owner == rule)
+            .find_map(|(_, re)| re.find(&folded).map(|m| m.as_str().to_owned()))
     }
 
     /// The cause of a failure: its reason first, else nothing but its event type.
@@ -336,6 +358,19 @@ mod tests {
     #[test]
     fn fold_collapses_spacing_and_apostrophes() {
         assert_eq!(fold("  a \t b\u{a0}\u{a0}c ’ "), "a b c '");
+    }
+
+    #[test]
+    fn the_matched_words_of_a_line_can_be_told() {
+        let t = builtin();
+        let lle = t
+            .ids()
+            .iter()
+            .position(|id| *id == "license-limit-exceeded")
+            .expect("rule");
+        let words = t.matched_text(lle, "Quentin:  LICENSE_LIMIT_EXCEEDED: License Limit Exceeded");
+        assert_eq!(words.as_deref(), Some("LICENSE_LIMIT_EXCEEDED"));
+        assert_eq!(t.matched_text(lle, "nothing here"), None);
     }
 
     #[test]

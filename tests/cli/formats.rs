@@ -271,6 +271,26 @@ fn redact_leaves_no_person_in_any_format_and_keeps_people_apart() {
 }
 
 #[test]
+fn redact_keeps_only_the_matched_words_of_a_line_without_a_tasks_sentence() {
+    let paste = "2024-04-21 12:47 Quentin Marchetti-Ybarra: LICENSE_LIMIT_EXCEEDED: License Limit Exceeded\n";
+    let (report, _) = json_report(&["--redact"], paste);
+    assert_eq!(report["findings"][0]["cause"], "license-limit-exceeded");
+    let reason = report["findings"][0]["reason"].as_str().expect("a reason");
+    assert!(
+        !reason.contains("Quentin") && !reason.contains("Marchetti"),
+        "{reason}"
+    );
+    assert!(reason.to_lowercase().contains("license"), "{reason}");
+    let (plain, _) = json_report(&[], paste);
+    assert!(
+        plain["findings"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("Quentin")),
+        "unredacted, the line stays"
+    );
+}
+
+#[test]
 fn the_same_person_gets_the_same_pseudonym_across_inputs() {
     let (report, _) = json_report(
         &["--redact", "fixtures/syslog.ndjson", "fixtures/tasks-paste.txt"],
