@@ -47,6 +47,8 @@ pub struct Incident {
 #[derive(Debug, Default)]
 pub struct Diagnosis {
     pub summary: Summary,
+    /// Inputs that could not be read at all (a missing file, a directory, a binary file): not records.
+    pub unreadable_inputs: u64,
     pub findings: Vec<Diagnosed>,
     pub errors: Vec<InputError>,
     incidents: Vec<Incident>,

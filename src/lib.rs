@@ -98,10 +98,10 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
         strict: args.strict,
         redact: args.redact,
     };
-    let outcome = diagnose_inputs(&inputs, &options, table, out)?;
-    Ok(if outcome.unreadable {
+    let diagnosis = diagnose_inputs(&inputs, &options, table, out)?;
+    Ok(if diagnosis.unreadable_inputs > 0 {
         ExitCode::from(2)
-    } else if fail_on.selects(&outcome.diagnosis) {
+    } else if fail_on.selects(&diagnosis) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -116,34 +116,22 @@ pub struct Options {
     pub redact: bool,
 }
 
-/// What a diagnosis run found, and whether some input could not be read at all.
-pub struct Outcome {
-    pub diagnosis: Diagnosis,
-    pub unreadable: bool,
-}
-
-/// Reads every input in turn into one diagnosis and writes the report to `out`. Errors end the run: a
+/// Reads every input in turn into one diagnosis and writes the report to `out`; an input that cannot be read
+/// at all is reported and counted, and the others are read. Errors end the run: a
 /// malformed record under `--strict`, or a failed write (a closed stdout among them).
 pub fn diagnose_inputs(
     inputs: &[InputSpec],
     options: &Options,
     table: &RuleTable,
     out: &mut dyn Write,
-) -> Result<Outcome> {
+) -> Result<Diagnosis> {
     let mut pipeline = Pipeline::new(table, options, out);
-    let mut unreadable = false;
     for spec in inputs {
         match input::read_input(spec, options.input, &mut pipeline) {
             Ok(()) => {}
             Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
-            Err(ReadFail::Input(e)) => {
-                pipeline.unreadable(&e);
-                unreadable = true;
-            }
+            Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
         }
     }
-    Ok(Outcome {
-        diagnosis: pipeline.finish()?,
-        unreadable,
-    })
+    Ok(pipeline.finish()?)
 }

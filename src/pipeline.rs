@@ -47,6 +47,7 @@ impl<'a> Pipeline<'a> {
     pub fn unreadable(&mut self, e: &anyhow::Error) {
         self.progress.done();
         self.notes.unreadable(e);
+        self.diagnosis.unreadable_inputs += 1;
     }
 
     /// Why the run had to stop, once a push returned `Stop`.

@@ -26,9 +26,10 @@ fuzz_target!(|data: &[u8]| {
         redact: pick >= 128,
     };
     let mut out = Vec::new();
-    let outcome = diagnose_inputs(&[InputSpec::Message(bytes.to_vec())], &options, &TABLE, &mut out)
+    let diagnosis = diagnose_inputs(&[InputSpec::Message(bytes.to_vec())], &options, &TABLE, &mut out)
         .expect("without --strict, only a failed write ends a run");
-    let s = outcome.diagnosis.summary;
+    let unreadable = diagnosis.unreadable_inputs > 0;
+    let s = diagnosis.summary;
     assert_eq!(s.records, s.failures + s.ignored + s.malformed + s.duplicates);
     assert_eq!(s.failures, s.diagnosed + s.unrecognized);
     let report = String::from_utf8(out).expect("reports are UTF-8");

@@ -98,9 +98,8 @@ pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) ->
         InputSpec::Path(path) => {
             if path.is_dir() {
                 return Err(ReadFail::Input(anyhow!(
-                    "{} is a directory: name the files inside it instead (e.g. {}/*.json)",
-                    name,
-                    name
+                    "{name} is a directory: name the files inside it instead (e.g. {}/*.json)",
+                    name.trim_end_matches('/')
                 )));
             }
             let file = File::open(path).with_context(|| format!("cannot read {name}"))?;

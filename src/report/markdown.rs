@@ -38,8 +38,10 @@ impl Writer for Markdown {
             "| {} | {} | {} | {} | {} | {} | {} |\n",
             s.records, s.failures, s.diagnosed, s.unrecognized, s.ignored, s.malformed, s.duplicates
         )?;
-        if s.failures == 0 {
-            writeln!(out, "No provisioning failures found.\n")?;
+        match (s.failures, d.unreadable_inputs) {
+            (0, 0) => writeln!(out, "No provisioning failures found.\n")?,
+            (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
+            _ => {}
         }
         for (n, i) in d.incidents().iter().enumerate() {
             let rule = i.cause.map(|c| &table.rules()[c]);

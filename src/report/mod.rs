@@ -78,6 +78,16 @@ pub fn accounting(d: &Diagnosis) -> String {
     )
 }
 
+/// What a report says instead of "no failures" when some input could not be read.
+fn unread_note(n: u64) -> String {
+    let what = if n == 1 {
+        "1 input".to_owned()
+    } else {
+        format!("{n} inputs")
+    };
+    format!("No provisioning failures in what could be read, but {what} could not be read (see the messages on stderr).")
+}
+
 fn plural(n: u64) -> &'static str {
     if n == 1 {
         ""

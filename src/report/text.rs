@@ -53,8 +53,10 @@ impl Writer for Text {
     fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
         let incidents = d.incidents();
         let diagnosed: Vec<&&Incident> = incidents.iter().filter(|i| i.cause.is_some()).collect();
-        if d.summary.failures == 0 {
-            writeln!(out, "{}", "No provisioning failures found.".green())?;
+        match (d.summary.failures, d.unreadable_inputs) {
+            (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
+            (0, n) => writeln!(out, "{}", super::unread_note(n).yellow())?,
+            _ => {}
         }
         let mut explained = std::collections::HashSet::new();
         for (n, incident) in diagnosed.iter().enumerate() {

@@ -214,6 +214,11 @@ fn bad_invocations_say_what_to_do_and_the_other_inputs_are_read() {
                 .and(predicate::str::contains("cannot read /nonexistent/x.json")),
         )
         .stdout(predicate::str::contains("\"diagnosed\": 1"));
+    // Nothing read is not "no failures".
+    provdiag().arg("/nonexistent/x.json").assert().code(2).stdout(
+        predicate::str::contains("1 input could not be read")
+            .and(predicate::str::contains("No provisioning failures found").not()),
+    );
     provdiag()
         .args(["--format", "yaml"])
         .assert()
