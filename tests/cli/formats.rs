@@ -85,17 +85,8 @@ fn text_carries_each_incident_its_steps_and_the_figures() {
             assert!(text.contains(step.as_str().expect("step")), "{step}");
         }
     }
-    let s = &json["summary"];
-    let line = format!(
-        "{} records: {} failures ({} diagnosed, {} unrecognized), {} ignored, {} malformed, {} duplicates",
-        s["records"],
-        s["failures"],
-        s["diagnosed"],
-        s["unrecognized"],
-        s["ignored"],
-        s["malformed"],
-        s["duplicates"]
-    );
+    let [r, f, d, u, i, m, dup] = figures(&json);
+    let line = format!("{r} records: {f} failures ({d} diagnosed, {u} unrecognized), {i} ignored, {m} malformed, {dup} duplicates");
     assert_eq!(text.lines().last(), Some(line.as_str()));
     // Most failures first.
     let counts: Vec<u64> = incidents(&json)
@@ -137,17 +128,7 @@ fn markdown_is_a_ticket_with_the_same_incidents_and_figures() {
     let json = reference();
     let md = output("markdown", &[]);
     assert!(md.starts_with("# "), "a title");
-    let s = &json["summary"];
-    let row = format!(
-        "| {} | {} | {} | {} | {} | {} | {} |",
-        s["records"],
-        s["failures"],
-        s["diagnosed"],
-        s["unrecognized"],
-        s["ignored"],
-        s["malformed"],
-        s["duplicates"]
-    );
+    let row = format!("| {} |", figures(&json).map(|n| n.to_string()).join(" | "));
     assert!(md.contains(&row), "{row}\n{md}");
     for (n, i) in incidents(&json).iter().enumerate() {
         let app = i["app"].as_str().unwrap_or("(app not named)");
