@@ -11,8 +11,8 @@ use std::io::{self, Read};
 use std::sync::Arc;
 
 use super::event::{is_failure, non_empty, FailedEvent, TargetRef};
-use super::lines::MAX_RECORD;
-use super::parallel::{self, Block, Frame, FrameKind, Splitter, BLOCK};
+use super::lines::{read_more, Lines, MAX_RECORD};
+use super::parallel::{self, Block, Frame, FrameKind, Splitter};
 use super::{ReadFail, Sink};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
@@ -268,128 +268,6 @@ fn describe(e: &serde_json::Error, bytes: &[u8], first_line: u64) -> String {
     }
 }
 
-/// Reads into `buf` after its current end (up to `BLOCK` more bytes); the number read, 0 at the end.
-fn read_more(inner: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<usize> {
-    let len = buf.len();
-    buf.resize(len + BLOCK, 0);
-    let n = loop {
-        match inner.read(&mut buf[len..]) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            other => break other,
-        }
-    };
-    buf.truncate(len + *n.as_ref().unwrap_or(&0));
-    n
-}
-
-/// Cuts NDJSON into blocks of whole lines, one read's worth at a time (so that a live stream is not held
-/// back), and lines longer than `MAX_RECORD` into `TooBig` frames without keeping them.
-struct Lines<R> {
-    inner: R,
-    /// The start of a line whose end has not been read yet.
-    carry: Vec<u8>,
-    /// The number of the next line.
-    line: u64,
-    /// The line being skipped for its length, if any.
-    skipping: Option<u64>,
-    eof: bool,
-}
-
-impl<R: Read> Lines<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            carry: Vec::new(),
-            line: 1,
-            skipping: None,
-            eof: false,
-        }
-    }
-
-    /// Frames every line of `bytes` (which end with a line or with the input), blank lines skipped.
-    fn frame_lines(&mut self, bytes: &[u8], frames: &mut Vec<Frame>) {
-        let mut start = 0;
-        while start < bytes.len() {
-            let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-            let mut stop = end;
-            if stop > start && bytes[stop - 1] == b'\r' {
-                stop -= 1;
-            }
-            if stop - start > MAX_RECORD {
-                frames.push(Frame {
-                    start,
-                    end: start,
-                    line: self.line,
-                    kind: FrameKind::TooBig,
-                });
-            } else if !bytes[start..stop].trim_ascii().is_empty() {
-                frames.push(Frame {
-                    start,
-                    end: stop,
-                    line: self.line,
-                    kind: FrameKind::Value,
-                });
-            }
-            self.line += 1;
-            start = end + 1;
-        }
-    }
-}
-
-impl<R: Read + Send> Splitter for Lines<R> {
-    fn next_block(&mut self) -> io::Result<Option<Block>> {
-        let mut block = Block::default();
-        loop {
-            let mut bytes = std::mem::take(&mut self.carry);
-            let old = bytes.len();
-            if !self.eof && read_more(&mut self.inner, &mut bytes)? == 0 {
-                self.eof = true;
-            }
-            if let Some(line) = self.skipping {
-                // Drop the rest of an overlong line, up to its end (or the end of the input).
-                let end = memchr(b'\n', &bytes[old..]);
-                if end.is_none() && !self.eof {
-                    continue;
-                }
-                block.frames.push(Frame {
-                    start: 0,
-                    end: 0,
-                    line,
-                    kind: FrameKind::TooBig,
-                });
-                self.skipping = None;
-                match end {
-                    Some(i) => {
-                        bytes.drain(..old + i + 1);
-                        self.line = line + 1;
-                    }
-                    None => return Ok(Some(block)),
-                }
-            }
-            let whole = if self.eof {
-                Some(bytes.len())
-            } else {
-                memrchr(b'\n', &bytes).map(|i| i + 1)
-            };
-            match whole {
-                Some(0) | None if self.eof && bytes.is_empty() => {
-                    return Ok((!block.frames.is_empty()).then_some(block));
-                }
-                Some(n) if n > 0 => {
-                    self.carry = bytes.split_off(n);
-                    self.frame_lines(&bytes, &mut block.frames);
-                    block.bytes = bytes;
-                    return Ok(Some(block));
-                }
-                _ if bytes.len() >= MAX_RECORD => {
-                    self.skipping = Some(self.line);
-                }
-                _ => self.carry = bytes,
-            }
-        }
-    }
-}
-
 /// Cuts a byte stream into top-level JSON values without parsing them, so that one broken value costs only
 /// itself. Array brackets at the top level are looked through: the elements are the frames. Blocks are the
 /// read buffer itself, handed over whole; only an unfinished value is carried into the next one.
@@ -642,48 +520,7 @@ fn follow_quotes(bytes: &[u8], to: usize, scan: &mut Scan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::testing::Chunked;
-
-    /// Splits `input` with `splitter` reading `chunk` bytes a call; (line, kind, bytes) of every frame.
-    fn frames(mut splitter: impl Splitter) -> Vec<(u64, FrameKind, String)> {
-        let mut out = Vec::new();
-        while let Some(block) = splitter.next_block().expect("reads") {
-            for f in &block.frames {
-                out.push((
-                    f.line,
-                    f.kind,
-                    String::from_utf8_lossy(&block.bytes[f.start..f.end]).into_owned(),
-                ));
-            }
-        }
-        out
-    }
-
-    /// Asserts that `split` frames `input` as `want` whatever the size of the reads.
-    fn at_every_read_size<'a, S: Splitter>(
-        input: &'a [u8],
-        want: &[(u64, FrameKind, String)],
-        split: fn(Chunked<'a>) -> S,
-    ) {
-        for chunk in 1..=input.len() {
-            assert_eq!(
-                frames(split(Chunked { data: input, chunk })),
-                want,
-                "reads of {chunk} bytes"
-            );
-        }
-    }
-
-    #[test]
-    fn lines_are_framed_with_their_numbers_whatever_the_read_sizes() {
-        let input = b"{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\"";
-        let want = vec![
-            (1, FrameKind::Value, "{\"a\":1}".to_owned()),
-            (4, FrameKind::Value, "{\"b\":2}".to_owned()),
-            (5, FrameKind::Value, "{\"c\"".to_owned()),
-        ];
-        at_every_read_size(input, &want, Lines::new);
-    }
+    use crate::input::testing::{at_every_read_size, frames, Chunked};
 
     #[test]
     fn values_are_framed_through_arrays_and_across_reads() {
@@ -764,22 +601,5 @@ mod tests {
             let lines = 1 + input.iter().filter(|&&b| b == b'\n').count() as u64;
             assert_eq!((got[2].0, got[2].2.as_str()), (lines, "{\"z\": 2}"));
         }
-    }
-
-    #[test]
-    fn an_overlong_line_becomes_one_too_big_frame() {
-        let mut input = b"{}\n".to_vec();
-        input.extend(std::iter::repeat_n(b'x', MAX_RECORD + 10));
-        input.extend_from_slice(b"\n{\"z\":1}\n");
-        let got = frames(Lines::new(input.as_slice()));
-        let kinds: Vec<(u64, FrameKind)> = got.iter().map(|f| (f.0, f.1)).collect();
-        assert_eq!(
-            kinds,
-            [
-                (1, FrameKind::Value),
-                (2, FrameKind::TooBig),
-                (3, FrameKind::Value)
-            ]
-        );
     }
 }

@@ -1,166 +1,177 @@
-//! A line splitter over any byte stream: big reads into one reused buffer, lines handed out as slices,
-//! and lines longer than a limit skipped without being held in memory.
+//! Cutting any byte stream into blocks of whole lines, for the readers of line-shaped input (text and
+//! NDJSON): big reads, no copy of the lines, and lines longer than `MAX_RECORD` skipped without being kept.
 
-use memchr::memchr;
+use memchr::{memchr, memrchr};
 use std::io::{self, Read};
 
-/// The longest record kept in memory; a longer line is reported and skipped.
+use super::parallel::{Block, Frame, FrameKind, Splitter, BLOCK};
+
+/// The longest record kept in memory; a longer one is reported and skipped.
 pub const MAX_RECORD: usize = 8 << 20;
-const READ_SIZE: usize = 256 << 10;
 
-pub struct LineReader<R> {
+/// Reads into `buf` after its current end (up to `BLOCK` more bytes); the number read, 0 at the end.
+pub fn read_more(inner: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<usize> {
+    let len = buf.len();
+    buf.resize(len + BLOCK, 0);
+    let n = loop {
+        match inner.read(&mut buf[len..]) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => break other,
+        }
+    };
+    buf.truncate(len + *n.as_ref().unwrap_or(&0));
+    n
+}
+
+/// Cuts NDJSON into blocks of whole lines, one read's worth at a time (so that a live stream is not held
+/// back), and lines longer than `MAX_RECORD` into `TooBig` frames without keeping them.
+pub struct Lines<R> {
     inner: R,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
+    /// The start of a line whose end has not been read yet.
+    carry: Vec<u8>,
+    /// The number of the next line.
+    line: u64,
+    /// The line being skipped for its length, if any.
+    skipping: Option<u64>,
     eof: bool,
-    /// The number of the next line to hand out (1-based).
-    next_line: u64,
-    max: usize,
 }
 
-/// One line without its terminator (`\n` or `\r\n`), or the note that it was too long to keep.
-pub struct Line<'a> {
-    pub number: u64,
-    pub bytes: &'a [u8],
-    pub overlong: bool,
-}
-
-impl<R: Read> LineReader<R> {
+impl<R: Read> Lines<R> {
     pub fn new(inner: R) -> Self {
-        Self::with_limit(inner, MAX_RECORD)
-    }
-
-    pub fn with_limit(inner: R, max: usize) -> Self {
         Self {
             inner,
-            buf: vec![0; READ_SIZE],
-            start: 0,
-            end: 0,
+            carry: Vec::new(),
+            line: 1,
+            skipping: None,
             eof: false,
-            next_line: 1,
-            max,
         }
     }
 
-    pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
-        let mut skipping = false;
-        loop {
-            if let Some(i) = memchr(b'\n', &self.buf[self.start..self.end]) {
-                let number = self.next_line;
-                self.next_line += 1;
-                let line_start = self.start;
-                self.start += i + 1;
-                if skipping {
-                    return Ok(Some(Line {
-                        number,
-                        bytes: &[],
-                        overlong: true,
-                    }));
-                }
-                let line = trim_cr(&self.buf[line_start..line_start + i]);
-                return Ok(Some(Line {
-                    number,
-                    bytes: line,
-                    overlong: false,
-                }));
+    /// Frames every line of `bytes` (which end with a line or with the input), blank lines skipped.
+    fn frame_lines(&mut self, bytes: &[u8], frames: &mut Vec<Frame>) {
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+            let mut stop = end;
+            if stop > start && bytes[stop - 1] == b'\r' {
+                stop -= 1;
             }
-            if self.eof {
-                if self.start == self.end && !skipping {
-                    return Ok(None);
-                }
-                let number = self.next_line;
-                self.next_line += 1;
-                let line = trim_cr(&self.buf[self.start..self.end]);
-                self.start = self.end;
-                return Ok(Some(Line {
-                    number,
-                    bytes: if skipping { &[] } else { line },
-                    overlong: skipping,
-                }));
+            if stop - start > MAX_RECORD {
+                frames.push(Frame {
+                    start,
+                    end: start,
+                    line: self.line,
+                    kind: FrameKind::TooBig,
+                });
+            } else if !bytes[start..stop].trim_ascii().is_empty() {
+                frames.push(Frame {
+                    start,
+                    end: stop,
+                    line: self.line,
+                    kind: FrameKind::Value,
+                });
             }
-            if self.end - self.start >= self.max {
-                // Too long to keep: drop what we have and keep looking for its end.
-                skipping = true;
-                self.start = self.end;
-            }
-            self.fill()?;
-        }
-    }
-
-    /// Makes room and reads more; sets `eof` at the end of the stream.
-    fn fill(&mut self) -> io::Result<()> {
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.buf.len() - self.end < READ_SIZE {
-            self.buf.resize(self.end + READ_SIZE, 0);
-        }
-        loop {
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(());
-                }
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(());
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
+            self.line += 1;
+            start = end + 1;
         }
     }
 }
 
-fn trim_cr(line: &[u8]) -> &[u8] {
-    line.strip_suffix(b"\r").unwrap_or(line)
+impl<R: Read + Send> Splitter for Lines<R> {
+    fn next_block(&mut self) -> io::Result<Option<Block>> {
+        let mut block = Block::default();
+        loop {
+            let mut bytes = std::mem::take(&mut self.carry);
+            let old = bytes.len();
+            if !self.eof && read_more(&mut self.inner, &mut bytes)? == 0 {
+                self.eof = true;
+            }
+            if let Some(line) = self.skipping {
+                // Drop the rest of an overlong line, up to its end (or the end of the input).
+                let end = memchr(b'\n', &bytes[old..]);
+                if end.is_none() && !self.eof {
+                    continue;
+                }
+                block.frames.push(Frame {
+                    start: 0,
+                    end: 0,
+                    line,
+                    kind: FrameKind::TooBig,
+                });
+                self.skipping = None;
+                match end {
+                    Some(i) => {
+                        bytes.drain(..old + i + 1);
+                        self.line = line + 1;
+                    }
+                    None => return Ok(Some(block)),
+                }
+            }
+            let whole = if self.eof {
+                Some(bytes.len())
+            } else {
+                memrchr(b'\n', &bytes).map(|i| i + 1)
+            };
+            match whole {
+                Some(0) | None if self.eof && bytes.is_empty() => {
+                    return Ok((!block.frames.is_empty()).then_some(block));
+                }
+                Some(n) if n > 0 => {
+                    self.carry = bytes.split_off(n);
+                    self.frame_lines(&bytes, &mut block.frames);
+                    block.bytes = bytes;
+                    return Ok(Some(block));
+                }
+                _ if bytes.len() >= MAX_RECORD => {
+                    self.skipping = Some(self.line);
+                }
+                _ => self.carry = bytes,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn collect(input: &[u8], max: usize) -> Vec<(u64, Vec<u8>, bool)> {
-        let mut r = LineReader::with_limit(input, max);
-        let mut out = Vec::new();
-        while let Some(l) = r.next_line().expect("reading a slice") {
-            out.push((l.number, l.bytes.to_vec(), l.overlong));
-        }
-        out
-    }
+    use crate::input::testing::{at_every_read_size, frames};
 
     #[test]
-    fn splits_lf_and_crlf_and_keeps_a_last_line_without_newline() {
-        let got = collect(b"a\r\nb\n\nc", 100);
-        let want: Vec<(u64, Vec<u8>, bool)> = vec![
-            (1, b"a".to_vec(), false),
-            (2, b"b".to_vec(), false),
-            (3, b"".to_vec(), false),
-            (4, b"c".to_vec(), false),
+    fn lines_are_framed_with_their_numbers_whatever_the_read_sizes() {
+        let input = b"{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\"";
+        let want = vec![
+            (1, FrameKind::Value, "{\"a\":1}".to_owned()),
+            (4, FrameKind::Value, "{\"b\":2}".to_owned()),
+            (5, FrameKind::Value, "{\"c\"".to_owned()),
         ];
-        assert_eq!(got, want);
+        at_every_read_size(input, &want, Lines::new);
     }
 
     #[test]
-    fn an_overlong_line_is_flagged_and_the_next_one_survives() {
-        let mut input = vec![b'x'; 1_000_000];
-        input.extend_from_slice(b"\nshort\n");
-        let got = collect(&input, 1000);
-        assert_eq!(got.len(), 2);
-        assert!(got[0].2 && got[0].1.is_empty());
+    fn an_overlong_line_becomes_one_too_big_frame() {
+        let mut input = b"{}\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_RECORD + 10));
+        input.extend_from_slice(b"\n{\"z\":1}\n");
+        let got = frames(Lines::new(input.as_slice()));
+        let kinds: Vec<(u64, FrameKind)> = got.iter().map(|f| (f.0, f.1)).collect();
         assert_eq!(
-            (got[1].0, got[1].1.as_slice(), got[1].2),
-            (2, &b"short"[..], false)
+            kinds,
+            [
+                (1, FrameKind::Value),
+                (2, FrameKind::TooBig),
+                (3, FrameKind::Value)
+            ]
         );
     }
 
     #[test]
-    fn an_overlong_last_line_without_newline_is_flagged() {
-        let got = collect(&[b'y'; 5000], 100);
-        assert_eq!(got.len(), 1);
-        assert!(got[0].2);
+    fn an_overlong_last_line_without_a_newline_is_one_too_big_frame() {
+        let mut input = b"{}\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_RECORD + 10));
+        let kinds: Vec<(u64, FrameKind)> = frames(Lines::new(input.as_slice()))
+            .iter()
+            .map(|f| (f.0, f.1))
+            .collect();
+        assert_eq!(kinds, [(1, FrameKind::Value), (2, FrameKind::TooBig)]);
     }
 }

@@ -165,6 +165,7 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 /// Helpers for the readers' tests.
 #[cfg(test)]
 pub(crate) mod testing {
+    use super::parallel::{FrameKind, Splitter};
     /// A reader that hands out at most `chunk` bytes a call, to put read edges everywhere.
     pub struct Chunked<'a> {
         pub data: &'a [u8],
@@ -177,6 +178,36 @@ pub(crate) mod testing {
             buf[..n].copy_from_slice(&self.data[..n]);
             self.data = &self.data[n..];
             Ok(n)
+        }
+    }
+
+    /// Every frame a splitter cuts: (line, kind, bytes).
+    pub fn frames(mut splitter: impl Splitter) -> Vec<(u64, FrameKind, String)> {
+        let mut out = Vec::new();
+        while let Some(block) = splitter.next_block().expect("reads") {
+            for f in &block.frames {
+                out.push((
+                    f.line,
+                    f.kind,
+                    String::from_utf8_lossy(&block.bytes[f.start..f.end]).into_owned(),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Asserts that `split` frames `input` as `want` whatever the size of the reads.
+    pub fn at_every_read_size<'a, S: Splitter>(
+        input: &'a [u8],
+        want: &[(u64, FrameKind, String)],
+        split: fn(Chunked<'a>) -> S,
+    ) {
+        for chunk in 1..=input.len() {
+            assert_eq!(
+                frames(split(Chunked { data: input, chunk })),
+                want,
+                "reads of {chunk} bytes"
+            );
         }
     }
 }

@@ -4,9 +4,10 @@ use regex::Regex;
 use std::io::Read;
 use std::sync::{Arc, LazyLock};
 
-use super::lines::LineReader;
+use super::lines::Lines;
+use super::parallel::{self, Block};
 use super::{ReadFail, Sink};
-use crate::record::{Finding, InputError, Record, Source};
+use crate::record::{Finding, Parsed, Record, Source};
 use crate::rules::fold;
 
 /// `Automatic provisioning of user <U> to app <A> failed: <reason>` and the profile-push form, matched on
@@ -67,25 +68,33 @@ pub fn line_record(text: &str, source: Source) -> Record {
     }
 }
 
-pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    let mut lines = LineReader::new(input);
-    while let Some(line) = lines.next_line()? {
-        let source = Source {
-            path: path.clone(),
-            line: line.number,
+pub fn read(input: impl Read + Send, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    parallel::run(Lines::new(input), parse_block, path, parallel::threads(), sink)
+}
+
+/// The records of one block of lines: runs on a worker. A line of nothing but white space is no record.
+fn parse_block(block: &Block, path: &Arc<str>) -> Vec<Parsed> {
+    let mut out = Vec::with_capacity(block.frames.len());
+    for frame in &block.frames {
+        let record = match parallel::broken_frame(frame, path) {
+            Some(broken) => broken,
+            None => {
+                let text = super::lossy(&block.bytes[frame.start..frame.end]);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                line_record(
+                    &text,
+                    Source {
+                        path: path.clone(),
+                        line: frame.line,
+                    },
+                )
+            }
         };
-        if line.overlong {
-            let message = format!("line longer than {} MiB, skipped", super::lines::MAX_RECORD >> 20);
-            sink.push(Record::Malformed(InputError { source, message }))?;
-            continue;
-        }
-        let text = super::lossy(line.bytes);
-        if text.trim().is_empty() {
-            continue;
-        }
-        sink.push(line_record(&text, source))?;
+        out.push(Parsed { key: None, record });
     }
-    Ok(())
+    out
 }
 
 #[cfg(test)]
