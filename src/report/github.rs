@@ -1,10 +1,9 @@
 //! `--format github`: GitHub Actions workflow commands. One `::error` per diagnosed incident, one
 //! `::warning` per group of unrecognized failures, one `::notice` with the figures.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::{accounting, clean, shape::shape, some_users, Writer};
+use super::{accounting, clean, shape::unrecognized, some_users, Writer};
 use crate::diagnosis::Diagnosis;
 use crate::record::Source;
 use crate::rules::RuleTable;
@@ -59,16 +58,10 @@ impl Writer for Github {
                 data(&msg)
             )?;
         }
-        let mut groups: BTreeMap<(Option<&str>, String), (u64, usize)> = BTreeMap::new();
-        for (k, f) in d.findings.iter().enumerate().filter(|(_, f)| f.cause.is_none()) {
-            groups
-                .entry((f.finding.app.as_deref(), shape(f)))
-                .or_insert((0, k))
-                .0 += 1;
-        }
-        for ((app, shape), (count, first)) in groups {
-            let app = clean(app.unwrap_or("(app not named)")).into_owned();
-            let at = place(&d.findings[first].finding.source);
+        for g in unrecognized(d) {
+            let (count, shape) = (g.count, g.shape);
+            let app = clean(g.app.unwrap_or("(app not named)")).into_owned();
+            let at = place(&d.findings[g.first].finding.source);
             let title = property(&format!("Unrecognized provisioning failure ({app})"));
             writeln!(
                 out,

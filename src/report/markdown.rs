@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{clean, shape::shape, some_users, Writer};
+use super::{clean, shape::unrecognized, some_users, Writer};
 use crate::diagnosis::Diagnosis;
 use crate::rules::{self, RuleTable};
 
@@ -43,6 +43,7 @@ impl Writer for Markdown {
             (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
             _ => {}
         }
+        let groups = unrecognized(d);
         for (n, i) in d.incidents().iter().enumerate() {
             let rule = i.cause.map(|c| &table.rules()[c]);
             let title = rule.map_or(rules::UNRECOGNIZED_TITLE, |r| r.title.as_str());
@@ -62,15 +63,9 @@ impl Writer for Markdown {
             if let Some(rule) = rule {
                 writeln!(out, "{}\n", rule.summary)?;
             } else {
-                let shapes: std::collections::BTreeSet<String> = d
-                    .findings
-                    .iter()
-                    .filter(|f| f.cause.is_none() && f.finding.app == i.app)
-                    .map(shape)
-                    .collect();
                 writeln!(out, "Messages:\n")?;
-                for sh in shapes {
-                    writeln!(out, "- {}", md(&sh))?;
+                for g in groups.iter().filter(|g| g.app == i.app.as_deref()) {
+                    writeln!(out, "- {}× {}", g.count, md(&g.shape))?;
                 }
                 writeln!(out)?;
             }

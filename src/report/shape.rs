@@ -4,7 +4,9 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-use crate::diagnosis::Diagnosed;
+use std::collections::HashMap;
+
+use crate::diagnosis::{Diagnosed, Diagnosis};
 use crate::rules::fold;
 
 static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
@@ -45,6 +47,38 @@ pub fn shape(d: &Diagnosed) -> String {
     text
 }
 
+/// Unrecognized failures of one app whose messages share a shape.
+pub struct Group<'a> {
+    pub app: Option<&'a str>,
+    pub shape: String,
+    pub count: u64,
+    /// Index (into `Diagnosis::findings`) of the first of them.
+    pub first: usize,
+}
+
+/// The unrecognized failures by app and message shape: most failures first, ties in order of appearance.
+pub fn unrecognized(d: &Diagnosis) -> Vec<Group<'_>> {
+    let mut at: HashMap<(Option<&str>, String), usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for (k, f) in d.findings.iter().enumerate().filter(|(_, f)| f.cause.is_none()) {
+        let key = (f.finding.app.as_deref(), shape(f));
+        match at.get(&key) {
+            Some(&g) => groups[g].count += 1,
+            None => {
+                at.insert(key.clone(), groups.len());
+                groups.push(Group {
+                    app: key.0,
+                    shape: key.1,
+                    count: 1,
+                    first: k,
+                });
+            }
+        }
+    }
+    groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.cmp(&b.first)));
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +104,35 @@ mod tests {
         );
         assert_eq!(a, b);
         assert!(!a.contains("Ann") && !a.contains("ann@"), "{a}");
+    }
+
+    #[test]
+    fn groups_are_by_app_and_shape_most_failures_first_then_first_seen() {
+        let mut d = Diagnosis::default();
+        let fail = |app: &str, reason: &str| Finding {
+            app: Some(app.into()),
+            reason: Some(reason.into()),
+            ..Finding::default()
+        };
+        for (app, reason) in [
+            ("Box", "Bad Gateway 101"),
+            ("Zoom", "Oops"),
+            ("Box", "Bad Gateway 202"),
+            ("Box", "Oops"),
+        ] {
+            d.failure(fail(app, reason), None);
+        }
+        let got: Vec<(Option<&str>, String, u64, usize)> = unrecognized(&d)
+            .into_iter()
+            .map(|g| (g.app, g.shape, g.count, g.first))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("Box"), "Bad Gateway <n>".to_owned(), 2, 0),
+                (Some("Zoom"), "Oops".to_owned(), 1, 1),
+                (Some("Box"), "Oops".to_owned(), 1, 3),
+            ]
+        );
     }
 }

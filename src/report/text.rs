@@ -3,10 +3,9 @@
 //! accounting line last. Color helps reading, and nothing depends on it.
 
 use colored::Colorize;
-use std::collections::HashMap;
 use std::io::{self, IsTerminal, Write};
 
-use super::{accounting, clean, shape::shape, some_users, Writer};
+use super::{accounting, clean, shape::unrecognized, some_users, Writer};
 use crate::diagnosis::{Diagnosis, Incident};
 use crate::rules::{self, RuleTable};
 
@@ -127,22 +126,14 @@ fn write_unrecognized(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
     if d.summary.unrecognized == 0 {
         return Ok(());
     }
-    let mut groups: HashMap<(Option<&str>, String), (u64, usize)> = HashMap::new();
-    for (k, f) in d.findings.iter().enumerate().filter(|(_, f)| f.cause.is_none()) {
-        let entry = groups
-            .entry((f.finding.app.as_deref(), shape(f)))
-            .or_insert((0, k));
-        entry.0 += 1;
-    }
-    let mut groups: Vec<_> = groups.into_iter().collect();
-    groups.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
     let header = format!(
         "Unrecognized failures ({}): no rule knows these messages yet",
         d.summary.unrecognized
     );
     writeln!(out, "{}", header.yellow().bold())?;
-    for ((app, shape), (count, _)) in groups {
-        let app = clean(app.unwrap_or("(app not named)")).into_owned();
+    for g in unrecognized(d) {
+        let (count, shape) = (g.count, g.shape);
+        let app = clean(g.app.unwrap_or("(app not named)")).into_owned();
         writeln!(
             out,
             "   {}  {}: {}",
