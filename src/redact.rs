@@ -9,7 +9,8 @@ use std::sync::LazyLock;
 
 use crate::record::Finding;
 
-static EMAIL: LazyLock<Regex> =
+/// An email address, wherever it stands in a message (also masked in unrecognized-message shapes).
+pub(crate) static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+").expect("the email pattern is valid"));
 /// `userName "x"`, `userName: 'x'`, `login=x` and the like inside an app's message; an unquoted value
 /// only after `=` or `:`, so that `userName is not unique` keeps its words.

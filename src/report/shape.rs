@@ -7,11 +7,11 @@ use std::sync::LazyLock;
 use std::collections::HashMap;
 
 use crate::diagnosis::{Diagnosed, Diagnosis};
+use crate::redact::EMAIL;
 use crate::rules::fold;
 
 static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
-        (r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", "<email>"),
         (
             r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
             "<id>",
@@ -41,6 +41,7 @@ pub fn shape(d: &Diagnosed) -> String {
             text = text.replace(who.as_str(), "<user>");
         }
     }
+    text = EMAIL.replace_all(&text, "<email>").into_owned();
     for (re, with) in MASKS.iter() {
         text = re.replace_all(&text, *with).into_owned();
     }
