@@ -172,31 +172,23 @@ impl RuleTable {
     /// shadowed by an earlier one on purpose.
     pub fn check_examples(&self, first_only: bool) -> Result<()> {
         for (i, rule) in self.rules.iter().enumerate() {
-            let own = self.single(i)?;
             for ex in &rule.examples.matching {
-                let text = fold(ex);
                 let ok = if first_only {
-                    self.match_text(&text, None) == Some(i)
+                    self.match_text(&fold(ex), None) == Some(i)
                 } else {
-                    own.is_match(&text)
+                    self.matched_text(i, ex).is_some()
                 };
                 if !ok {
                     bail!("rule '{}': example {:?} does not land on it", rule.id, ex);
                 }
             }
             for ex in &rule.examples.no_match {
-                if own.is_match(&fold(ex)) {
+                if self.matched_text(i, ex).is_some() {
                     bail!("rule '{}': no_match example {:?} matches it", rule.id, ex);
                 }
             }
         }
         Ok(())
-    }
-
-    fn single(&self, i: usize) -> Result<RegexSet> {
-        Ok(RegexSetBuilder::new(&self.rules[i].patterns)
-            .case_insensitive(true)
-            .build()?)
     }
 }
 
