@@ -9,6 +9,10 @@ use super::parallel::{Block, Frame, FrameKind, Splitter, BLOCK};
 /// The longest record kept in memory; a longer one is reported and skipped.
 pub const MAX_RECORD: usize = 8 << 20;
 
+/// The most lines a block holds: each becomes a record of a few hundred bytes while in flight, so a block of
+/// short pasted lines must stay as small as a block of full-size events.
+const MAX_LINES: usize = 4096;
+
 /// Reads into `buf` after its current end (up to `BLOCK` more bytes); the number read, 0 at the end.
 pub fn read_more(inner: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<usize> {
     let len = buf.len();
@@ -47,10 +51,14 @@ impl<R: Read> Lines<R> {
         }
     }
 
-    /// Frames every line of `bytes` (which end with a line or with the input), blank lines skipped.
-    fn frame_lines(&mut self, bytes: &[u8], frames: &mut Vec<Frame>) {
+    /// Frames the lines of `bytes` (which end with a line or with the input), blank lines skipped, up to
+    /// `MAX_LINES` of them; how many bytes that took.
+    fn frame_lines(&mut self, bytes: &[u8], frames: &mut Vec<Frame>) -> usize {
         let mut start = 0;
-        while start < bytes.len() {
+        for _ in 0..MAX_LINES {
+            if start >= bytes.len() {
+                break;
+            }
             let end = memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             let mut stop = end;
             if stop > start && bytes[stop - 1] == b'\r' {
@@ -74,6 +82,7 @@ impl<R: Read> Lines<R> {
             self.line += 1;
             start = end + 1;
         }
+        start.min(bytes.len())
     }
 }
 
@@ -83,7 +92,9 @@ impl<R: Read + Send> Splitter for Lines<R> {
         loop {
             let mut bytes = std::mem::take(&mut self.carry);
             let old = bytes.len();
-            if !self.eof && read_more(&mut self.inner, &mut bytes)? == 0 {
+            // Lines already in hand are framed before anything more is read, so the carry stays small.
+            let has_line = memchr(b'\n', &bytes).is_some();
+            if !self.eof && !has_line && read_more(&mut self.inner, &mut bytes)? == 0 {
                 self.eof = true;
             }
             if let Some(line) = self.skipping {
@@ -117,8 +128,8 @@ impl<R: Read + Send> Splitter for Lines<R> {
                     return Ok((!block.frames.is_empty()).then_some(block));
                 }
                 Some(n) if n > 0 => {
-                    self.carry = bytes.split_off(n);
-                    self.frame_lines(&bytes, &mut block.frames);
+                    let used = self.frame_lines(&bytes[..n], &mut block.frames);
+                    self.carry = bytes.split_off(used);
                     block.bytes = bytes;
                     return Ok(Some(block));
                 }

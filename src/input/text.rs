@@ -69,7 +69,9 @@ pub fn line_record(text: &str, source: Source) -> Record {
 }
 
 pub fn read(input: impl Read + Send, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    parallel::run(Lines::new(input), parse_block, path, parallel::threads(), sink)
+    // Matching lines against the rules, the costly part, happens in the sink on this thread anyway: workers
+    // would only add hand-offs, so text is cut and parsed here.
+    parallel::run(Lines::new(input), parse_block, path, 1, sink)
 }
 
 /// The records of one block of lines: runs on a worker. A line of nothing but white space is no record.
