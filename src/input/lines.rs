@@ -185,4 +185,33 @@ mod tests {
             .collect();
         assert_eq!(kinds, [(1, FrameKind::Value), (2, FrameKind::TooBig)]);
     }
+
+    #[test]
+    fn blocks_of_short_lines_stay_small_and_lose_no_line() {
+        let input: String = (1..=10_000).map(|i| format!("l{i}\n")).collect();
+        for chunk in [1 << 20, 4096, 7] {
+            let mut lines = Lines::new(crate::input::testing::Chunked {
+                data: input.as_bytes(),
+                chunk,
+            });
+            let mut seen = Vec::new();
+            while let Some(block) = lines.next_block().expect("reads") {
+                assert!(
+                    block.frames.len() <= MAX_LINES,
+                    "{} lines in a block",
+                    block.frames.len()
+                );
+                seen.extend(
+                    block
+                        .frames
+                        .iter()
+                        .map(|f| (f.line, block.bytes[f.start..f.end].to_vec())),
+                );
+            }
+            let want: Vec<(u64, Vec<u8>)> = (1..=10_000u64)
+                .map(|i| (i, format!("l{i}").into_bytes()))
+                .collect();
+            assert!(seen == want, "reads of {chunk} bytes");
+        }
+    }
 }
