@@ -13,14 +13,14 @@ JQ = 'select(.outcome.result=="FAILURE" and (.eventType|startswith("application.
 
 
 def run_once(argv):
-    """Wall seconds and peak RSS (MiB) of one run, its output discarded."""
+    """Wall seconds and peak RSS (MiB) of one run, its output discarded. The peak comes from GNU time: a
+    child's own ru_maxrss would count the memory it shared with this Python process before exec."""
     with open(os.devnull, "wb") as null:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=null, stderr=null)
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(["/usr/bin/time", "-f", "%x %M", *argv], stdout=null, stderr=subprocess.PIPE)
         wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, code
+    code, kib = proc.stderr.decode().strip().splitlines()[-1].split()
+    return wall, int(kib) / 1024, int(code)
 
 
 def measure(argv, runs, ok_codes=(0, 1)):
