@@ -61,6 +61,11 @@ impl Diagnosis {
         self.summary.ignored += 1;
     }
 
+    /// A provisioning success: counted among the ignored records.
+    pub fn success(&mut self, _success: Finding) {
+        self.ignored();
+    }
+
     pub fn duplicate(&mut self) {
         self.summary.records += 1;
         self.summary.duplicates += 1;

@@ -123,6 +123,10 @@ impl Sink for Pipeline<'_> {
                     Ok(())
                 }
             },
+            Record::Success(f) => {
+                self.diagnosis.success(f);
+                Ok(())
+            }
             Record::Ignored => {
                 self.diagnosis.ignored();
                 Ok(())

@@ -9,13 +9,18 @@ pub struct Source {
     pub line: u64,
 }
 
-/// The facts about one failed provisioning operation, as far as the input tells them.
+/// The facts about one provisioning operation (a failure, or the success that may resolve one), as far as
+/// the input tells them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Finding {
     pub source: Source,
     pub user: Option<String>,
     pub login: Option<String>,
+    /// The Okta id of the user (the `User` or `AppUser` target's `id`), when the input carries it.
+    pub user_id: Option<String>,
     pub app: Option<String>,
+    /// The Okta id of the app instance (the `AppInstance` target's `id`), when the input carries it.
+    pub app_id: Option<String>,
     pub reason: Option<String>,
     pub event_type: Option<String>,
     pub uuid: Option<String>,
@@ -36,6 +41,9 @@ pub enum Record {
     Failure(Finding),
     /// A text line without a Tasks sentence: a failure only if a rule matches its text.
     Candidate(Finding),
+    /// A provisioning event that succeeded: counted as ignored, and what resolves earlier failures. Only
+    /// its who, what and when are read (`reason` stays `None`).
+    Success(Finding),
     /// Read fine, and not a failure.
     Ignored,
     /// Could not be read.

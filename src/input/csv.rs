@@ -5,7 +5,7 @@ use anyhow::anyhow;
 use std::io::Read;
 use std::sync::Arc;
 
-use super::event::{is_failure, FailedEvent, TargetRef};
+use super::event::{outcome, Event, Outcome, TargetRef};
 use super::lines::MAX_RECORD;
 use super::{ReadFail, Sink};
 use crate::record::{EventKey, InputError, Record, Source};
@@ -28,6 +28,7 @@ struct Columns {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TargetField {
+    Id,
     Kind,
     AlternateId,
     DisplayName,
@@ -87,6 +88,7 @@ fn target_field(k: &str) -> Option<(usize, TargetField)> {
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     let index = rest[..digits].parse().unwrap_or(0);
     let field = match &rest[digits..] {
+        "id" => TargetField::Id,
         "type" => TargetField::Kind,
         "alternateid" => TargetField::AlternateId,
         "displayname" => TargetField::DisplayName,
@@ -277,7 +279,8 @@ fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: 
         .filter(|t| !t.trim().is_empty())
         .or_else(|| cell(c.legacy_event_type));
     let event_type = event_type.as_deref().map(str::trim);
-    if !is_failure(cell(c.result).as_deref(), event_type) {
+    let kind = outcome(cell(c.result).as_deref(), event_type);
+    if kind == Outcome::Other {
         return Record::Ignored;
     }
     let target_json = cell(c.target_json);
@@ -288,6 +291,7 @@ fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: 
     let mut targets: Vec<TargetRef> = parsed
         .iter()
         .map(|t| TargetRef {
+            id: t.id.as_deref(),
             kind: t.kind.as_deref(),
             alternate_id: t.alternate_id.as_deref(),
             display_name: t.display_name.as_deref(),
@@ -305,13 +309,15 @@ fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: 
         }
         let t = &mut targets[base];
         match field {
+            TargetField::Id => t.id = Some(value),
             TargetField::Kind => t.kind = Some(value),
             TargetField::AlternateId => t.alternate_id = Some(value),
             TargetField::DisplayName => t.display_name = Some(value),
         }
     }
     let (reason, published, app) = (cell(c.reason), cell(c.published), cell(c.app));
-    let event = FailedEvent {
+    let event = Event {
+        outcome: kind,
         uuid,
         event_type,
         reason: reason.as_deref(),
@@ -319,12 +325,14 @@ fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: 
         targets: &targets,
         app_hint: app.as_deref(),
     };
-    Record::Failure(event.finding(source))
+    event.record(source)
 }
 
 /// A target as the JSON array in a `target` cell holds it.
 #[derive(serde::Deserialize)]
 struct JsonTarget {
+    #[serde(default)]
+    id: Option<String>,
     #[serde(rename = "type", default)]
     kind: Option<String>,
     #[serde(rename = "alternateId", default)]

@@ -2,7 +2,7 @@
 //! and CSV readers, whatever layout the event came in.
 
 use super::text::parse_sentence;
-use crate::record::{Finding, Source};
+use crate::record::{Finding, Record, Source};
 use crate::rules::fold;
 
 /// True for the event types of provisioning operations (spec, "failure").
@@ -16,22 +16,41 @@ pub fn is_provisioning(event_type: &str) -> bool {
     PREFIXES.iter().any(|p| event_type.starts_with(p))
 }
 
-/// A provisioning event whose outcome is `FAILURE`; a failed sign-in never is one.
-pub fn is_failure(result: Option<&str>, event_type: Option<&str>) -> bool {
-    result.is_some_and(|r| r.trim().eq_ignore_ascii_case("FAILURE"))
-        && event_type.is_some_and(is_provisioning)
+/// What an event's outcome means to provdiag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A provisioning operation that failed.
+    Failure,
+    /// A provisioning operation that succeeded: it may resolve earlier failures.
+    Success,
+    /// Anything else (sign-ins, other event types, other results).
+    Other,
+}
+
+/// Classifies an event by its `outcome.result` and `eventType`; a failed sign-in is never a failure.
+pub fn outcome(result: Option<&str>, event_type: Option<&str>) -> Outcome {
+    if !event_type.is_some_and(|t| is_provisioning(t.trim())) {
+        return Outcome::Other;
+    }
+    match result.map(str::trim) {
+        Some(r) if r.eq_ignore_ascii_case("FAILURE") => Outcome::Failure,
+        Some(r) if r.eq_ignore_ascii_case("SUCCESS") => Outcome::Success,
+        _ => Outcome::Other,
+    }
 }
 
 /// One entry of an event's `target` list.
 #[derive(Default)]
 pub struct TargetRef<'a> {
+    pub id: Option<&'a str>,
     pub kind: Option<&'a str>,
     pub alternate_id: Option<&'a str>,
     pub display_name: Option<&'a str>,
 }
 
-/// The fields of a failed event that a finding is made of.
-pub struct FailedEvent<'a> {
+/// The fields of a provisioning event that a finding is made of, whatever layout it came in.
+pub struct Event<'a> {
+    pub outcome: Outcome,
     pub uuid: Option<&'a str>,
     pub event_type: Option<&'a str>,
     pub reason: Option<&'a str>,
@@ -41,7 +60,19 @@ pub struct FailedEvent<'a> {
     pub app_hint: Option<&'a str>,
 }
 
-impl FailedEvent<'_> {
+impl Event<'_> {
+    /// The event's record: a failure, a success, or ignored.
+    pub fn record(&self, source: Source) -> Record {
+        match self.outcome {
+            Outcome::Failure => Record::Failure(self.finding(source)),
+            Outcome::Success => Record::Success(Finding {
+                reason: None,
+                ..self.finding(source)
+            }),
+            Outcome::Other => Record::Ignored,
+        }
+    }
+
     /// Targets are found by type, never by position; a Tasks sentence inside the reason fills what they lack.
     pub fn finding(&self, source: Source) -> Finding {
         let by_type = |kind: &str| {
@@ -52,10 +83,13 @@ impl FailedEvent<'_> {
         let person = by_type("User").or_else(|| by_type("AppUser"));
         let mut user = person.and_then(|t| non_empty(t.display_name));
         let login = person.and_then(|t| non_empty(t.alternate_id));
-        let mut app = by_type("AppInstance")
+        let user_id = person.and_then(|t| non_empty(t.id));
+        let instance = by_type("AppInstance");
+        let app_id = instance.and_then(|t| non_empty(t.id));
+        let mut app = instance
             .and_then(|t| non_empty(t.display_name).or_else(|| non_empty(t.alternate_id)))
             .or_else(|| non_empty(self.app_hint));
-        let mut reason = non_empty(self.reason);
+        let mut reason = non_empty(self.reason).filter(|_| self.outcome == Outcome::Failure);
         if let Some(s) = reason.as_deref().and_then(|r| parse_sentence(&fold(r))) {
             user = user.or(Some(s.user));
             app = app.or(Some(s.app));
@@ -65,7 +99,9 @@ impl FailedEvent<'_> {
             source,
             user,
             login,
+            user_id,
             app,
+            app_id,
             reason,
             event_type: non_empty(self.event_type),
             uuid: non_empty(self.uuid),
@@ -87,6 +123,7 @@ mod tests {
 
     #[test]
     fn sign_ins_and_successes_are_not_failures() {
+        let is_failure = |r, t| outcome(r, t) == Outcome::Failure;
         assert!(is_failure(
             Some("FAILURE"),
             Some("application.provision.user.push")
@@ -103,6 +140,18 @@ mod tests {
         ));
         assert!(!is_failure(None, Some("application.provision.user.push")));
         assert!(!is_failure(Some("FAILURE"), None));
+        assert_eq!(
+            outcome(Some("SUCCESS"), Some("application.provision.user.push")),
+            Outcome::Success
+        );
+        assert_eq!(
+            outcome(Some("SUCCESS"), Some("user.session.start")),
+            Outcome::Other
+        );
+        assert_eq!(
+            outcome(Some("SKIPPED"), Some("application.provision.user.push")),
+            Outcome::Other
+        );
     }
 
     #[test]
@@ -117,14 +166,17 @@ mod tests {
                 kind: Some("AppUser"),
                 display_name: Some("app user"),
                 alternate_id: Some("au"),
+                ..Default::default()
             },
             TargetRef {
+                id: Some("00u1"),
                 kind: Some("User"),
                 display_name: Some("Ana Lima"),
                 alternate_id: Some("ana@example.com"),
             },
         ];
-        let event = FailedEvent {
+        let event = Event {
+            outcome: Outcome::Failure,
             uuid: Some("u"),
             event_type: Some("application.provision.user.push"),
             reason: Some("Automatic provisioning of user X to app Y failed: Matching user not found."),
@@ -138,6 +190,7 @@ mod tests {
         });
         assert_eq!(f.user.as_deref(), Some("Ana Lima"));
         assert_eq!(f.login.as_deref(), Some("ana@example.com"));
+        assert_eq!(f.user_id.as_deref(), Some("00u1"));
         assert_eq!(f.app.as_deref(), Some("Workday"));
         assert_eq!(f.reason.as_deref(), Some("Matching user not found."));
         assert_eq!(f.published, None);

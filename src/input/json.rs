@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::{self, Read};
 use std::sync::Arc;
 
-use super::event::{is_failure, non_empty, FailedEvent, TargetRef};
+use super::event::{self, non_empty, Event, TargetRef};
 use super::lines::{read_more, Lines, MAX_RECORD};
 use super::parallel::{self, Block, Frame, FrameKind, Splitter};
 use super::{ReadFail, Sink};
@@ -26,13 +26,13 @@ struct Head<'a> {
     #[serde(rename = "legacyEventType", borrow, default)]
     legacy_event_type: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    outcome: Option<Outcome<'a>>,
+    outcome: Option<OutcomeFields<'a>>,
     #[serde(borrow, default)]
     data: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
-struct Outcome<'a> {
+struct OutcomeFields<'a> {
     #[serde(borrow, default)]
     result: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
@@ -52,6 +52,8 @@ struct Detail<'a> {
 
 #[derive(Deserialize)]
 struct Target<'a> {
+    #[serde(borrow, default)]
+    id: Option<Cow<'a, str>>,
     #[serde(rename = "type", borrow, default)]
     kind: Option<Cow<'a, str>>,
     #[serde(rename = "alternateId", borrow, default)]
@@ -216,8 +218,9 @@ fn hook_events<'a>(head: &Head<'a>) -> Option<Vec<&'a RawValue>> {
 
 fn classify(head: &Head<'_>, bytes: &[u8], source: &Source) -> Record {
     let event_type = head.event_type.as_deref().or(head.legacy_event_type.as_deref());
-    let outcome = head.outcome.as_ref();
-    if !is_failure(outcome.and_then(|o| o.result.as_deref()), event_type) {
+    let head_outcome = head.outcome.as_ref();
+    let kind = event::outcome(head_outcome.and_then(|o| o.result.as_deref()), event_type);
+    if kind == event::Outcome::Other {
         return Record::Ignored;
     }
     // The head parse skipped most strings unchecked; bad UTF-8 in a name shows up here, and is decoded lossily.
@@ -238,21 +241,23 @@ fn classify(head: &Head<'_>, bytes: &[u8], source: &Source) -> Record {
         .iter()
         .flatten()
         .map(|t| TargetRef {
+            id: t.id.as_deref(),
             kind: t.kind.as_deref(),
             alternate_id: t.alternate_id.as_deref(),
             display_name: t.display_name.as_deref(),
         })
         .collect();
     let app_hint = debug_app(detail.debug_context.as_ref());
-    let event = FailedEvent {
+    let event = Event {
+        outcome: kind,
         uuid: head.uuid.as_deref(),
         event_type,
-        reason: outcome.and_then(|o| o.reason.as_deref()),
+        reason: head_outcome.and_then(|o| o.reason.as_deref()),
         published: detail.published.as_deref(),
         targets: &targets,
         app_hint: app_hint.as_deref(),
     };
-    Record::Failure(event.finding(source.clone()))
+    event.record(source.clone())
 }
 
 /// `debugContext.debugData.appname`, whatever the key's case (releases differ).

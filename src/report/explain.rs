@@ -39,7 +39,7 @@ pub fn explain(out: &mut dyn Write, table: &RuleTable, id: &str) -> Result<()> {
             writeln!(out, "  {}", clean(e))?;
         }
     }
-    if let Some(link) = &rule.link {
+    if let Some(link) = &rule.source {
         writeln!(out)?;
         writeln!(out, "More: {}", clean(link))?;
     }

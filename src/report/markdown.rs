@@ -83,7 +83,7 @@ impl Writer for Markdown {
                     some_users(&users, USERS_SHOWN)
                 )?;
             }
-            if let Some(link) = rule.and_then(|r| r.link.as_deref()) {
+            if let Some(link) = rule.and_then(|r| r.source.as_deref()) {
                 writeln!(out, "Okta: [Troubleshoot provisioning]({link})\n")?;
             }
         }

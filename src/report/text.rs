@@ -114,7 +114,7 @@ impl Text {
                 self.para(&clean(step), &number, &" ".repeat(number.len()))
             )?;
         }
-        if let Some(link) = &rule.link {
+        if let Some(link) = &rule.source {
             writeln!(out, "   More: {}", link.underline())?;
         }
         writeln!(out)

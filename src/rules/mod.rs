@@ -36,8 +36,9 @@ pub struct Rule {
     pub event_types: Vec<String>,
     /// Steps in order; `{app}` is replaced by the app's name.
     pub remediation: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
+    /// The Okta article or app document the rule was learned from (https).
+    #[serde(default, alias = "link", skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     #[serde(default)]
     pub examples: Examples,
 }
