@@ -125,10 +125,16 @@ pub fn diagnose_inputs(
     table: &RuleTable,
     out: &mut dyn Write,
 ) -> Result<Diagnosis> {
+    let reading = input::ReadOptions::new(options.input)?;
     let mut pipeline = Pipeline::new(table, options, out);
     for spec in inputs {
-        match input::read_input(spec, options.input, &mut pipeline) {
-            Ok(()) => {}
+        pipeline.begin_input(matches!(spec, InputSpec::Stdin));
+        match input::read_input(spec, &reading, &mut pipeline) {
+            Ok(()) => {
+                if let Some(e) = pipeline.none_readable(&spec.name()) {
+                    pipeline.unreadable(&e);
+                }
+            }
             Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
             Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
         }

@@ -25,6 +25,10 @@ pub struct Pipeline<'a> {
     seen: Seen,
     /// Why the run must end, once a push has returned `Stop`.
     stopped: Option<anyhow::Error>,
+    /// The figures when the current input began: (records, malformed).
+    input_start: (u64, u64),
+    /// Each finding is flushed as it is written: the input is a live stream and the report streams.
+    flush_findings: bool,
 }
 
 impl<'a> Pipeline<'a> {
@@ -40,7 +44,30 @@ impl<'a> Pipeline<'a> {
             strict: options.strict,
             seen: Seen::default(),
             stopped: None,
+            input_start: (0, 0),
+            flush_findings: false,
         }
+    }
+
+    /// A new input starts; `live` if it is a stream that may arrive slowly (stdin).
+    pub fn begin_input(&mut self, live: bool) {
+        let s = &self.diagnosis.summary;
+        self.input_start = (s.records, s.malformed);
+        self.flush_findings = live && self.writer.streams();
+    }
+
+    /// The error an input makes when it held records but none could be read (the spec's exit 2).
+    pub fn none_readable(&self, name: &str) -> Option<anyhow::Error> {
+        let s = &self.diagnosis.summary;
+        let records = s.records - self.input_start.0;
+        let malformed = s.malformed - self.input_start.1;
+        (records > 0 && malformed == records).then(|| {
+            anyhow!(
+                "{name}: none of its {records} record{} could be read: is it a System Log export or \
+                 Tasks text? (-i picks how it is read)",
+                if records == 1 { "" } else { "s" }
+            )
+        })
     }
 
     /// An input could not be read at all: say so; the run goes on.
@@ -70,10 +97,13 @@ impl<'a> Pipeline<'a> {
         }
         let cause = cause.map(|i| (i, self.table.rules()[i].id.as_str()));
         self.diagnosis.failure(finding, cause);
-        let written = match self.diagnosis.findings.last() {
+        let mut written = match self.diagnosis.findings.last() {
             Some(d) => self.writer.finding(self.out, d, self.table),
             None => Ok(()),
         };
+        if self.flush_findings {
+            written = written.and_then(|()| self.out.flush());
+        }
         self.check(written)
     }
 
@@ -131,16 +161,17 @@ impl Sink for Pipeline<'_> {
                 self.diagnosis.ignored();
                 Ok(())
             }
-            Record::Duplicate => {
-                self.diagnosis.duplicate();
-                Ok(())
-            }
             Record::Malformed(e) => self.malformed(e),
         }
     }
 
+    /// The one place duplicates are found: an event whose key was already seen is counted, not diagnosed.
     fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop> {
-        let first = key.is_none_or(|key| self.seen.first(key));
-        self.push(if first { record } else { Record::Duplicate })
+        if key.is_none_or(|key| self.seen.first(key)) {
+            return self.push(record);
+        }
+        self.progress.tick(self.diagnosis.summary.failures);
+        self.diagnosis.duplicate();
+        Ok(())
     }
 }

@@ -48,8 +48,6 @@ pub enum Record {
     Ignored,
     /// Could not be read.
     Malformed(InputError),
-    /// An event whose `uuid` was already seen in this run.
-    Duplicate,
 }
 
 /// An event's `uuid` as duplicates are found by: a canonical UUID as its 16 bytes (so that a run's memory

@@ -1,13 +1,15 @@
 //! The System Log CSV: columns mapped by header name (case, spacing and dotted LogEvent paths tolerated),
-//! one record per data row.
+//! one record per data row. Rows are cut by csv_core over a buffer this reader owns, so that a row that
+//! grows past the record limit (an unclosed quote swallowing the file) costs only its own line.
 
 use anyhow::anyhow;
+use csv_core::ReadRecordResult;
+use memchr::{memchr, memchr_iter};
 use std::io::Read;
-use std::sync::Arc;
 
+use super::block::{read_more, Limits};
 use super::event::{outcome, Event, Outcome, TargetRef};
-use super::lines::MAX_RECORD;
-use super::{ReadFail, Sink};
+use super::{ReadFail, Reading, Sink};
 use crate::record::{EventKey, InputError, Record, Source};
 
 /// Which column holds each field provdiag reads.
@@ -22,8 +24,11 @@ struct Columns {
     app: Option<usize>,
     /// `target` cells holding the JSON array as exported.
     target_json: Option<usize>,
-    /// `target.N.type`-style columns: (index, field, column).
+    /// `target.N.type`-style columns: (target, field, column), targets numbered densely in the order of
+    /// their N (a header's N is never trusted as a size).
     target_fields: Vec<(usize, TargetField, usize)>,
+    /// How many targets the `target.N.*` columns describe.
+    targets: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,6 +71,13 @@ impl Columns {
             };
             slot.get_or_insert(i);
         }
+        let mut indices: Vec<usize> = c.target_fields.iter().map(|&(n, _, _)| n).collect();
+        indices.sort_unstable();
+        indices.dedup();
+        for (n, _, _) in &mut c.target_fields {
+            *n = indices.binary_search(n).unwrap_or(0);
+        }
+        c.targets = indices.len();
         c
     }
 
@@ -86,7 +98,11 @@ impl Columns {
 fn target_field(k: &str) -> Option<(usize, TargetField)> {
     let rest = k.strip_prefix("target")?;
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    let index = rest[..digits].parse().unwrap_or(0);
+    // No digits: target 0. Digits past any real index (they overflow): not a column provdiag reads.
+    let index = match &rest[..digits] {
+        "" => 0,
+        n => n.parse::<u32>().ok()? as usize,
+    };
     let field = match &rest[digits..] {
         "id" => TargetField::Id,
         "type" => TargetField::Kind,
@@ -122,35 +138,32 @@ const KNOWN: &[&str] = &[
     "actordisplayname",
 ];
 
-pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(Lf::new(input));
-    let mut row = csv::ByteRecord::new();
-    let mut header: Option<(Vec<String>, Columns)> = None;
+pub fn read(input: impl Read, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    let path = &reading.path;
+    let mut rows = Rows::new(input, reading.limits);
+    let mut header: Option<(usize, Columns)> = None;
     loop {
-        let line = reader.position().line();
-        match reader.read_byte_record(&mut row) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {}
-            Err(e) => {
+        let row = match rows.next_row()? {
+            Next::End => return Ok(()),
+            Next::TooBig(line) => {
+                // An unclosed quote swallows the rest of a file into one row; reading resumed on its next line.
+                let message = format!(
+                    "row longer than {} (an unclosed quote?), skipped",
+                    size(reading.limits.max_record)
+                );
                 let source = Source {
                     path: path.clone(),
                     line,
                 };
-                match e.kind() {
-                    csv::ErrorKind::Io(_) => return Err(ReadFail::Input(e.into())),
-                    _ => sink.push(malformed(source, "row cannot be read as CSV".to_owned()))?,
-                }
+                sink.push(malformed(source, message))?;
                 continue;
             }
-        }
-        let line = row.position().map_or(line, csv::Position::line);
+            Next::Row(row) => row,
+        };
         if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        let Some((names, columns)) = &header else {
+        let Some((width, columns)) = &header else {
             let names: Vec<String> = row.iter().map(|f| super::lossy(f).into_owned()).collect();
             let columns = Columns::map(&names);
             let missing = columns.missing();
@@ -160,27 +173,18 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
                      export the System Log with these columns, or pass -i text to read it as plain lines",
                     if missing.len() > 1 { "s" } else { "" },
                     missing.join(", "),
-                    names.join(", ")
+                    header_names(&names)
                 )));
             }
-            header = Some((names, columns));
+            header = Some((names.len(), columns));
             continue;
         };
         let source = Source {
             path: path.clone(),
-            line,
+            line: row.line,
         };
-        if row.as_slice().len() > MAX_RECORD {
-            // An unclosed quote swallows the rest of a file into one row; it is reported, not diagnosed.
-            let message = format!(
-                "row longer than {} MiB (an unclosed quote?), skipped",
-                MAX_RECORD >> 20
-            );
-            sink.push(malformed(source, message))?;
-            continue;
-        }
-        if row.len() != names.len() {
-            let message = format!("row has {} fields, the header has {}", row.len(), names.len());
+        if row.len() != *width {
+            let message = format!("row has {} fields, the header has {width}", row.len());
             sink.push(malformed(source, message))?;
             continue;
         }
@@ -189,75 +193,209 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
     }
 }
 
-/// CRLF turned into LF on the way in. The csv crate notes a CRLF row's start before it has counted the
-/// `\n`, so without this every row after the first would be one line short.
-struct Lf<R> {
-    inner: R,
-    buf: Vec<u8>,
-    pos: usize,
-    len: usize,
-    /// A `\r` that ended the last read: dropped if the next byte is `\n`, kept otherwise.
-    held_cr: bool,
+/// A header's names as an error message shows them: the first few, each cut short (a file that is not a
+/// CSV has "names" of kilobytes).
+fn header_names(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    const WIDTH: usize = 40;
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| match n.char_indices().nth(WIDTH) {
+            Some((cut, _)) => format!("{}…", &n[..cut]),
+            None => n.clone(),
+        })
+        .collect();
+    if names.len() > SHOWN {
+        shown.push(format!("… {} more", names.len() - SHOWN));
+    }
+    shown.join(", ")
 }
 
-impl<R: Read> Lf<R> {
-    fn new(inner: R) -> Self {
+fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// One data row: its fields one after another, where each ends, and the line it starts on.
+struct Row<'a> {
+    fields: &'a [u8],
+    ends: &'a [usize],
+    line: u64,
+}
+
+impl<'a> Row<'a> {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.fields.get(start..end)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// What the row reader found next.
+enum Next<'a> {
+    Row(Row<'a>),
+    /// A row over `max_record` starting on this line; reading resumes on the line after it.
+    TooBig(u64),
+    End,
+}
+
+/// Cuts CSV rows with csv_core, holding the current row's bytes so that an overlong one can be taken back:
+/// it is reported by its first line, and the lines it swallowed are read again as rows.
+struct Rows<R> {
+    inner: R,
+    limits: Limits,
+    core: csv_core::Reader,
+    buf: Vec<u8>,
+    /// How far csv_core has read in `buf`.
+    pos: usize,
+    /// Where the row being read starts in `buf`, if one is.
+    row_start: Option<usize>,
+    /// The line of `buf[pos]` between rows; of the row's start while one is read.
+    line: u64,
+    fields: Vec<u8>,
+    out: usize,
+    ends: Vec<usize>,
+    nends: usize,
+    eof: bool,
+    /// Dropping the rest of an overlong first line of a row, already reported.
+    skipping_line: bool,
+}
+
+impl<R: Read> Rows<R> {
+    fn new(inner: R, limits: Limits) -> Self {
         Self {
             inner,
-            buf: vec![0; 64 << 10],
+            limits,
+            core: csv_core::Reader::new(),
+            buf: Vec::new(),
             pos: 0,
-            len: 0,
-            held_cr: false,
+            row_start: None,
+            line: 1,
+            fields: vec![0; 1024],
+            out: 0,
+            ends: vec![0; 64],
+            nends: 0,
+            eof: false,
+            skipping_line: false,
         }
     }
 
-    /// Reads and converts the next block; false at the end of the input.
+    /// Reads more input after dropping what no row needs any more; false at the end.
     fn refill(&mut self) -> std::io::Result<bool> {
-        let start = usize::from(self.held_cr);
-        self.buf[0] = b'\r';
-        let n = loop {
-            match self.inner.read(&mut self.buf[start..]) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                other => break other?,
-            }
-        };
-        self.held_cr = false;
-        let mut len = start + n;
-        if n > 0 && self.buf[len - 1] == b'\r' {
-            self.held_cr = true;
-            len -= 1;
+        let keep = self.row_start.unwrap_or(self.pos);
+        self.buf.drain(..keep);
+        self.pos -= keep;
+        if let Some(start) = &mut self.row_start {
+            *start = 0;
         }
-        // Move the bytes between CRLFs down over each dropped `\r`; most files have none, and cost one search.
-        let mut w = 0;
-        let mut r = 0;
-        let mut next = 0;
-        while let Some(k) = memchr::memchr(b'\r', &self.buf[next..len]) {
-            let cr = next + k;
-            next = cr + 1;
-            if cr + 1 < len && self.buf[cr + 1] == b'\n' {
-                self.buf.copy_within(r..cr, w);
-                w += cr - r;
-                r = cr + 1;
-            }
-        }
-        self.buf.copy_within(r..len, w);
-        w += len - r;
-        (self.pos, self.len) = (0, w);
-        Ok(n > 0 || w > 0)
+        let more = read_more(&mut self.inner, &mut self.buf, self.limits.block)? > 0;
+        self.eof = !more;
+        Ok(more)
     }
-}
 
-impl<R: Read> Read for Lf<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        while self.pos == self.len {
-            if !self.refill()? {
-                return Ok(0);
+    fn next_row(&mut self) -> std::io::Result<Next<'_>> {
+        loop {
+            if self.skipping_line {
+                match memchr(b'\n', &self.buf[self.pos..]) {
+                    Some(i) => {
+                        self.pos += i + 1;
+                        self.line += 1;
+                        self.skipping_line = false;
+                    }
+                    None => {
+                        self.pos = self.buf.len();
+                        if !self.refill()? {
+                            return Ok(Next::End);
+                        }
+                        continue;
+                    }
+                }
+            }
+            if self.row_start.is_none() {
+                // Blank lines between rows: csv_core skips them, and they count as lines.
+                let blanks = self.buf[self.pos..]
+                    .iter()
+                    .take_while(|&&b| b == b'\n' || b == b'\r')
+                    .count();
+                self.line += memchr_iter(b'\n', &self.buf[self.pos..self.pos + blanks]).count() as u64;
+                self.pos += blanks;
+                if self.pos == self.buf.len() {
+                    if !self.refill()? {
+                        return Ok(Next::End);
+                    }
+                    continue;
+                }
+                self.row_start = Some(self.pos);
+                self.core.reset();
+                (self.out, self.nends) = (0, 0);
+            }
+            let start = self.row_start.unwrap_or(self.pos);
+            if self.pos == self.buf.len() && !self.eof {
+                // csv_core takes empty input for the end: it gets more first, unless the row is too long.
+                if self.pos - start > self.limits.max_record {
+                    return Ok(self.resync(start));
+                }
+                self.refill()?;
+                continue;
+            }
+            let (result, nin, nout, nend) = self.core.read_record(
+                &self.buf[self.pos..],
+                &mut self.fields[self.out..],
+                &mut self.ends[self.nends..],
+            );
+            self.pos += nin;
+            self.out += nout;
+            self.nends += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.fields.resize(self.fields.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => {
+                    let line = self.line;
+                    self.line += memchr_iter(b'\n', &self.buf[start..self.pos]).count() as u64;
+                    self.row_start = None;
+                    if self.pos - start > self.limits.max_record {
+                        return Ok(Next::TooBig(line));
+                    }
+                    return Ok(Next::Row(Row {
+                        fields: &self.fields[..self.out],
+                        ends: &self.ends[..self.nends],
+                        line,
+                    }));
+                }
+                ReadRecordResult::End => return Ok(Next::End),
             }
         }
-        let n = out.len().min(self.len - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
+    }
+
+    /// The row starting at `start` has grown past the limit: report it by its first line and read again
+    /// from the line after (or drop the rest of that line, if it is itself too long).
+    fn resync(&mut self, start: usize) -> Next<'static> {
+        let line = self.line;
+        self.row_start = None;
+        match memchr(b'\n', &self.buf[start..]) {
+            Some(i) => {
+                self.pos = start + i + 1;
+                self.line += 1;
+            }
+            None => {
+                self.pos = self.buf.len();
+                self.skipping_line = true;
+            }
+        }
+        Next::TooBig(line)
     }
 }
 
@@ -266,14 +404,14 @@ fn malformed(source: Source, message: String) -> Record {
 }
 
 /// A row's record, and its event key.
-fn row_record(row: &csv::ByteRecord, c: &Columns, source: Source) -> (Option<EventKey>, Record) {
+fn row_record(row: &Row, c: &Columns, source: Source) -> (Option<EventKey>, Record) {
     let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
     let uuid = cell(c.uuid);
     let key = uuid.as_deref().and_then(EventKey::new);
     (key, classify_row(row, c, uuid.as_deref(), source))
 }
 
-fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: Source) -> Record {
+fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: Source) -> Record {
     let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
     let event_type = cell(c.event_type)
         .filter(|t| !t.trim().is_empty())
@@ -302,12 +440,13 @@ fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: 
         .iter()
         .filter_map(|&(n, f, i)| Some((n, f, cell(Some(i))?)))
         .collect();
+    if !cells.is_empty() {
+        targets.resize_with(parsed.len() + c.targets, TargetRef::default);
+    }
     for (n, field, value) in &cells {
-        let base = parsed.len() + n;
-        if targets.len() <= base {
-            targets.resize_with(base + 1, TargetRef::default);
-        }
-        let t = &mut targets[base];
+        let Some(t) = targets.get_mut(parsed.len() + n) else {
+            continue;
+        };
         match field {
             TargetField::Id => t.id = Some(value),
             TargetField::Kind => t.kind = Some(value),
@@ -344,7 +483,6 @@ struct JsonTarget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::testing::Chunked;
 
     #[test]
     fn headers_map_whatever_their_spelling() {
@@ -365,21 +503,12 @@ mod tests {
             (Some(0), Some(1), Some(2), Some(3), Some(5))
         );
         assert!(c.missing().is_empty());
+        // `target[1]` is the only target named: the first of one.
         assert!(matches!(
             c.target_fields.as_slice(),
-            [(1, TargetField::DisplayName, 4)]
+            [(0, TargetField::DisplayName, 4)]
         ));
-    }
-
-    #[test]
-    fn crlf_becomes_lf_whatever_the_chunk_boundaries() {
-        let input = b"a,b\r\nc\r\r\n\rd\r\n\r";
-        for chunk in 1..input.len() {
-            let mut lf = Lf::new(Chunked { data: input, chunk });
-            let mut out = Vec::new();
-            lf.read_to_end(&mut out).expect("reads");
-            assert_eq!(out, b"a,b\nc\r\n\rd\n\r", "chunk {chunk}");
-        }
+        assert_eq!(c.targets, 1);
     }
 
     #[test]

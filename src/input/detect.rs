@@ -25,6 +25,44 @@ pub fn refuse(head: &[u8]) -> Option<&'static str> {
     memchr(0, head).map(|_| "binary input (it holds NUL bytes), skipped")
 }
 
+/// True once `head` (an input's first bytes) tells its shape: a first line that does not open a JSON object,
+/// or a compact object on it (NDJSON), or a second line. A live stream is read no further before reading
+/// starts, so that its first record is handed on at once.
+pub fn shape_known(head: &[u8]) -> bool {
+    let mut lines = head
+        .split_inclusive(|&b| b == b'\n')
+        .filter(|l| l.ends_with(b"\n"))
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
+    !first.starts_with(b"{") || first.ends_with(b"}") || lines.next().is_some()
+}
+
+/// What an input that is an Okta API error object (what `curl` gets back for a bad token) says, if it is
+/// one: its code and summary, and what to do.
+pub fn api_error(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ApiError {
+        #[serde(rename = "errorCode")]
+        code: String,
+        #[serde(rename = "errorSummary")]
+        summary: String,
+    }
+    let e: ApiError = serde_json::from_slice(body).ok()?;
+    let hint = match e.code.as_str() {
+        "E0000011" => "the API token was invalid or expired when this was fetched: fetch the System Log again with a valid token",
+        "E0000006" => "the token lacked the permission or scope to read the System Log (okta.logs.read)",
+        _ => "the request that produced this file failed: fetch the System Log again",
+    };
+    Some(format!(
+        "this is an Okta API error, not System Log events: {} {} ({hint})",
+        e.code, e.summary
+    ))
+}
+
 /// The shape of an input whose first bytes (BOM removed) are `head`.
 pub fn detect(head: &[u8]) -> Shape {
     let Some(first) = head.iter().position(|b| !b.is_ascii_whitespace()) else {

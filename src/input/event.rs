@@ -110,6 +110,15 @@ impl Event<'_> {
     }
 }
 
+/// The failure a line of text states with a Tasks sentence, if it does: how a pasted line standing among
+/// events is read, whatever the input's shape.
+pub fn tasks_failure(text: &str, source: Source) -> Option<Record> {
+    match super::text::line_record(text, source) {
+        failure @ Record::Failure(_) => Some(failure),
+        _ => None,
+    }
+}
+
 /// Absent, empty and the string "null" (seen in real exports) all mean unknown.
 pub fn non_empty(s: Option<&str>) -> Option<String> {
     s.map(str::trim)

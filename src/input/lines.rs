@@ -1,36 +1,17 @@
 //! Cutting any byte stream into blocks of whole lines, for the readers of line-shaped input (text and
-//! NDJSON): big reads, no copy of the lines, and lines longer than `MAX_RECORD` skipped without being kept.
+//! NDJSON): big reads, no copy of the lines, and lines longer than `Limits::max_record` skipped without
+//! being kept.
 
 use memchr::{memchr, memrchr};
 use std::io::{self, Read};
 
-use super::parallel::{Block, Frame, FrameKind, Splitter, BLOCK};
-
-/// The longest record kept in memory; a longer one is reported and skipped.
-pub const MAX_RECORD: usize = 8 << 20;
-
-/// The most lines a block holds: each becomes a record of a few hundred bytes while in flight, so a block of
-/// short pasted lines must stay as small as a block of full-size events.
-const MAX_LINES: usize = 4096;
-
-/// Reads into `buf` after its current end (up to `BLOCK` more bytes); the number read, 0 at the end.
-pub fn read_more(inner: &mut impl Read, buf: &mut Vec<u8>) -> io::Result<usize> {
-    let len = buf.len();
-    buf.resize(len + BLOCK, 0);
-    let n = loop {
-        match inner.read(&mut buf[len..]) {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            other => break other,
-        }
-    };
-    buf.truncate(len + *n.as_ref().unwrap_or(&0));
-    n
-}
+use super::block::{read_more, Block, Frame, FrameKind, Limits, Splitter};
 
 /// Cuts NDJSON into blocks of whole lines, one read's worth at a time (so that a live stream is not held
-/// back), and lines longer than `MAX_RECORD` into `TooBig` frames without keeping them.
+/// back), and lines longer than `max_record` into `TooBig` frames without keeping them.
 pub struct Lines<R> {
     inner: R,
+    limits: Limits,
     /// The start of a line whose end has not been read yet.
     carry: Vec<u8>,
     /// The number of the next line.
@@ -41,9 +22,10 @@ pub struct Lines<R> {
 }
 
 impl<R: Read> Lines<R> {
-    pub fn new(inner: R) -> Self {
+    pub fn new(inner: R, limits: Limits) -> Self {
         Self {
             inner,
+            limits,
             carry: Vec::new(),
             line: 1,
             skipping: None,
@@ -52,10 +34,10 @@ impl<R: Read> Lines<R> {
     }
 
     /// Frames the lines of `bytes` (which end with a line or with the input), blank lines skipped, up to
-    /// `MAX_LINES` of them; how many bytes that took.
+    /// `max_lines` of them; how many bytes that took.
     fn frame_lines(&mut self, bytes: &[u8], frames: &mut Vec<Frame>) -> usize {
         let mut start = 0;
-        for _ in 0..MAX_LINES {
+        for _ in 0..self.limits.max_lines.max(1) {
             if start >= bytes.len() {
                 break;
             }
@@ -64,7 +46,7 @@ impl<R: Read> Lines<R> {
             if stop > start && bytes[stop - 1] == b'\r' {
                 stop -= 1;
             }
-            if stop - start > MAX_RECORD {
+            if stop - start > self.limits.max_record {
                 frames.push(Frame {
                     start,
                     end: start,
@@ -94,7 +76,7 @@ impl<R: Read + Send> Splitter for Lines<R> {
             let old = bytes.len();
             // Lines already in hand are framed before anything more is read, so the carry stays small.
             let has_line = memchr(b'\n', &bytes).is_some();
-            if !self.eof && !has_line && read_more(&mut self.inner, &mut bytes)? == 0 {
+            if !self.eof && !has_line && read_more(&mut self.inner, &mut bytes, self.limits.block)? == 0 {
                 self.eof = true;
             }
             if let Some(line) = self.skipping {
@@ -133,7 +115,7 @@ impl<R: Read + Send> Splitter for Lines<R> {
                     block.bytes = bytes;
                     return Ok(Some(block));
                 }
-                _ if bytes.len() >= MAX_RECORD => {
+                _ if bytes.len() >= self.limits.max_record => {
                     self.skipping = Some(self.line);
                 }
                 _ => self.carry = bytes,
@@ -147,6 +129,15 @@ mod tests {
     use super::*;
     use crate::input::testing::{at_every_read_size, frames};
 
+    /// Small limits, so that the skip paths are reached with small inputs.
+    const LIMITS: Limits = Limits {
+        max_record: 100,
+        max_depth: 128,
+        block: 16,
+        max_lines: 50,
+        in_flight: 2,
+    };
+
     #[test]
     fn lines_are_framed_with_their_numbers_whatever_the_read_sizes() {
         let input = b"{\"a\":1}\r\n\n  \n{\"b\":2}\n{\"c\"";
@@ -155,15 +146,15 @@ mod tests {
             (4, FrameKind::Value, "{\"b\":2}".to_owned()),
             (5, FrameKind::Value, "{\"c\"".to_owned()),
         ];
-        at_every_read_size(input, &want, Lines::new);
+        at_every_read_size(input, &want, |r| Lines::new(r, Limits::default()));
     }
 
     #[test]
     fn an_overlong_line_becomes_one_too_big_frame() {
         let mut input = b"{}\n".to_vec();
-        input.extend(std::iter::repeat_n(b'x', MAX_RECORD + 10));
+        input.extend(std::iter::repeat_n(b'x', LIMITS.max_record + 10));
         input.extend_from_slice(b"\n{\"z\":1}\n");
-        let got = frames(Lines::new(input.as_slice()));
+        let got = frames(Lines::new(input.as_slice(), LIMITS));
         let kinds: Vec<(u64, FrameKind)> = got.iter().map(|f| (f.0, f.1)).collect();
         assert_eq!(
             kinds,
@@ -178,8 +169,8 @@ mod tests {
     #[test]
     fn an_overlong_last_line_without_a_newline_is_one_too_big_frame() {
         let mut input = b"{}\n".to_vec();
-        input.extend(std::iter::repeat_n(b'x', MAX_RECORD + 10));
-        let kinds: Vec<(u64, FrameKind)> = frames(Lines::new(input.as_slice()))
+        input.extend(std::iter::repeat_n(b'x', LIMITS.max_record + 10));
+        let kinds: Vec<(u64, FrameKind)> = frames(Lines::new(input.as_slice(), LIMITS))
             .iter()
             .map(|f| (f.0, f.1))
             .collect();
@@ -190,14 +181,17 @@ mod tests {
     fn blocks_of_short_lines_stay_small_and_lose_no_line() {
         let input: String = (1..=10_000).map(|i| format!("l{i}\n")).collect();
         for chunk in [1 << 20, 4096, 7] {
-            let mut lines = Lines::new(crate::input::testing::Chunked {
-                data: input.as_bytes(),
-                chunk,
-            });
+            let mut lines = Lines::new(
+                crate::input::testing::Chunked {
+                    data: input.as_bytes(),
+                    chunk,
+                },
+                LIMITS,
+            );
             let mut seen = Vec::new();
             while let Some(block) = lines.next_block().expect("reads") {
                 assert!(
-                    block.frames.len() <= MAX_LINES,
+                    block.frames.len() <= LIMITS.max_lines,
                     "{} lines in a block",
                     block.frames.len()
                 );

@@ -1,19 +1,23 @@
 //! Reading inputs: opening them, deciding their shape from their content, and handing every record to a sink.
 
+mod block;
 mod csv;
 mod detect;
 mod event;
+mod framer;
 mod json;
 pub(crate) mod lines;
 mod parallel;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};
+use memchr::memchr;
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use block::Limits;
 pub use detect::{detect, Shape};
 
 use crate::record::{EventKey, Record};
@@ -21,7 +25,7 @@ use crate::record::{EventKey, Record};
 /// Where the records go. Its methods fail only when the run must stop (`--strict`, a closed stdout).
 pub trait Sink {
     fn push(&mut self, record: Record) -> Result<(), Stop>;
-    /// An event's record: a `Duplicate` instead if its key was already seen in this run.
+    /// An event's record and its key: counted as a duplicate instead if the key was already seen in this run.
     fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop>;
 }
 
@@ -86,15 +90,49 @@ impl InputSpec {
     }
 }
 
-/// How much of an input is looked at to decide its shape.
+/// How inputs are read: `--input`, the number of workers, and the limits.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    pub format: InputFormat,
+    pub threads: usize,
+    pub limits: Limits,
+}
+
+impl ReadOptions {
+    /// `--input`, with the workers `PROVDIAG_THREADS` asks for (every core by default) and the default
+    /// limits; an error if `PROVDIAG_THREADS` is not a positive number.
+    pub fn new(format: InputFormat) -> anyhow::Result<Self> {
+        Ok(Self {
+            format,
+            threads: parallel::threads()?,
+            limits: Limits::default(),
+        })
+    }
+}
+
+/// One input being read: what every reader and worker needs to know.
+#[derive(Clone, Debug)]
+pub(crate) struct Reading {
+    pub path: Arc<str>,
+    pub threads: usize,
+    pub limits: Limits,
+}
+
+/// How much of an input is looked at, at most, to decide its shape.
 const PEEK: usize = 64 << 10;
 
 /// Reads one input to its end, pushing every record into `sink`.
-pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    let name = spec.name();
+pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    let reading = Reading {
+        path: spec.name(),
+        threads: options.threads,
+        limits: options.limits,
+    };
+    let name = &reading.path;
+    let format = options.format;
     match spec {
-        InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &name, format, sink),
-        InputSpec::Stdin => read_stream(io::stdin(), &name, format, sink),
+        InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &reading, format, sink),
+        InputSpec::Stdin => read_stream(io::stdin(), &reading, format, sink),
         InputSpec::Path(path) => {
             if path.is_dir() {
                 return Err(ReadFail::Input(anyhow!(
@@ -103,18 +141,40 @@ pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) ->
                 )));
             }
             let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
-            read_stream(file, &name, format, sink)
+            read_stream(file, &reading, format, sink)
         }
     }
 }
 
 fn read_stream(
     mut input: impl Read + Send,
-    name: &Arc<str>,
+    reading: &Reading,
     format: InputFormat,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadFail> {
-    let head = peek(&mut input).with_context(|| format!("cannot read {name}"))?;
+    let name = &reading.path;
+    let (head, at_end) = peek(&mut input).with_context(|| format!("cannot read {name}"))?;
+    let gzip = head.starts_with(GZIP);
+    // Whatever was peeked is read again; past the end, nothing more is asked of the input.
+    let input = Cursor::new(head).chain(input.take(if at_end { 0 } else { u64::MAX }));
+    if gzip {
+        // A `.gz` download or compressed stdin: read as what it holds (the name does not matter, the bytes do).
+        return read_decoded(flate2::read::MultiGzDecoder::new(input), reading, format, sink);
+    }
+    read_decoded(input, reading, format, sink)
+}
+
+/// The magic number every gzip member starts with.
+const GZIP: &[u8] = b"\x1f\x8b";
+
+fn read_decoded(
+    mut input: impl Read + Send,
+    reading: &Reading,
+    format: InputFormat,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadFail> {
+    let name = &reading.path;
+    let (head, at_end) = peek(&mut input).with_context(|| format!("cannot read {name}"))?;
     let body = strip_bom(&head);
     let shape = match format {
         InputFormat::Auto => detect(body),
@@ -126,15 +186,20 @@ fn read_stream(
     if let Some(why) = detect::refuse(body) {
         return Err(ReadFail::Input(anyhow!("{name}: {why}")));
     }
-    // A peek that came back short met the end: reading on would wait at a terminal for a second Ctrl-D.
-    let at_end = head.len() < PEEK;
+    if at_end {
+        if let Some(error) = detect::api_error(body) {
+            return Err(ReadFail::Input(anyhow!("{name}: {error}")));
+        }
+    }
+    // A peek that met the end says so: reading on would wait at a terminal for a second Ctrl-D.
     let rest = Cursor::new(body.to_vec()).chain(input.take(if at_end { 0 } else { u64::MAX }));
+    let rest = NoNul { inner: rest, at: 0 };
     let result = match shape {
         Shape::Empty => Ok(()),
-        Shape::Text => text::read(rest, name, sink),
-        Shape::Ndjson => json::read_ndjson(rest, name, sink),
-        Shape::JsonStream => json::read_stream(rest, name, sink),
-        Shape::Csv => csv::read(rest, name, sink),
+        Shape::Text => text::read(rest, reading, sink),
+        Shape::Ndjson => json::read_ndjson(rest, reading, sink),
+        Shape::JsonStream => json::read_stream(rest, reading, sink),
+        Shape::Csv => csv::read(rest, reading, sink),
     };
     result.map_err(|e| match e {
         ReadFail::Input(err) => ReadFail::Input(err.context(format!("cannot read {name}"))),
@@ -142,11 +207,40 @@ fn read_stream(
     })
 }
 
-/// Reads up to `PEEK` bytes (fewer only at the end of the input).
-fn peek(input: &mut impl Read) -> io::Result<Vec<u8>> {
-    let mut head = Vec::with_capacity(PEEK);
-    input.by_ref().take(PEEK as u64).read_to_end(&mut head)?;
-    Ok(head)
+/// Reads the first bytes of an input: as few as tell its shape (a live stream is not held back waiting for
+/// more), at most `PEEK`. True if that met the end of the input.
+fn peek(input: &mut impl Read) -> io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::with_capacity(4096);
+    while head.len() < PEEK && !detect::shape_known(&head) {
+        let want = (PEEK - head.len()).min(16 << 10);
+        if block::read_more(input, &mut head, want)? == 0 {
+            return Ok((head, true));
+        }
+    }
+    Ok((head, false))
+}
+
+/// A NUL byte anywhere means binary: the input stops being read there, with an error that says so (the
+/// first bytes are checked before reading starts, by `detect::refuse`).
+struct NoNul<R> {
+    inner: R,
+    /// How many bytes came before this read.
+    at: u64,
+}
+
+impl<R: Read> Read for NoNul<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(i) = memchr(0, &buf[..n]) {
+            let offset = self.at + i as u64;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("binary input (a NUL byte at byte {offset}): the rest is skipped"),
+            ));
+        }
+        self.at += n as u64;
+        Ok(n)
+    }
 }
 
 /// Bytes as text, invalid UTF-8 replaced. `String::from_utf8_lossy` walks its slow path even over valid
@@ -165,7 +259,7 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 /// Helpers for the readers' tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::parallel::{FrameKind, Splitter};
+    use super::block::{FrameKind, Splitter};
     /// A reader that hands out at most `chunk` bytes a call, to put read edges everywhere.
     pub struct Chunked<'a> {
         pub data: &'a [u8],
@@ -200,7 +294,7 @@ pub(crate) mod testing {
     pub fn at_every_read_size<'a, S: Splitter>(
         input: &'a [u8],
         want: &[(u64, FrameKind, String)],
-        split: fn(Chunked<'a>) -> S,
+        split: impl Fn(Chunked<'a>) -> S,
     ) {
         for chunk in 1..=input.len() {
             assert_eq!(
@@ -266,7 +360,12 @@ mod tests {
                 paste: Some(paste),
                 ended: false,
             };
-            let read = read_stream(terminal, &"-".into(), InputFormat::Auto, &mut sink);
+            let reading = Reading {
+                path: "-".into(),
+                threads: 1,
+                limits: Limits::default(),
+            };
+            let read = read_stream(terminal, &reading, InputFormat::Auto, &mut sink);
             assert!(read.is_ok());
             assert_eq!(sink.0, 1);
         }

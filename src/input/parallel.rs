@@ -1,82 +1,53 @@
 //! Reading large inputs on every core. A splitter (on its own thread) cuts the input into blocks of whole
 //! records without parsing them; workers parse the blocks; the records reach the sink in input order, on the
 //! calling thread, so that deduplication and reports see exactly what a plain sequential reading would.
+//! At most `Limits::in_flight` blocks are between the splitter and the sink at any time, however many
+//! workers there are: memory follows that bound, not the number of cores.
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{sync_channel, Receiver};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::thread;
 
-use super::{ReadFail, Sink, Stop};
+use super::block::{Block, Frame, FrameKind, Splitter};
+use super::{ReadFail, Reading, Sink};
 use crate::record::{InputError, Parsed, Record, Source};
 
-/// How much one read takes in at most, so about what a block holds (a record longer than that gets a block
-/// of its own). Each read zero-fills this much buffer first, so it must stay small for pipes that hand
-/// out a few KiB at a time; 64 KiB blocks are as fast as 512 KiB ones on files, in less memory.
-pub const BLOCK: usize = 64 << 10;
-
-/// Whole records cut from the input, in order.
-#[derive(Default)]
-pub struct Block {
-    pub bytes: Vec<u8>,
-    pub frames: Vec<Frame>,
-}
-
-/// One record of a block: where its bytes lie, the line it starts on, and what the splitter saw.
-pub struct Frame {
-    pub start: usize,
-    pub end: usize,
-    pub line: u64,
-    pub kind: FrameKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FrameKind {
-    /// A JSON value to parse.
-    Value,
-    /// Something that cannot start a JSON value.
-    Garbage,
-    /// A value the input ends inside.
-    CutOff,
-    /// A record over `MAX_RECORD`, skipped without being kept.
-    TooBig,
-}
-
-/// Cuts an input into blocks; `None` at its end.
-pub trait Splitter: Send {
-    fn next_block(&mut self) -> io::Result<Option<Block>>;
-}
-
 /// Turns one block into records: the part that runs on the workers.
-pub type ParseBlock = fn(&Block, &Arc<str>) -> Vec<Parsed>;
+pub type ParseBlock = fn(&Block, &Reading) -> Vec<Parsed>;
 
-/// Reads every block of `splitter`, parsing with `parse` on up to `threads` workers.
+/// Reads every block of `splitter`, parsing with `parse` on up to `reading.threads` workers.
 pub fn run(
     mut splitter: impl Splitter,
     parse: ParseBlock,
-    path: &Arc<str>,
-    threads: usize,
+    reading: &Reading,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadFail> {
-    if threads <= 1 {
+    let in_flight = reading.limits.in_flight.max(1);
+    let workers = reading.threads.min(in_flight);
+    if workers <= 1 {
         while let Some(block) = splitter.next_block()? {
-            for p in parse(&block, path) {
+            for p in parse(&block, reading) {
                 sink.push_event(p.key, p.record)?;
             }
         }
         return Ok(());
     }
-    let stop = AtomicBool::new(false);
-    let (work_tx, work_rx) = sync_channel::<(u64, Block)>(threads);
-    let (done_tx, done_rx) = sync_channel::<(u64, Vec<Parsed>)>(threads);
+    // A block may be read only against a token, which the merger gives back once the block's records are
+    // in the sink: the bound on blocks in flight. The merger dropping its side ends the reading.
+    let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = token_tx.send(());
+    }
+    let (work_tx, work_rx) = sync_channel::<(u64, Block)>(in_flight);
+    let (done_tx, done_rx) = sync_channel::<(u64, Option<Vec<Parsed>>)>(in_flight);
     let work_rx = Mutex::new(work_rx);
     thread::scope(|s| {
-        let stop = &stop;
         let reader = s.spawn(move || -> io::Result<()> {
             let mut seq = 0;
-            while !stop.load(Ordering::Relaxed) {
+            while token_rx.recv().is_ok() {
                 let Some(block) = splitter.next_block()? else {
                     break;
                 };
@@ -87,16 +58,13 @@ pub fn run(
             }
             Ok(())
         });
-        let workers: Vec<_> = (0..threads)
+        let threads: Vec<_> = (0..workers)
             .map(|_| {
                 let (work_rx, done_tx) = (&work_rx, done_tx.clone());
                 s.spawn(move || {
                     while let Some((seq, block)) = next_work(work_rx) {
-                        let parsed = if stop.load(Ordering::Relaxed) {
-                            Vec::new()
-                        } else {
-                            parse(&block, path)
-                        };
+                        // A parser that panics costs its block, reported, and never stalls the merger.
+                        let parsed = catch_unwind(AssertUnwindSafe(|| parse(&block, reading))).ok();
                         if done_tx.send((seq, parsed)).is_err() {
                             break;
                         }
@@ -105,21 +73,18 @@ pub fn run(
             })
             .collect();
         drop(done_tx);
-        let merged = merge(done_rx, sink, stop);
+        let merged = merge(done_rx, token_tx, sink);
         // Joined one by one, not left to the scope: a join waits for the thread itself to end, its
         // thread-local destructors included, where the scope only waits for its closure.
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the reading thread failed")));
-        let parsed = workers
-            .into_iter()
-            .map(|w| w.join())
-            .collect::<Result<Vec<()>, _>>();
+        for worker in threads {
+            let _ = worker.join();
+        }
         merged?;
         read?;
-        parsed
-            .map(drop)
-            .map_err(|_| ReadFail::Input(anyhow::anyhow!("a parsing thread failed")))
+        Ok(())
     })
 }
 
@@ -127,55 +92,73 @@ fn next_work(rx: &Mutex<Receiver<(u64, Block)>>) -> Option<(u64, Block)> {
     rx.lock().ok()?.recv().ok()
 }
 
-/// Hands the workers' results to the sink in input order. On a stop, tells the others and drains.
-fn merge(done: Receiver<(u64, Vec<Parsed>)>, sink: &mut dyn Sink, stop: &AtomicBool) -> Result<(), Stop> {
-    let mut pending: BTreeMap<u64, Vec<Parsed>> = BTreeMap::new();
+/// Hands the workers' results to the sink in input order, giving a token back for each block done. Ends
+/// at the first stop or failed block, dropping the channels so that the reader and the workers end too.
+fn merge(
+    done: Receiver<(u64, Option<Vec<Parsed>>)>,
+    tokens: std::sync::mpsc::SyncSender<()>,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadFail> {
+    let mut pending: BTreeMap<u64, Option<Vec<Parsed>>> = BTreeMap::new();
     let mut next = 0;
-    let mut result = Ok(());
-    for (seq, parsed) in done {
-        if result.is_err() {
-            continue;
-        }
+    for (seq, parsed) in &done {
         pending.insert(seq, parsed);
         while let Some(ready) = pending.remove(&next) {
-            next += 1;
-            if let Err(e) = ready
-                .into_iter()
-                .try_for_each(|p| sink.push_event(p.key, p.record))
-            {
-                stop.store(true, Ordering::Relaxed);
-                result = Err(e);
-                break;
+            let Some(ready) = ready else {
+                return Err(ReadFail::Input(anyhow::anyhow!(
+                    "a parsing thread failed on block {next}"
+                )));
+            };
+            for p in ready {
+                sink.push_event(p.key, p.record)?;
             }
+            next += 1;
+            let _ = tokens.send(());
         }
     }
-    result
+    Ok(())
 }
 
-/// The number of workers to parse with: `PROVDIAG_THREADS` if set to a number, else the cores this process
-/// may use. One worker means a plain sequential reading, with no threads at all.
-pub fn threads() -> usize {
-    std::env::var("PROVDIAG_THREADS")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or_else(|| thread::available_parallelism().map_or(1, usize::from))
+/// The number of workers to parse with: `PROVDIAG_THREADS` if set, else the cores this process may use.
+/// One worker means a plain sequential reading, with no threads at all. A value that is not a positive
+/// number is an error, not silently replaced.
+pub fn threads() -> anyhow::Result<usize> {
+    match std::env::var("PROVDIAG_THREADS") {
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(anyhow::anyhow!(
+                "PROVDIAG_THREADS must be a positive whole number of workers, not {v:?}: set it to e.g. 4, or unset it to use every core"
+            )),
+        },
+        Err(std::env::VarError::NotPresent) => {
+            Ok(thread::available_parallelism().map_or(1, usize::from))
+        }
+        Err(std::env::VarError::NotUnicode(_)) => Err(anyhow::anyhow!(
+            "PROVDIAG_THREADS must be a positive whole number of workers: set it to e.g. 4, or unset it"
+        )),
+    }
 }
 
 /// The record of a frame the splitter already knows to be broken.
-pub fn broken_frame(frame: &Frame, path: &Arc<str>) -> Option<Record> {
+pub fn broken_frame(frame: &Frame, reading: &Reading) -> Option<Record> {
     let message = match frame.kind {
         FrameKind::Value => return None,
         FrameKind::Garbage => "not a JSON object".to_owned(),
         FrameKind::CutOff => "event cut off: the input ends inside it".to_owned(),
-        FrameKind::TooBig => format!(
-            "record longer than {} MiB, skipped",
-            super::lines::MAX_RECORD >> 20
-        ),
+        FrameKind::TooBig => too_big(reading.limits.max_record),
     };
     let source = Source {
-        path: path.clone(),
+        path: reading.path.clone(),
         line: frame.line,
     };
     Some(Record::Malformed(InputError { source, message }))
+}
+
+/// What a record over the size limit is told as.
+pub fn too_big(max_record: usize) -> String {
+    if max_record >= 1 << 20 {
+        format!("record longer than {} MiB, skipped", max_record >> 20)
+    } else {
+        format!("record longer than {max_record} bytes, skipped")
+    }
 }

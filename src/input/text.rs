@@ -2,11 +2,12 @@
 
 use regex::Regex;
 use std::io::Read;
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
+use super::block::Block;
 use super::lines::Lines;
-use super::parallel::{self, Block};
-use super::{ReadFail, Sink};
+use super::parallel;
+use super::{ReadFail, Reading, Sink};
 use crate::record::{Finding, Parsed, Record, Source};
 use crate::rules::fold;
 
@@ -68,30 +69,38 @@ pub fn line_record(text: &str, source: Source) -> Record {
     }
 }
 
-pub fn read(input: impl Read + Send, path: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     // Matching lines against the rules, the costly part, happens in the sink on this thread anyway: workers
     // would only add hand-offs, so text is cut and parsed here.
-    parallel::run(Lines::new(input), parse_block, path, 1, sink)
+    let one = Reading {
+        threads: 1,
+        ..reading.clone()
+    };
+    parallel::run(Lines::new(input, reading.limits), parse_block, &one, sink)
 }
 
-/// The records of one block of lines: runs on a worker. A line of nothing but white space is no record.
-fn parse_block(block: &Block, path: &Arc<str>) -> Vec<Parsed> {
+/// The records of one block of lines. A line of nothing but white space is no record; a line that is a
+/// JSON event (pasted among the text) is that event.
+fn parse_block(block: &Block, reading: &Reading) -> Vec<Parsed> {
     let mut out = Vec::with_capacity(block.frames.len());
     for frame in &block.frames {
-        let record = match parallel::broken_frame(frame, path) {
+        let record = match parallel::broken_frame(frame, reading) {
             Some(broken) => broken,
             None => {
-                let text = super::lossy(&block.bytes[frame.start..frame.end]);
+                let bytes = &block.bytes[frame.start..frame.end];
+                let source = Source {
+                    path: reading.path.clone(),
+                    line: frame.line,
+                };
+                if let Some(events) = super::json::event_line(bytes, &source, &reading.limits) {
+                    out.extend(events);
+                    continue;
+                }
+                let text = super::lossy(bytes);
                 if text.trim().is_empty() {
                     continue;
                 }
-                line_record(
-                    &text,
-                    Source {
-                        path: path.clone(),
-                        line: frame.line,
-                    },
-                )
+                line_record(&text, source)
             }
         };
         out.push(Parsed { key: None, record });

@@ -41,6 +41,10 @@ pub enum OutputFormat {
 
 /// One output format. `finding` and `error` come as records are read; `finish` once at the end.
 pub trait Writer {
+    /// True if the writer writes findings as they are read (so that a live input's findings are flushed).
+    fn streams(&self) -> bool {
+        false
+    }
     fn finding(&mut self, _out: &mut dyn Write, _d: &Diagnosed, _table: &RuleTable) -> io::Result<()> {
         Ok(())
     }

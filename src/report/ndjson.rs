@@ -29,6 +29,10 @@ fn emit(out: &mut dyn Write, line: &Line) -> io::Result<()> {
 }
 
 impl Writer for Ndjson {
+    fn streams(&self) -> bool {
+        true
+    }
+
     fn finding(&mut self, out: &mut dyn Write, d: &Diagnosed, table: &RuleTable) -> io::Result<()> {
         emit(out, &Line::Finding(FindingJson::new(d, table)))
     }

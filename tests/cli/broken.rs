@@ -166,13 +166,14 @@ fn a_reader_forced_onto_the_wrong_input_fails_cleanly() {
     let csv = std::fs::read(fixture("syslog-export.csv")).expect("fixture");
     let (report, code) = json_report(&["-i", "json"], csv.clone());
     assert_accounted(&report);
-    assert_eq!(code, 0);
-    assert!(figures(&report)[5] > 0, "rows are malformed JSON");
-    let (report, _) = json_report(&["-i", "ndjson"], csv);
+    assert_eq!(code, 1, "rows holding a Tasks sentence are those failures");
+    assert!(figures(&report)[5] > 0, "the other rows are malformed JSON");
+    let (same, _) = json_report(&["-i", "ndjson"], csv);
+    assert_accounted(&same);
     assert_eq!(
-        figures(&report)[0],
-        figures(&report)[5],
-        "every line is malformed"
+        figures(&same),
+        figures(&report),
+        "as lines, the same rows are failures and the rest malformed"
     );
     provdiag()
         .args(["-i", "csv", &fixture("syslog.ndjson")])
