@@ -525,4 +525,81 @@ mod tests {
         let c = Columns::map(&["published".to_string(), "severity".to_string()]);
         assert_eq!(c.missing(), ["eventType", "outcome.result"]);
     }
+
+    /// The rows a reading gives: (line, fields) or (line, "too big").
+    fn rows(input: &[u8], limits: Limits) -> Vec<(u64, Vec<String>)> {
+        let mut rows = Rows::new(
+            crate::input::testing::Chunked {
+                data: input,
+                chunk: 5,
+            },
+            limits,
+        );
+        let mut out = Vec::new();
+        loop {
+            match rows.next_row().expect("reads") {
+                Next::End => return out,
+                Next::TooBig(line) => out.push((line, vec!["too big".to_owned()])),
+                Next::Row(row) => out.push((
+                    row.line,
+                    row.iter()
+                        .map(|f| String::from_utf8_lossy(f).into_owned())
+                        .collect(),
+                )),
+            }
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_costs_its_row_and_the_lines_it_swallowed_are_read_again() {
+        let limits = Limits {
+            max_record: 40,
+            block: 8,
+            ..Limits::default()
+        };
+        let input = b"a,b\r\n1,\"open\n2,x\n\n3,y\n4,z\n5,w\n6,v\n7,u\n8,t\n9,\"multi\nline\"\r\n10,s";
+        let got = rows(input, limits);
+        let mut want: Vec<(u64, Vec<String>)> = vec![
+            (1, vec!["a".into(), "b".into()]),
+            (2, vec!["too big".into()]),
+            (3, vec!["2".into(), "x".into()]),
+        ];
+        for (line, n, v) in [
+            (5, 3, "y"),
+            (6, 4, "z"),
+            (7, 5, "w"),
+            (8, 6, "v"),
+            (9, 7, "u"),
+            (10, 8, "t"),
+        ] {
+            want.push((line, vec![n.to_string(), v.into()]));
+        }
+        want.push((11, vec!["9".into(), "multi\nline".into()]));
+        want.push((13, vec!["10".into(), "s".into()]));
+        assert_eq!(got, want);
+        // A single line over the limit is dropped to its end.
+        let mut long = b"a,b\n1,\"".to_vec();
+        long.extend(std::iter::repeat_n(b'x', 200));
+        long.extend_from_slice(b"\"\n2,y\n");
+        let got = rows(&long, limits);
+        assert_eq!(got[1], (2, vec!["too big".to_owned()]));
+        assert_eq!(got[2], (3, vec!["2".to_owned(), "y".to_owned()]));
+    }
+
+    #[test]
+    fn target_indices_are_dense_and_overflowing_ones_ignored() {
+        let names: Vec<String> = [
+            "target4000000000.type",
+            "target7.displayName",
+            "target18446744073709551616.type",
+            "target7.type",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let c = Columns::map(&names);
+        assert_eq!(c.targets, 2);
+        let got: Vec<(usize, usize)> = c.target_fields.iter().map(|&(n, _, col)| (n, col)).collect();
+        assert_eq!(got, [(1, 0), (0, 1), (0, 3)]);
+    }
 }

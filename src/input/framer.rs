@@ -428,4 +428,49 @@ mod tests {
             assert_eq!((got[2].0, got[2].2.as_str()), (lines, "{\"z\": 2}"));
         }
     }
+
+    #[test]
+    fn an_overlong_line_of_garbage_is_one_frame_and_the_next_value_survives() {
+        let mut input = b"{\"a\": 1}\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', LIMITS.max_record * 3));
+        input.extend_from_slice(b"\n{\"z\": 2}\n[{\"y\": 3}, nope, {\"w\": 4}]");
+        let want = vec![
+            (1, FrameKind::Value, "{\"a\": 1}".to_owned()),
+            (2, FrameKind::TooBig, String::new()),
+            (3, FrameKind::Value, "{\"z\": 2}".to_owned()),
+            (4, FrameKind::Value, "{\"y\": 3}".to_owned()),
+            (4, FrameKind::Garbage, "nope".to_owned()),
+            (4, FrameKind::Value, "{\"w\": 4}".to_owned()),
+        ];
+        for chunk in [1, 7, 64, 4096] {
+            let got = frames(Framer::new(Chunked { data: &input, chunk }, LIMITS));
+            assert_eq!(got, want, "reads of {chunk} bytes");
+        }
+    }
+
+    #[test]
+    fn valid_json_is_one_value_whatever_its_layout() {
+        // Indented, with a nested value on a line of its own at the same indentation: valid, so one value.
+        let input = b"  {\"a\":\n  {\"b\": [1,\n  {}]}}\n  {\"c\": 1}";
+        let want = vec![
+            (1, FrameKind::Value, "{\"a\":\n  {\"b\": [1,\n  {}]}}".to_owned()),
+            (4, FrameKind::Value, "{\"c\": 1}".to_owned()),
+        ];
+        at_every_read_size(input, &want, |r| Framer::new(r, Limits::default()));
+    }
+
+    #[test]
+    fn blocks_hold_at_most_max_lines_frames_and_lose_none() {
+        let input: String = (0..100).map(|i| format!("{{\"n\": {i}}}")).collect();
+        let mut framer = Framer::new(input.as_bytes(), LIMITS);
+        let mut n = 0;
+        while let Some(block) = framer.next_block().expect("reads") {
+            assert!(block.frames.len() <= LIMITS.max_lines);
+            for f in &block.frames {
+                assert_eq!(&block.bytes[f.start..f.end], format!("{{\"n\": {n}}}").as_bytes());
+                n += 1;
+            }
+        }
+        assert_eq!(n, 100);
+    }
 }

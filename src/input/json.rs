@@ -471,4 +471,37 @@ mod tests {
             assert_eq!(opening_brackets(bytes), want);
         }
     }
+
+    fn app_of(debug: &str) -> Option<String> {
+        let event = format!(
+            r#"{{"eventType":"application.provision.user.push","outcome":{{"result":"FAILURE"}},"debugContext":{{"debugData":{debug}}}}}"#
+        );
+        let source = Source {
+            path: "-".into(),
+            line: 1,
+        };
+        let mut out = Vec::new();
+        parse_value(event.as_bytes(), &source, &Limits::default(), &mut out).expect("an event");
+        match out.pop().map(|p| p.record) {
+            Some(Record::Failure(f)) => f.app,
+            other => panic!("not a failure: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_the_app_name_is_read_from_debug_data() {
+        assert_eq!(
+            app_of(r#"{"x":{"y":[1,{"z":null}]},"appname":"Box"}"#).as_deref(),
+            Some("Box")
+        );
+        assert_eq!(
+            app_of(r#"{"AppName":"Zoom","appname":"Box"}"#).as_deref(),
+            Some("Zoom")
+        );
+        assert_eq!(app_of(r#"{"appname":{"nested":"Box"}}"#), None);
+        assert_eq!(app_of(r#"{"appname":7}"#), None);
+        assert_eq!(app_of("[1,2]"), None);
+        assert_eq!(app_of("\"text\""), None);
+        assert_eq!(app_of("null"), None);
+    }
 }

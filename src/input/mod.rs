@@ -193,7 +193,11 @@ fn read_decoded(
     }
     // A peek that met the end says so: reading on would wait at a terminal for a second Ctrl-D.
     let rest = Cursor::new(body.to_vec()).chain(input.take(if at_end { 0 } else { u64::MAX }));
-    let rest = NoNul { inner: rest, at: 0 };
+    let rest = NoNul {
+        inner: rest,
+        at: 0,
+        nul: None,
+    };
     let result = match shape {
         Shape::Empty => Ok(()),
         Shape::Text => text::read(rest, reading, sink),
@@ -221,22 +225,31 @@ fn peek(input: &mut impl Read) -> io::Result<(Vec<u8>, bool)> {
 }
 
 /// A NUL byte anywhere means binary: the input stops being read there, with an error that says so (the
-/// first bytes are checked before reading starts, by `detect::refuse`).
+/// first bytes are checked before reading starts, by `detect::refuse`). The bytes before it are handed on,
+/// so that the records before it are kept.
 struct NoNul<R> {
     inner: R,
     /// How many bytes came before this read.
     at: u64,
+    /// Where a NUL byte was met, once one was.
+    nul: Option<u64>,
 }
 
 impl<R: Read> Read for NoNul<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(i) = memchr(0, &buf[..n]) {
-            let offset = self.at + i as u64;
+        if let Some(offset) = self.nul {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("binary input (a NUL byte at byte {offset}): the rest is skipped"),
             ));
+        }
+        let mut n = self.inner.read(buf)?;
+        if let Some(i) = memchr(0, &buf[..n]) {
+            self.nul = Some(self.at + i as u64);
+            n = i;
+            if n == 0 {
+                return self.read(buf);
+            }
         }
         self.at += n as u64;
         Ok(n)

@@ -162,3 +162,122 @@ pub fn too_big(max_record: usize) -> String {
         format!("record longer than {max_record} bytes, skipped")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Limits;
+    use crate::record::EventKey;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+
+    /// Hands out `blocks` blocks of one frame each, counting them.
+    struct Counting {
+        blocks: u64,
+        produced: Arc<AtomicU64>,
+    }
+
+    impl Splitter for Counting {
+        fn next_block(&mut self) -> io::Result<Option<Block>> {
+            let n = self.produced.load(Ordering::SeqCst);
+            if n == self.blocks {
+                return Ok(None);
+            }
+            self.produced.store(n + 1, Ordering::SeqCst);
+            let frame = Frame {
+                start: 0,
+                end: 0,
+                line: n + 1,
+                kind: FrameKind::Value,
+            };
+            Ok(Some(Block {
+                bytes: Vec::new(),
+                frames: vec![frame],
+            }))
+        }
+    }
+
+    /// One ignored record per frame, or a panic on line 5 for `panics`.
+    fn ignore(block: &Block, _: &Reading) -> Vec<Parsed> {
+        block
+            .frames
+            .iter()
+            .map(|_| Parsed {
+                key: None,
+                record: Record::Ignored,
+            })
+            .collect()
+    }
+
+    fn panics(block: &Block, reading: &Reading) -> Vec<Parsed> {
+        assert!(block.frames[0].line != 5, "a parser bug");
+        ignore(block, reading)
+    }
+
+    /// Checks at each record that the splitter is no more than `in_flight` blocks ahead of the sink.
+    struct Ahead {
+        produced: Arc<AtomicU64>,
+        pushed: u64,
+        in_flight: u64,
+    }
+
+    impl Sink for Ahead {
+        fn push(&mut self, _: Record) -> Result<(), super::super::Stop> {
+            let ahead = self.produced.load(Ordering::SeqCst) - self.pushed;
+            assert!(ahead <= self.in_flight, "{ahead} blocks in flight");
+            self.pushed += 1;
+            Ok(())
+        }
+        fn push_event(&mut self, _: Option<EventKey>, r: Record) -> Result<(), super::super::Stop> {
+            self.push(r)
+        }
+    }
+
+    fn reading(threads: usize, in_flight: usize) -> Reading {
+        Reading {
+            path: "-".into(),
+            threads,
+            limits: Limits {
+                in_flight,
+                ..Limits::default()
+            },
+        }
+    }
+
+    #[test]
+    fn blocks_in_flight_are_bounded_whatever_the_number_of_workers() {
+        for (threads, in_flight) in [(64, 3), (2, 1), (8, 8)] {
+            let produced = Arc::new(AtomicU64::new(0));
+            let splitter = Counting {
+                blocks: 2000,
+                produced: produced.clone(),
+            };
+            let mut sink = Ahead {
+                produced: produced.clone(),
+                pushed: 0,
+                in_flight: in_flight as u64,
+            };
+            let read = run(splitter, ignore, &reading(threads, in_flight), &mut sink);
+            assert!(read.is_ok());
+            assert_eq!(sink.pushed, 2000, "every block reached the sink, in order");
+        }
+    }
+
+    #[test]
+    fn a_worker_that_dies_ends_the_reading_without_buffering_the_rest() {
+        let produced = Arc::new(AtomicU64::new(0));
+        let splitter = Counting {
+            blocks: 100_000,
+            produced: produced.clone(),
+        };
+        let mut sink = Ahead {
+            produced: produced.clone(),
+            pushed: 0,
+            in_flight: 4,
+        };
+        let read = run(splitter, panics, &reading(4, 4), &mut sink);
+        assert!(matches!(read, Err(ReadFail::Input(_))));
+        assert_eq!(sink.pushed, 4, "the blocks before the failed one");
+        assert!(produced.load(Ordering::SeqCst) <= 4 + 4, "the splitter stopped");
+    }
+}

@@ -14,12 +14,6 @@ fn event(uuid: &str, result: &str, reason: &str) -> String {
     )
 }
 
-fn temp(name: &str, bytes: &[u8]) -> String {
-    let path = std::env::temp_dir().join(format!("provdiag-{}-{name}", std::process::id()));
-    std::fs::write(&path, bytes).expect("write temp file");
-    path.to_string_lossy().into_owned()
-}
-
 #[test]
 fn invalid_utf8_is_decoded_per_record_and_never_fatal() {
     let mut bytes =
@@ -39,14 +33,16 @@ fn invalid_utf8_is_decoded_per_record_and_never_fatal() {
 
 #[test]
 fn binary_input_is_named_and_skipped_and_the_others_are_read() {
-    let binary = temp("binary.bin", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0");
+    let binary_file = temp_file(".bin", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0");
+    let binary = path(&binary_file);
     provdiag()
         .args([binary.as_str(), "-m", LLE, "--format", "json"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(binary.as_str()).and(predicate::str::contains("binary")))
         .stdout(predicate::str::contains("\"diagnosed\": 1"));
-    let utf16 = temp("utf16.txt", b"\xff\xfeA\0u\0t\0o\0");
+    let utf16_file = temp_file(".txt", b"\xff\xfeA\0u\0t\0o\0");
+    let utf16 = path(&utf16_file);
     provdiag()
         .arg(&utf16)
         .assert()
@@ -271,7 +267,8 @@ fn a_closed_stdout_ends_the_run_quietly_with_0_in_every_format() {
                 + "\n"
         })
         .collect();
-    let input = temp("many.ndjson", many.as_bytes());
+    let input_file = temp_file(".ndjson", many.as_bytes());
+    let input = path(&input_file);
     let bin = assert_cmd::cargo::cargo_bin("provdiag");
     for format in ["text", "json", "ndjson", "markdown", "github"] {
         let out = std::process::Command::new("bash")

@@ -44,10 +44,9 @@ fn seed_facts(cause: &str) -> &'static [&'static str] {
 
 #[test]
 fn each_seed_message_lands_on_its_cause_by_message_pipe_and_file() {
-    let dir = std::env::temp_dir().join(format!("provdiag-seed-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
     for (cause, message) in SEED {
-        let file = dir.join(format!("{cause}.txt"));
+        let file = dir.path().join(format!("{cause}.txt"));
         std::fs::write(&file, format!("{message}\n")).expect("write");
         let path = file.to_string_lossy().into_owned();
         for (args, stdin) in [
@@ -249,10 +248,9 @@ fn rules_json_is_the_schema_rules_files_take() {
         ]
     );
     // What it prints is accepted back as a --rules file.
-    let file = std::env::temp_dir().join(format!("provdiag-rules-{}.json", std::process::id()));
-    std::fs::write(&file, &out.stdout).expect("write");
+    let file = temp_file(".json", &out.stdout);
     provdiag()
-        .args(["--rules", &file.to_string_lossy(), "-m", SEED[2].1])
+        .args(["--rules", &path(&file), "-m", SEED[2].1])
         .assert()
         .code(1);
     provdiag()
@@ -285,10 +283,11 @@ fn extra_rules_come_before_the_built_in_ones() {
 
 #[test]
 fn a_broken_or_missing_rules_file_is_an_error_naming_it() {
-    let file = std::env::temp_dir().join(format!("provdiag-badrules-{}.json", std::process::id()));
-    std::fs::write(&file, r#"{"version":1,"rules":[{"id":"Bad Id","title":"t","summary":"s","patterns":["x"],"remediation":["r"]}]}"#)
-        .expect("write");
-    let name = file.to_string_lossy().into_owned();
+    let file = temp_file(
+        ".json",
+        br#"{"version":1,"rules":[{"id":"Bad Id","title":"t","summary":"s","patterns":["x"],"remediation":["r"]}]}"#,
+    );
+    let name = path(&file);
     provdiag()
         .args(["--rules", &name, "-m", "x"])
         .assert()

@@ -96,12 +96,6 @@ fn run_with_threads(threads: &str, path: &str) -> Value {
     serde_json::from_slice(&out.stdout).expect("a JSON report")
 }
 
-fn write(name: &str, text: &str) -> String {
-    let path = std::env::temp_dir().join(format!("provdiag-exact-{}-{name}", std::process::id()));
-    std::fs::write(&path, text).expect("write");
-    path.to_string_lossy().into_owned()
-}
-
 #[test]
 fn ndjson_figures_equal_a_plain_reading_with_any_number_of_threads() {
     let mut rng = Rng(7);
@@ -118,7 +112,8 @@ fn ndjson_figures_equal_a_plain_reading_with_any_number_of_threads() {
         }
     }
     let text = lines.join("\r\n");
-    let path = write("events.ndjson", &text);
+    let file = temp_file(".ndjson", text.as_bytes());
+    let path = path(&file);
     let (records, failures, malformed, duplicates, failure_lines) = plain_ndjson_figures(&text);
     let one = run_with_threads("1", &path);
     assert_accounted(&one);
@@ -159,9 +154,11 @@ fn pretty_pages_give_the_figures_of_the_same_events_as_ndjson() {
         serde_json::to_string_pretty(&values).expect("serializes")
     };
     let pages = format!("{}\n{}\n", page(0, 3000), page(2500, 5000));
-    let pages_path = write("pages.json", &pages);
+    let pages_file = temp_file(".json", pages.as_bytes());
+    let pages_path = path(&pages_file);
     let from_pages = run_with_threads("2", &pages_path);
-    let from_lines = run_with_threads("2", &write("lines.ndjson", &base.join("\n")));
+    let lines_file = temp_file(".ndjson", base.join("\n").as_bytes());
+    let from_lines = run_with_threads("2", &path(&lines_file));
     assert_accounted(&from_pages);
     let (a, b) = (&from_pages["summary"], &from_lines["summary"]);
     let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(u64::MAX);

@@ -6,6 +6,7 @@ mod exactness;
 mod exports;
 mod formats;
 mod properties;
+mod reading;
 mod readme;
 
 use assert_cmd::Command;
@@ -77,6 +78,23 @@ pub fn findings(report: &Value) -> Vec<Placed> {
             )
         })
         .collect()
+}
+
+/// A temporary file holding `bytes`, removed when dropped (the tests leave nothing in the temp directory).
+pub fn temp_file(suffix: &str, bytes: &[u8]) -> tempfile::NamedTempFile {
+    use std::io::Write;
+    let mut file = tempfile::Builder::new()
+        .prefix("provdiag-test-")
+        .suffix(suffix)
+        .tempfile()
+        .expect("a temporary file");
+    file.write_all(bytes).expect("written");
+    file
+}
+
+/// A temporary file's path as an argument.
+pub fn path(file: &tempfile::NamedTempFile) -> String {
+    file.path().to_string_lossy().into_owned()
 }
 
 pub fn fixture(name: &str) -> String {

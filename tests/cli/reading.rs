@@ -1,0 +1,380 @@
+//! The reading stage's promises (issue 11): every record accounted for, nothing lost, memory and time
+//! bounded by the input, not by its shape. Each test builds its broken input from bytes.
+
+use super::*;
+use predicates::prelude::*;
+use std::io::{BufRead, BufReader, Write};
+
+/// A failed provisioning event with its own uuid, user and app.
+fn failure(i: usize) -> String {
+    format!(
+        r#"{{"uuid":"{i:08x}-0000-4000-8000-000000000000","published":"2024-04-21T12:00:00.000Z","eventType":"application.provision.user.push","outcome":{{"result":"FAILURE","reason":"License Limit Exceeded."}},"target":[{{"type":"User","displayName":"User {i}","alternateId":"u{i}@example.com"}},{{"type":"AppInstance","displayName":"Box"}}]}}"#
+    )
+}
+
+fn run(args: &[&str]) -> (Value, i32, String) {
+    let out = provdiag()
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let report = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (report, out.status.code().unwrap_or(-1), stderr)
+}
+
+/// Item 1: the N of a `targetN.type` column is never a size.
+#[test]
+fn csv_target_indices_from_the_header_are_never_sizes() {
+    let mut csv = String::from(
+        "eventType,outcome.result,outcome.reason,target20000000.type,target20000000.displayName,\
+         target4000000000.type,target4000000000.displayName,target18446744073709551615.type,\
+         target99999999999999999999999.type\n",
+    );
+    for _ in 0..20 {
+        csv.push_str(
+            "application.provision.user.push,FAILURE,License Limit Exceeded.,User,Ann Lee,AppInstance,Box,User,User\n",
+        );
+    }
+    let (report, code) = json_report(&[], csv);
+    assert_eq!(code, 1);
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [20, 20, 20, 0, 0, 0, 0]);
+    assert_eq!(
+        findings(&report)[0],
+        (
+            2,
+            Some("license-limit-exceeded".into()),
+            Some("Ann Lee".into()),
+            Some("Box".into())
+        )
+    );
+}
+
+/// Item 2: after a line of garbage too long to keep, the next event is read.
+#[test]
+fn an_overlong_line_of_garbage_costs_only_itself() {
+    let mut bytes = vec![b'x'; 9 << 20];
+    bytes.push(b'\n');
+    bytes.extend_from_slice(failure(1).as_bytes());
+    bytes.push(b'\n');
+    for input in ["json", "ndjson", "auto"] {
+        let (report, code) = json_report(&["-i", input], bytes.clone());
+        assert_accounted(&report);
+        assert_eq!(figures(&report), [2, 1, 1, 0, 0, 1, 0], "{input}");
+        assert_eq!(code, 1, "{input}");
+        assert_eq!(report["findings"][0]["source"]["line"], 2, "{input}");
+    }
+}
+
+/// Item 3: a deeply nested pretty value with a long line of brackets, and megabytes of `debugData`.
+#[test]
+fn big_values_inside_an_event_are_framed_and_read_whole() {
+    // One indented event whose `extra` field is a long line of nested objects: framed in one pass (each
+    // bracket used to search back to the start of its line).
+    let nested = format!("{}1{}", "{\"a\":".repeat(100), "}".repeat(100));
+    let extra: Vec<String> = (0..10_000).map(|_| nested.clone()).collect();
+    let event = failure(1).replacen('{', &format!("{{\"extra\": [{}],\n   ", extra.join(",")), 1);
+    let page = format!("[\n  {event}\n]\n");
+    let (report, _) = json_report(&["-i", "json"], page);
+    assert_accounted(&report);
+    // The nesting (101 levels) is within the limit: the event is read.
+    assert_eq!(figures(&report), [1, 1, 1, 0, 0, 0, 0]);
+    // debugData of megabytes: only its appname is read.
+    let big: Vec<String> = (0..100_000)
+        .map(|i| format!("\"k{i}\": {{\"v\": [{i}, \"x\", null, {{\"y\": true}}]}}"))
+        .collect();
+    let event = failure(2)
+        .replace(
+            r#"{"type":"AppInstance","displayName":"Box"}"#,
+            r#"{"type":"AppInstance"}"#,
+        )
+        .replacen(
+            '{',
+            &format!(
+                "{{\"debugContext\": {{\"debugData\": {{{}, \"AppName\": \"Zoom\"}}}},",
+                big.join(",")
+            ),
+            1,
+        );
+    let (report, _) = json_report(&[], event);
+    assert_accounted(&report);
+    assert_eq!(figures(&report)[..2], [1, 1]);
+    assert_eq!(report["findings"][0]["app"], "Zoom");
+}
+
+/// Item 4: only an event hook delivery is looked into for `data.events`.
+#[test]
+fn an_event_carrying_data_events_is_an_event_and_a_broken_hook_is_an_error() {
+    let carrying = failure(1).replacen('{', r#"{"data":{"events":[]},"#, 1);
+    let (report, code) = json_report(&[], carrying);
+    assert_eq!(code, 1);
+    assert_eq!(figures(&report), [1, 1, 1, 0, 0, 0, 0]);
+    // A hook whose data is broken, and one whose events are not a list, among good deliveries.
+    let hook = |data: &str| {
+        format!(r#"{{"eventType":"com.okta.event_hook","eventTypeVersion":"1.0","data":{data}}}"#)
+    };
+    let deliveries = [
+        hook(&format!(r#"{{"events":[{},{}]}}"#, failure(2), failure(3))),
+        hook("\"oops\""),
+        hook(r#"{"events":{"a":1}}"#),
+        hook(&format!(r#"{{"events":[{}]}}"#, failure(4))),
+    ]
+    .join("\n");
+    let (report, _) = json_report(&[], deliveries);
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [5, 3, 3, 0, 0, 2, 0]);
+    let lines: Vec<u64> = report["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["source"]["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines, [2, 3]);
+}
+
+/// Item 5: valid JSON is one record, however it is laid out.
+#[test]
+fn valid_json_with_a_value_on_a_line_of_its_own_is_one_record() {
+    let event = failure(1);
+    let (key, rest) = event.split_at(1);
+    // `  {"x":` then the event on its own line at the same indentation, then its close.
+    let value = format!("  {{\"wrapper\":\n  {key}{rest}}}\n");
+    assert!(
+        serde_json::from_str::<Value>(&value).is_ok(),
+        "the input is valid JSON"
+    );
+    let (report, _) = json_report(&["-i", "json"], value);
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [1, 0, 0, 0, 1, 0, 0]);
+}
+
+/// Item 7: an unclosed quote early in a big CSV costs its row, not the rest of the file.
+#[test]
+fn an_unclosed_quote_in_a_big_csv_costs_only_its_row() {
+    const ROWS: usize = 150_000;
+    let mut csv = String::from("uuid,eventType,outcome.result,outcome.reason\n");
+    csv.push_str("u0,application.provision.user.push,FAILURE,\"License Limit Exceeded.\n");
+    for i in 1..=ROWS {
+        csv.push_str(&format!(
+            "u{i},application.provision.user.push,FAILURE,License Limit Exceeded.\n"
+        ));
+    }
+    assert!(csv.len() > 8 << 20, "more than a row may hold");
+    let file = temp_file(".csv", csv.as_bytes());
+    let (report, code, _) = run(&[&path(&file)]);
+    assert_eq!(code, 1);
+    assert_accounted(&report);
+    let n = ROWS as u64;
+    assert_eq!(figures(&report), [n + 1, n, n, 0, 0, 1, 0]);
+    assert_eq!(report["errors"][0]["source"]["line"], 2);
+    assert_eq!(report["findings"][0]["source"]["line"], 3);
+}
+
+/// Item 8: a line is read for what it is, whatever the file's shape.
+#[test]
+fn events_and_tasks_lines_are_read_as_such_whatever_the_file_shape() {
+    let tasks = "Automatic provisioning of user Jo Park to app Zoom failed: License Limit Exceeded.";
+    let events: Vec<String> = (1..=5).map(failure).collect();
+    // A pasted Tasks line, then NDJSON events: read as text, the events are still events.
+    let mixed = format!("{tasks}\n{}\n", events.join("\n"));
+    let (report, _) = json_report(&[], mixed);
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [6, 6, 6, 0, 0, 0, 0]);
+    let apps: Vec<Option<String>> = findings(&report).into_iter().map(|f| f.3).collect();
+    assert_eq!(
+        apps,
+        ["Zoom", "Box", "Box", "Box", "Box", "Box"].map(|a| Some(a.to_owned()))
+    );
+    // NDJSON with a Tasks line appended: that line is its failure, not a malformed record.
+    let appended = format!("{}\n{tasks}\n", events.join("\n"));
+    let (report, _) = json_report(&[], appended);
+    assert_accounted(&report);
+    assert_eq!(figures(&report), [6, 6, 6, 0, 0, 0, 0]);
+    assert_eq!(findings(&report)[5].0, 6);
+    assert_eq!(findings(&report)[5].3.as_deref(), Some("Zoom"));
+}
+
+/// Item 9: stderr names the first few errors and counts the rest; the report keeps every one.
+#[test]
+fn errors_on_stderr_stop_after_a_few_and_the_report_keeps_them_all() {
+    let values: Vec<Value> = (1..=300)
+        .map(|i| serde_json::from_str(&failure(i)).expect("valid"))
+        .collect();
+    let pretty = serde_json::to_string_pretty(&values).expect("serializes");
+    let file = temp_file(".json", pretty.as_bytes());
+    let (report, _, stderr) = run(&["-i", "ndjson", &path(&file)]);
+    assert_accounted(&report);
+    let malformed = figures(&report)[5];
+    assert!(malformed > 1000, "every line of the page is malformed");
+    assert!(stderr.lines().count() <= 25, "{stderr}");
+    assert!(
+        stderr.contains(&format!("and {} more", malformed - 20)),
+        "{stderr}"
+    );
+    // Forced onto NDJSON, the CSV reader names a few of the "header"'s names, cut short.
+    let long = failure(1).replacen('{', &format!("{{\"note\":\"{}\",", "n".repeat(4000)), 1);
+    let ndjson = temp_file(".ndjson", long.as_bytes());
+    let out = provdiag()
+        .args(["-i", "csv", &path(&ndjson)])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("lacks the columns"), "{stderr}");
+    assert!(stderr.len() < 800, "{} bytes on stderr: {stderr}", stderr.len());
+}
+
+/// Item 10: with `--format ndjson`, a finding is written as soon as its line is read from a live stdin.
+#[test]
+fn a_finding_from_a_slow_stdin_is_written_before_the_input_ends() {
+    let bin = assert_cmd::cargo::cargo_bin("provdiag");
+    for first in [
+        failure(1),
+        "Automatic provisioning of user A B to app Box failed: License Limit Exceeded.".to_owned(),
+    ] {
+        let mut child = std::process::Command::new(&bin)
+            .args(["--format", "ndjson"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starts");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        writeln!(stdin, "{first}").expect("written");
+        stdin.flush().expect("flushed");
+        // The input stays open: the finding must come without it ending. A hang guard, not a timing.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx.recv_timeout(std::time::Duration::from_secs(120));
+        drop(stdin);
+        let _ = child.wait();
+        let line = line.expect("a finding before the input ended");
+        let v: Value = serde_json::from_str(&line).expect("an NDJSON object");
+        assert_eq!(v["type"], "finding", "{line}");
+        assert_eq!(v["cause"], "license-limit-exceeded");
+    }
+}
+
+/// Item 11: binary anywhere, nothing readable, and an Okta API error are unreadable inputs (exit 2).
+#[test]
+fn binary_unreadable_and_api_error_inputs_exit_2_with_a_clear_message() {
+    // A NUL byte after the first 64 KiB.
+    let mut bytes = Vec::new();
+    for i in 1..=400 {
+        bytes.extend_from_slice(failure(i).as_bytes());
+        bytes.push(b'\n');
+    }
+    assert!(bytes.len() > 64 << 10);
+    bytes.extend_from_slice(b"\x7fELF\x02\x01\x01\0\0\0\0\n");
+    let file = temp_file(".ndjson", &bytes);
+    let (report, code, stderr) = run(&[&path(&file)]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("binary") && stderr.contains("NUL"), "{stderr}");
+    assert_eq!(figures(&report)[1], 400, "the events before it were read");
+    // Records, none of them readable.
+    let (report, code) = json_report(&["-i", "ndjson"], "{\"a\":\n{\"b\"\n[1,\n");
+    assert_eq!(code, 2);
+    assert_eq!(figures(&report)[0], figures(&report)[5]);
+    // What curl gets back for a bad token.
+    let api_error = r#"{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorLink":"E0000011","errorId":"oaeXyz","errorCauses":[]}"#;
+    for args in [vec![], vec!["-i", "json"]] {
+        let out = provdiag()
+            .args(&args)
+            .write_stdin(api_error)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("E0000011 Invalid token provided") && stderr.contains("API error"),
+            "{stderr}"
+        );
+    }
+}
+
+/// Item 12: gzip bytes, from a `.gz` file or on stdin, are read as what they hold.
+#[test]
+fn gzip_input_is_read_as_what_it_holds() {
+    let events: Vec<String> = (1..=1000).map(failure).collect();
+    let plain = events.join("\n") + "\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(plain.as_bytes()).expect("compressed");
+    let gz = gz.finish().expect("compressed");
+    let (from_plain, _) = json_report(&[], plain.clone());
+    assert_eq!(figures(&from_plain), [1000, 1000, 1000, 0, 0, 0, 0]);
+    let (from_stdin, code) = json_report(&[], gz.clone());
+    assert_eq!(code, 1);
+    assert_eq!(figures(&from_stdin), figures(&from_plain));
+    let file = temp_file(".ndjson.gz", &gz);
+    let (from_file, _, _) = run(&[&path(&file)]);
+    assert_eq!(figures(&from_file), figures(&from_plain));
+    // A cut gzip file: what was decoded is kept, the input is unreadable from there.
+    let cut = temp_file(".gz", &gz[..gz.len() / 2]);
+    let (report, code, stderr) = run(&[&path(&cut)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_accounted(&report);
+}
+
+#[test]
+fn provdiag_threads_must_be_a_positive_number() {
+    for bad in ["abc", "0", "-3", ""] {
+        provdiag()
+            .env("PROVDIAG_THREADS", bad)
+            .args(["-m", "x"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("PROVDIAG_THREADS"));
+    }
+}
+
+/// Completeness over every reader: N events built from bytes give exactly N records, on any number of
+/// workers.
+#[test]
+fn n_events_give_exactly_n_records_in_every_shape() {
+    const N: usize = 5000;
+    let events: Vec<String> = (1..=N).map(failure).collect();
+    let values: Vec<Value> = events
+        .iter()
+        .map(|e| serde_json::from_str(e).expect("valid"))
+        .collect();
+    let mut csv = String::from("uuid,eventType,outcome.result,outcome.reason\n");
+    for i in 1..=N {
+        csv.push_str(&format!(
+            "{i:08x}-0000-4000-8000-000000000000,application.provision.user.push,FAILURE,\"License Limit Exceeded.\"\r\n"
+        ));
+    }
+    let shapes = [
+        ("ndjson", events.join("\n")),
+        (
+            "pretty",
+            serde_json::to_string_pretty(&values).expect("serializes"),
+        ),
+        ("array", serde_json::to_string(&values).expect("serializes")),
+        ("concatenated", events.join("")),
+        ("csv", csv),
+    ];
+    for (name, text) in shapes {
+        let file = temp_file(".txt", text.as_bytes());
+        for threads in ["1", "2", "64"] {
+            let out = provdiag()
+                .env("PROVDIAG_THREADS", threads)
+                .args(["--format", "json", &path(&file)])
+                .output()
+                .expect("runs");
+            let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            assert_accounted(&report);
+            let n = N as u64;
+            assert_eq!(
+                figures(&report),
+                [n, n, n, 0, 0, 0, 0],
+                "{name}, {threads} threads"
+            );
+        }
+    }
+}
