@@ -269,6 +269,36 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
+/// The JSON framer's cut of `bytes`, read `read_size` bytes at a time with blocks of at most `max_lines`
+/// frames: (line, bytes) of each frame, the bytes `None` for a frame that is not a value. For the
+/// differential fuzz target (fuzz/fuzz_targets/framer.rs), which holds it to serde_json.
+#[doc(hidden)]
+pub fn frame_json(bytes: &[u8], read_size: usize, max_lines: usize) -> Vec<(u64, Option<Vec<u8>>)> {
+    struct Sized<'a>(&'a [u8], usize);
+    impl Read for Sized<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let limits = Limits {
+        block: read_size.max(1),
+        max_lines: max_lines.max(1),
+        ..Limits::default()
+    };
+    let mut framer = framer::Framer::new(Sized(bytes, read_size.max(1)), limits);
+    let mut out = Vec::new();
+    while let Ok(Some(b)) = block::Splitter::next_block(&mut framer) {
+        for f in &b.frames {
+            let value = (f.kind == block::FrameKind::Value).then(|| b.bytes[f.start..f.end].to_vec());
+            out.push((f.line, value));
+        }
+    }
+    out
+}
+
 /// Helpers for the readers' tests.
 #[cfg(test)]
 pub(crate) mod testing {
