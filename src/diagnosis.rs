@@ -51,6 +51,8 @@ pub struct Diagnosis {
     pub unreadable_inputs: u64,
     pub findings: Vec<Diagnosed>,
     pub errors: Vec<InputError>,
+    /// What the run could not do (an input it could not read, …), each said once.
+    pub notes: Vec<String>,
     incidents: Vec<Incident>,
     by_key: HashMap<(Option<usize>, Option<String>), usize>,
 }
@@ -75,6 +77,13 @@ impl Diagnosis {
         self.summary.records += 1;
         self.summary.malformed += 1;
         self.errors.push(error);
+    }
+
+    /// Something the run could not do; said once however often it happens.
+    pub fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
     }
 
     /// Counts a failure whose cause is `cause` (`id` its rule id) and files it under its incident.

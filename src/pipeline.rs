@@ -48,6 +48,7 @@ impl<'a> Pipeline<'a> {
         self.progress.done();
         self.notes.unreadable(e);
         self.diagnosis.unreadable_inputs += 1;
+        self.diagnosis.note(format!("{e:#}"));
     }
 
     /// Why the run had to stop, once a push returned `Stop`.

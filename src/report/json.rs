@@ -3,7 +3,8 @@
 use serde::Serialize;
 use std::io::{self, Write};
 
-use super::model::{write_json, ErrorJson, FindingJson, IncidentJson};
+use super::model::{write_json, ErrorJson, FindingJson, IncidentJson, UnrecognizedJson};
+use super::shape::unrecognized;
 use super::Writer;
 use crate::diagnosis::{Diagnosis, Summary};
 use crate::rules::RuleTable;
@@ -15,8 +16,10 @@ struct Document<'a> {
     version: u32,
     summary: &'a Summary,
     incidents: Vec<IncidentJson<'a>>,
+    unrecognized: Vec<UnrecognizedJson<'a>>,
     findings: Vec<FindingJson<'a>>,
     errors: Vec<ErrorJson<'a>>,
+    notes: &'a [String],
 }
 
 impl Writer for Json {
@@ -29,8 +32,10 @@ impl Writer for Json {
                 .into_iter()
                 .map(|i| IncidentJson::new(i, table))
                 .collect(),
+            unrecognized: unrecognized(d).into_iter().map(UnrecognizedJson::from).collect(),
             findings: d.findings.iter().map(|f| FindingJson::new(f, table)).collect(),
             errors: d.errors.iter().map(ErrorJson::from).collect(),
+            notes: &d.notes,
         };
         write_json(out, &doc, true)?;
         writeln!(out)

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::shape::Group;
 use crate::diagnosis::{Diagnosed, Incident};
 use crate::record::{InputError, Source};
 use crate::rules::{self, RuleTable};
@@ -61,6 +62,8 @@ pub struct IncidentJson<'a> {
     pub first_seen: Option<&'a str>,
     pub last_seen: Option<&'a str>,
     pub remediation: Vec<String>,
+    /// The article the rule was learned from.
+    pub source: Option<&'a str>,
 }
 
 impl<'a> IncidentJson<'a> {
@@ -75,6 +78,25 @@ impl<'a> IncidentJson<'a> {
             first_seen: i.first_seen.as_deref(),
             last_seen: i.last_seen.as_deref(),
             remediation: rules::steps(rule, i.app.as_deref()),
+            source: rule.and_then(|r| r.source.as_deref()),
+        }
+    }
+}
+
+/// Unrecognized failures of one app that share a message shape.
+#[derive(Serialize)]
+pub struct UnrecognizedJson<'a> {
+    pub app: Option<&'a str>,
+    pub shape: String,
+    pub count: u64,
+}
+
+impl<'a> From<Group<'a>> for UnrecognizedJson<'a> {
+    fn from(g: Group<'a>) -> Self {
+        Self {
+            app: g.app,
+            shape: g.shape,
+            count: g.count,
         }
     }
 }

@@ -42,6 +42,7 @@ fn incidents(report: &Value) -> &Vec<Value> {
 fn ndjson_streams_the_same_findings_errors_incidents_and_summary() {
     let json = reference();
     let text = output("ndjson", &[]);
+    super::schema::assert_valid_ndjson(&text);
     let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
@@ -65,7 +66,21 @@ fn ndjson_streams_the_same_findings_errors_incidents_and_summary() {
     assert_eq!(of("finding"), *json["findings"].as_array().expect("findings"));
     assert_eq!(of("error"), *json["errors"].as_array().expect("errors"));
     assert_eq!(of("incident"), *incidents(&json));
-    assert_eq!(of("summary"), [json["summary"].clone()]);
+    assert_eq!(
+        of("unrecognized"),
+        *json["unrecognized"].as_array().expect("unrecognized")
+    );
+    let notes: Vec<Value> = of("note").into_iter().map(|n| n["note"].clone()).collect();
+    assert_eq!(notes, *json["notes"].as_array().expect("notes"));
+    let mut summary = of("summary");
+    assert_eq!(summary.len(), 1);
+    let version = summary[0].as_object_mut().and_then(|o| o.remove("version"));
+    assert_eq!(
+        version,
+        Some(json["version"].clone()),
+        "the summary carries the version"
+    );
+    assert_eq!(summary, [json["summary"].clone()]);
     // Streamed: every finding comes before the first incident.
     let last_finding = lines.iter().rposition(|l| l["type"] == "finding");
     let first_incident = lines.iter().position(|l| l["type"] == "incident");
