@@ -146,15 +146,22 @@ fn markdown_is_a_ticket_with_the_same_incidents_and_figures() {
     let row = format!("| {} |", figures(&json).map(|n| n.to_string()).join(" | "));
     assert!(md.contains(&row), "{row}\n{md}");
     for (n, i) in incidents(&json).iter().enumerate() {
-        let app = i["app"].as_str().unwrap_or("(app not named)");
-        let heading = format!("## {}. {}: {}", n + 1, i["title"].as_str().expect("title"), app);
+        let title = i["title"].as_str().expect("title");
+        // An incident without an app is headed by its title alone.
+        let heading = match i["app"].as_str() {
+            Some(app) => format!("\n## {}. {title}: {app}\n", n + 1),
+            None => format!("\n## {}. {title}\n", n + 1),
+        };
         assert!(md.contains(&heading), "{heading}");
         assert!(md.contains(&format!("**Failures:** {}", i["failures"])));
     }
     assert!(md
         .contains("1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App"));
     assert!(md.contains("**Affected users ("));
-    assert!(md.contains("](https://help.okta.com/"));
+    assert!(
+        md.contains("\nSource: <https://help.okta.com/"),
+        "the source shows its address"
+    );
     assert!(md.contains("## Unreadable records"));
 }
 
