@@ -5,6 +5,7 @@ mod diagnose;
 mod exactness;
 mod exports;
 mod formats;
+mod github;
 mod markdown;
 mod properties;
 mod readme;
