@@ -11,8 +11,9 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
@@ -20,6 +21,7 @@ use diagnosis::Diagnosis;
 use fail_on::FailOn;
 use input::{InputSpec, ReadFail};
 use pipeline::Pipeline;
+use redact::RedactKey;
 use report::Notes;
 use rules::RuleTable;
 
@@ -30,20 +32,34 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let mut out = io::BufWriter::with_capacity(64 << 10, stdout.lock());
     match cli.command {
         Some(Command::Explain { cause }) => {
-            set_color(ColorChoice::Auto);
-            report::explain(&mut out, &table, &cause)?;
+            set_color(ColorChoice::Auto, io::stdout().is_terminal());
+            report::explain(&mut out, table.lookup(&cause)?)?;
         }
         Some(Command::Rules { format }) => {
-            set_color(ColorChoice::Auto);
+            set_color(ColorChoice::Auto, io::stdout().is_terminal());
             report::rules(&mut out, &table, format == RulesFormat::Json)?;
         }
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "provdiag", &mut out);
         }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+        }
         None => {
-            let code = diagnose(&cli.diagnose, &table, &mut out)?;
-            out.flush()?;
+            let args = &cli.diagnose;
+            let code = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+                Some(path) => {
+                    drop(out);
+                    diagnose_to_file(args, &table, path)?
+                }
+                None => {
+                    set_color(args.color, io::stdout().is_terminal());
+                    let code = diagnose(args, &table, io::stdout().is_terminal(), &mut out)?;
+                    out.flush()?;
+                    code
+                }
+            };
             return Ok(code);
         }
     }
@@ -59,20 +75,68 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn set_color(choice: ColorChoice) {
-    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let on = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto if env("NO_COLOR").is_some() => false,
-        ColorChoice::Auto if env("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
-        ColorChoice::Auto => io::stdout().is_terminal(),
-    };
-    colored::control::set_override(on);
+/// Decides color once for the whole run. `--color always/never` win. For `auto`, `colored` reads NO_COLOR,
+/// CLICOLOR (0: off), CLICOLOR_FORCE and whether stdout is a terminal; what it cannot know is added here:
+/// `TERM=dumb` (a terminal without color) and a report going to a file rather than to stdout, both of which
+/// only CLICOLOR_FORCE overrides, as it overrides the terminal check in `colored`.
+fn set_color(choice: ColorChoice, to_terminal: bool) {
+    match choice {
+        ColorChoice::Always => colored::control::set_override(true),
+        ColorChoice::Never => colored::control::set_override(false),
+        ColorChoice::Auto => {
+            colored::control::unset_override();
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+            if (dumb || !to_terminal) && !forced {
+                colored::control::set_override(false);
+            }
+        }
+    }
 }
 
-fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<ExitCode> {
-    set_color(args.color);
+/// `-o FILE`: the report goes to a temporary file beside FILE, which takes FILE's place only once the
+/// report is complete; an error on the way leaves no file (and an earlier FILE untouched).
+fn diagnose_to_file(args: &Diagnose, table: &RuleTable, path: &Path) -> Result<ExitCode> {
+    set_color(args.color, false);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".provdiag-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // What File::create gives (0666 less the umask), rather than the temporary file's 0600.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let file = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write {} (--output)", path.display()))?;
+    let mut out = io::BufWriter::with_capacity(64 << 10, file);
+    let code = diagnose(args, table, false, &mut out)?;
+    let file = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {} (--output)", path.display()))?;
+    file.persist(path)
+        .with_context(|| format!("cannot write {} (--output)", path.display()))?;
+    Ok(code)
+}
+
+/// The key `--redact` makes pseudonyms with: PROVDIAG_REDACT_KEY, else a random one for this run (said on
+/// stderr, since pseudonyms then differ from run to run).
+fn redact_key() -> Result<RedactKey> {
+    match std::env::var_os("PROVDIAG_REDACT_KEY").filter(|k| !k.is_empty()) {
+        Some(key) => Ok(RedactKey::new(key.as_encoded_bytes())),
+        None => {
+            Notes::random_redact_key();
+            RedactKey::random()
+        }
+    }
+}
+
+fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn Write) -> Result<ExitCode> {
     let fail_on = FailOn::parse(&args.fail_on, table)?;
     let mut inputs: Vec<InputSpec> = args
         .messages
@@ -86,6 +150,7 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
             InputSpec::Path(f.clone())
         });
     }
+    message_without_m(args)?;
     if inputs.is_empty() {
         if io::stdin().is_terminal() {
             Notes::hint_stdin();
@@ -96,7 +161,8 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
         input: args.input,
         format: args.format,
         strict: args.strict,
-        redact: args.redact,
+        redact: if args.redact { Some(redact_key()?) } else { None },
+        to_terminal,
     };
     let diagnosis = diagnose_inputs(&inputs, &options, table, out)?;
     Ok(if diagnosis.unreadable_inputs > 0 {
@@ -113,7 +179,25 @@ pub struct Options {
     pub input: input::InputFormat,
     pub format: report::OutputFormat,
     pub strict: bool,
-    pub redact: bool,
+    /// `--redact`, with the key pseudonyms are made with.
+    pub redact: Option<RedactKey>,
+    /// The report goes to a terminal: the text report wraps to its width.
+    pub to_terminal: bool,
+}
+
+/// A message typed without `-m` (`provdiag Automatic provisioning of user …` unquoted): several FILE
+/// arguments, none of them a file, is a usage error that says how to pass a message. One missing FILE
+/// gets its hint where it is read.
+fn message_without_m(args: &Diagnose) -> Result<()> {
+    let missing = |f: &&std::path::PathBuf| f.as_os_str() != "-" && !f.exists();
+    if args.files.len() >= 3 && args.files.iter().all(|f| missing(&f)) {
+        bail!(
+            "none of the {} FILE arguments exists (the first: {}); to diagnose a message, quote it and pass it with -m: provdiag -m \"Automatic provisioning of user …\"",
+            args.files.len(),
+            report::clean(&args.files[0].display().to_string())
+        );
+    }
+    Ok(())
 }
 
 /// Reads every input in turn into one diagnosis and writes the report to `out`; an input that cannot be read
