@@ -25,7 +25,7 @@ static NAMED_LOGIN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("the login pattern is valid")
 });
 
-/// Who Okta's `Error while …` prefix names (okta-formats §1): `Error while creating user <U> : Conflict`,
+/// Who Okta's `Error while …` prefix names (as Okta support articles quote it): `Error while creating user <U> : Conflict`,
 /// `Error while verifying if user <U> exists: …`, `Error while trying to push profile update for <U>: …`.
 static ERROR_WHILE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
