@@ -73,7 +73,7 @@ pub struct Diagnose {
     pub redact: bool,
 
     /// Write the report to FILE instead of stdout: whole, or not at all
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
 }
 

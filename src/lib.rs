@@ -5,6 +5,7 @@ pub mod cli;
 pub mod diagnosis;
 mod fail_on;
 pub mod input;
+mod output;
 mod pipeline;
 pub mod record;
 pub mod redact;
@@ -12,15 +13,15 @@ pub mod report;
 pub mod rules;
 pub mod when;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
 use diagnosis::Diagnosis;
 use fail_on::FailOn;
 use input::{InputSpec, ReadFail};
+use output::{set_color, Output};
 use pipeline::Pipeline;
 use redact::RedactKey;
 use report::Notes;
@@ -29,43 +30,36 @@ use rules::RuleTable;
 /// Runs one command line; the exit code it asks for, or the error that ends it (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let table = RuleTable::load(cli.rules.as_deref())?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(64 << 10, stdout.lock());
-    match cli.command {
+    let mut output = Output::open(cli.diagnose.output.as_deref())?;
+    let to_terminal = output.to_terminal();
+    let out = output.writer();
+    let code = match cli.command {
         Some(Command::Explain { cause }) => {
-            set_color(ColorChoice::Auto, io::stdout().is_terminal());
-            report::explain(&mut out, table.lookup(&cause)?)?;
+            set_color(ColorChoice::Auto, to_terminal);
+            report::explain(out, table.lookup(&cause)?)?;
+            ExitCode::SUCCESS
         }
         Some(Command::Rules { format }) => {
-            set_color(ColorChoice::Auto, io::stdout().is_terminal());
-            report::rules(&mut out, &table, format == RulesFormat::Json)?;
+            set_color(ColorChoice::Auto, to_terminal);
+            report::rules(out, &table, format == RulesFormat::Json)?;
+            ExitCode::SUCCESS
         }
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "provdiag", &mut out);
+            clap_complete::generate(shell, &mut cmd, "provdiag", out);
+            ExitCode::SUCCESS
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
+            ExitCode::SUCCESS
         }
         None => {
-            let args = &cli.diagnose;
-            let code = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
-                Some(path) => {
-                    drop(out);
-                    diagnose_to_file(args, &table, path)?
-                }
-                None => {
-                    set_color(args.color, io::stdout().is_terminal());
-                    let code = diagnose(args, &table, io::stdout().is_terminal(), &mut out)?;
-                    out.flush()?;
-                    code
-                }
-            };
-            return Ok(code);
+            set_color(cli.diagnose.color, to_terminal);
+            diagnose(&cli.diagnose, &table, to_terminal, out)?
         }
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    };
+    output.finish()?;
+    Ok(code)
 }
 
 /// True if the error means stdout was closed (`provdiag … | head`): the run then ends quietly.
@@ -74,55 +68,6 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
-}
-
-/// Decides color once for the whole run. `--color always/never` win. For `auto`, `colored` reads NO_COLOR,
-/// CLICOLOR (0: off), CLICOLOR_FORCE and whether stdout is a terminal; what it cannot know is added here:
-/// `TERM=dumb` (a terminal without color) and a report going to a file rather than to stdout, both of which
-/// only CLICOLOR_FORCE overrides, as it overrides the terminal check in `colored`.
-fn set_color(choice: ColorChoice, to_terminal: bool) {
-    match choice {
-        ColorChoice::Always => colored::control::set_override(true),
-        ColorChoice::Never => colored::control::set_override(false),
-        ColorChoice::Auto => {
-            colored::control::unset_override();
-            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-            let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
-            if (dumb || !to_terminal) && !forced {
-                colored::control::set_override(false);
-            }
-        }
-    }
-}
-
-/// `-o FILE`: the report goes to a temporary file beside FILE, which takes FILE's place only once the
-/// report is complete; an error on the way leaves no file (and an earlier FILE untouched).
-fn diagnose_to_file(args: &Diagnose, table: &RuleTable, path: &Path) -> Result<ExitCode> {
-    set_color(args.color, false);
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".provdiag-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // What File::create gives (0666 less the umask), rather than the temporary file's 0600.
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let file = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write {} (--output)", path.display()))?;
-    let mut out = io::BufWriter::with_capacity(64 << 10, file);
-    let code = diagnose(args, table, false, &mut out)?;
-    let file = out
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(|| format!("cannot write {} (--output)", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("cannot write {} (--output)", path.display()))?;
-    Ok(code)
 }
 
 /// The key `--redact` makes pseudonyms with: PROVDIAG_REDACT_KEY, else a random one for this run (said on

@@ -368,6 +368,19 @@ fn man_renders_the_manual_page_from_the_command_line_definitions() {
     for option in ["fail\\-on", "redact", "output", "explain", "completions"] {
         assert!(page.contains(option), "{option} missing from the manual page");
     }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("provdiag.1");
+    provdiag()
+        .args(["man", "-o"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("written"),
+        page,
+        "-o works for man too"
+    );
     let help = provdiag().arg("--help").output().expect("runs");
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("Write the report to FILE instead of stdout"));
