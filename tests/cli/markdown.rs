@@ -61,7 +61,8 @@ fn report(failures: &[Failure], junk: &str, file: &str, table: &RuleTable) -> St
         input: InputFormat::Ndjson,
         format: OutputFormat::Markdown,
         strict: false,
-        redact: false,
+        redact: None,
+        to_terminal: false,
     };
     let mut out = Vec::new();
     diagnose_inputs(&[InputSpec::Path(path)], &options, table, &mut out).expect("runs");
