@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Result};
 
-use crate::diagnosis::Diagnosis;
+use crate::group::Report;
 use crate::report;
 use crate::rules::RuleTable;
 
@@ -41,13 +41,19 @@ impl FailOn {
         })
     }
 
-    pub fn selects(&self, d: &Diagnosis) -> bool {
-        let s = &d.summary;
+    /// Whether the report holds a failure this selects: an open one, or any with `include_resolved`.
+    pub fn selects(&self, r: &Report, include_resolved: bool) -> bool {
+        let mut counted = r
+            .failures
+            .iter()
+            .filter(|f| include_resolved || f.resolved_at.is_none());
         match self {
-            FailOn::Any => s.failures > 0,
-            FailOn::Unrecognized => s.unrecognized > 0,
+            FailOn::Any => counted.next().is_some(),
+            FailOn::Unrecognized => counted.any(|f| f.cause.is_none()),
             FailOn::Nothing => false,
-            FailOn::Causes(ids) => ids.iter().any(|id| s.by_cause.contains_key(id)),
+            FailOn::Causes(ids) => {
+                counted.any(|f| f.cause.as_deref().is_some_and(|c| ids.iter().any(|id| id == c)))
+            }
         }
     }
 }

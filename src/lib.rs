@@ -2,8 +2,8 @@
 //! every stage.
 
 pub mod cli;
-pub mod diagnosis;
 mod fail_on;
+pub mod group;
 pub mod input;
 mod pipeline;
 pub mod record;
@@ -12,13 +12,13 @@ pub mod report;
 pub mod rules;
 pub mod when;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
-use diagnosis::Diagnosis;
 use fail_on::FailOn;
+use group::{Filter, Report};
 use input::{InputSpec, ReadFail};
 use pipeline::Pipeline;
 use report::Notes;
@@ -98,34 +98,52 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
         format: args.format,
         strict: args.strict,
         redact: args.redact,
+        filter: filter(args)?,
     };
-    let diagnosis = diagnose_inputs(&inputs, &options, table, out)?;
-    Ok(if diagnosis.unreadable_inputs > 0 {
+    let report = run_pipeline(&inputs, &options, table, out)?;
+    Ok(if report.unreadable_inputs > 0 {
         ExitCode::from(2)
-    } else if fail_on.selects(&diagnosis) {
+    } else if fail_on.selects(&report, args.include_resolved) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// How to read and report, for `diagnose_inputs`.
+/// `--since`, `--until` and `--app` as the group stage's filter.
+fn filter(args: &Diagnose) -> Result<Filter> {
+    let now = jiff::Timestamp::now();
+    let at = |flag: &str, value: &Option<String>| -> Result<Option<jiff::Timestamp>> {
+        value
+            .as_deref()
+            .map(|v| when::parse(v, now).with_context(|| format!("invalid {flag}")))
+            .transpose()
+    };
+    Ok(Filter {
+        since: at("--since", &args.since)?,
+        until: at("--until", &args.until)?,
+        apps: args.apps.clone(),
+    })
+}
+
+/// How to read and report, for `run_pipeline`.
 pub struct Options {
     pub input: input::InputFormat,
     pub format: report::OutputFormat,
     pub strict: bool,
     pub redact: bool,
+    pub filter: Filter,
 }
 
-/// Reads every input in turn into one diagnosis and writes the report to `out`; an input that cannot be read
-/// at all is reported and counted, and the others are read. Errors end the run: a
+/// Reads every input in turn, groups what it read into one report and writes it to `out`; an input that
+/// cannot be read at all is reported and counted, and the others are read. Errors end the run: a
 /// malformed record under `--strict`, or a failed write (a closed stdout among them).
-pub fn diagnose_inputs(
+pub fn run_pipeline(
     inputs: &[InputSpec],
     options: &Options,
     table: &RuleTable,
     out: &mut dyn Write,
-) -> Result<Diagnosis> {
+) -> Result<Report> {
     let mut pipeline = Pipeline::new(table, options, out);
     for spec in inputs {
         match input::read_input(spec, options.input, &mut pipeline) {
