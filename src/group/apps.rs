@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
-use super::resolve::{Subject, Where};
+use super::resolve::{Key, Subject, Where};
 use super::{time_text, App, Failure};
 use crate::record::Finding;
 
@@ -143,8 +143,8 @@ impl Tally {
 /// The app each entry belongs to: entries with an Okta id by that id; an entry with only a name joins the one
 /// id that name goes with, or, if the name goes with none or several, stands for itself.
 fn groups(entries: &[(Where, Entry)]) -> Vec<Option<usize>> {
-    let mut by_id: HashMap<u64, usize> = HashMap::new();
-    let mut ids_of_name: HashMap<u64, HashSet<usize>> = HashMap::new();
+    let mut by_id: HashMap<Key, usize> = HashMap::new();
+    let mut ids_of_name: HashMap<Key, HashSet<usize>> = HashMap::new();
     let mut next = 0;
     let mut out = vec![None; entries.len()];
     for (k, (w, _)) in entries.iter().enumerate() {
@@ -159,7 +159,7 @@ fn groups(entries: &[(Where, Entry)]) -> Vec<Option<usize>> {
             }
         }
     }
-    let mut by_name: HashMap<u64, usize> = HashMap::new();
+    let mut by_name: HashMap<Key, usize> = HashMap::new();
     for (k, (w, _)) in entries.iter().enumerate() {
         if let (None, Some(name)) = (w.id, w.name) {
             out[k] = Some(match ids_of_name.get(&name) {

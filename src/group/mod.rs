@@ -223,7 +223,7 @@ impl Ledger {
             notes.push(format!(
                 "{inexact} failure{} had more than {} later successes of the same operation; resolved_at is the earliest of those kept, not necessarily the first",
                 if inexact == 1 { "" } else { "s" },
-                resolve::KEPT
+                resolve::KEPT / 2
             ));
         }
         Report {

@@ -1,24 +1,26 @@
 //! Resolution: which failures a later success of the same operation, for the same user and app, fixed.
 //!
 //! Successes are kept per (operation, user, app) key, never per event: the latest time of each key (which
-//! makes open/resolved exact whatever the input order) and the `KEPT` latest times (which make `resolved_at`,
-//! the first success after the failure, exact for every failure later than the key's `KEPT`-th latest success).
+//! makes open/resolved exact whatever the input order) and at least the `KEPT / 2` latest times (which make
+//! `resolved_at`, the first success after the failure, exact for every failure later than the latest success
+//! that had to be let go; `Resolution::Resolved::exact` says which).
 //! People and apps are kept as keyed hashes of their folded ids, logins and names, taken before `--redact`:
 //! nothing of them is printed, and a crafted name cannot aim at another's hash (the key is random per run).
 
-use std::cmp::Reverse;
 use std::collections::hash_map::RandomState;
-use std::collections::{BinaryHeap, HashMap};
-use std::hash::BuildHasher;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher as _};
+use std::num::NonZeroU64;
 
 use jiff::Timestamp;
 
 use crate::record::Finding;
 
-/// How many success times a (user, app, operation) key keeps.
-pub(crate) const KEPT: usize = 64;
-/// How many success times an app keeps, for failures that name no user: an app has many successes.
-pub(crate) const KEPT_PER_APP: usize = 4096;
+/// How many success times a (user, app, operation) key keeps at most; at least the latest half of this.
+pub(crate) const KEPT: usize = 128;
+/// How many success times an app keeps at most (at least half), for failures that name no user: an app has
+/// many successes.
+pub(crate) const KEPT_PER_APP: usize = 8192;
 
 /// The operation kind of a provisioning event type: a push is resolved by a push, a deactivation by a
 /// deactivation. `None` for event types that are no operation on a user (integration and configuration
@@ -53,12 +55,15 @@ pub(crate) fn operation(event_type: &str) -> Option<String> {
     Some(op.to_owned())
 }
 
+/// A hash of a folded value; never zero, so that an absent one costs no space (`Option<Key>` is 8 bytes).
+pub(crate) type Key = NonZeroU64;
+
 /// A person, by whatever the event tells: each field a hash of the folded value.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Who {
-    id: Option<u64>,
-    login: Option<u64>,
-    name: Option<u64>,
+    id: Option<Key>,
+    login: Option<Key>,
+    name: Option<Key>,
 }
 
 impl Who {
@@ -84,8 +89,8 @@ impl Who {
 /// An app, by its Okta id and its name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Where {
-    pub(crate) id: Option<u64>,
-    pub(crate) name: Option<u64>,
+    pub(crate) id: Option<Key>,
+    pub(crate) name: Option<Key>,
 }
 
 impl Where {
@@ -106,7 +111,7 @@ impl Where {
 /// What resolution knows of one event: its operation, person, app and time.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Subject {
-    op: Option<u64>,
+    op: Option<Key>,
     pub(crate) who: Who,
     pub(crate) app: Where,
     pub(crate) at: Option<Timestamp>,
@@ -117,17 +122,30 @@ pub(crate) struct Subject {
 pub(crate) struct Hasher(RandomState);
 
 impl Hasher {
-    fn hash(&self, tag: u8, value: Option<&str>) -> Option<u64> {
+    /// The hash of `value` lowercased with its runs of white space folded to one space, without allocating:
+    /// this runs for every success read.
+    fn hash(&self, tag: u8, value: Option<&str>) -> Option<Key> {
         let value = value?.trim();
         if value.is_empty() {
             return None;
         }
-        let folded: String = value
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        Some(self.0.hash_one((tag, folded)))
+        let mut h = self.0.build_hasher();
+        h.write_u8(tag);
+        let mut space = false;
+        for c in value.chars() {
+            if c.is_whitespace() {
+                space = true;
+                continue;
+            }
+            if space {
+                h.write_u8(b' ');
+                space = false;
+            }
+            for lower in c.to_lowercase() {
+                h.write_u32(u32::from(lower));
+            }
+        }
+        Some(NonZeroU64::new(h.finish()).unwrap_or(NonZeroU64::MIN))
     }
 
     pub(crate) fn subject(&self, f: &Finding) -> Subject {
@@ -155,36 +173,40 @@ impl Hasher {
     }
 }
 
-/// The success times of one key: the latest, and the `cap` latest (a min-heap, so the oldest goes first).
+/// The success times of one key: the latest, and the `cap` latest. Most keys see one success, which costs
+/// no allocation; a key's times are sorted only when a failure asks.
 #[derive(Debug)]
 pub(crate) struct Times {
     latest: Timestamp,
-    kept: BinaryHeap<Reverse<Timestamp>>,
+    /// The times kept besides `latest`, oldest let go first once there are `cap` in all.
+    others: Vec<Timestamp>,
     /// The latest time that had to be let go: the first success after a failure older than this one may be
     /// among those let go.
     dropped: Option<Timestamp>,
-    cap: usize,
 }
 
 impl Times {
-    fn new(cap: usize, at: Timestamp) -> Self {
-        let mut t = Times {
+    fn new(at: Timestamp) -> Self {
+        Times {
             latest: at,
-            kept: BinaryHeap::new(),
+            others: Vec::new(),
             dropped: None,
-            cap,
-        };
-        t.add(at);
-        t
+        }
     }
 
-    fn add(&mut self, at: Timestamp) {
-        self.latest = self.latest.max(at);
-        self.kept.push(Reverse(at));
-        if self.kept.len() > self.cap {
-            if let Some(Reverse(gone)) = self.kept.pop() {
-                self.dropped = Some(self.dropped.map_or(gone, |d| d.max(gone)));
-            }
+    fn add(&mut self, at: Timestamp, cap: usize) {
+        let older = if at > self.latest {
+            std::mem::replace(&mut self.latest, at)
+        } else {
+            at
+        };
+        self.others.push(older);
+        if self.others.len() >= cap {
+            // Keep the latest half: a linear pass now and then, instead of a heap per key.
+            self.others.sort_unstable();
+            let cut = self.others.len() - cap / 2;
+            let gone = self.others.drain(..cut).next_back();
+            self.dropped = self.dropped.max(gone);
         }
     }
 
@@ -194,9 +216,9 @@ impl Times {
             return None;
         }
         let first = self
-            .kept
+            .others
             .iter()
-            .map(|Reverse(s)| *s)
+            .copied()
             .filter(|s| *s > t)
             .min()
             .unwrap_or(self.latest);
@@ -207,20 +229,54 @@ impl Times {
 /// A key of the user index: one of a person's fields, with the operation.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Field {
-    Id(u64),
-    Login(u64),
-    Name(u64),
+    Id(Key),
+    Login(Key),
+    Name(Key),
+}
+
+/// Lists of indices, one per key, as chains through one vector: most lists hold one index, and a `Vec` each
+/// would cost an allocation each.
+struct Chains<K> {
+    head: HashMap<K, u32>,
+    /// (index, next link or `u32::MAX`).
+    links: Vec<(u32, u32)>,
+}
+
+impl<K> Default for Chains<K> {
+    fn default() -> Self {
+        Self {
+            head: HashMap::new(),
+            links: Vec::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq> Chains<K> {
+    fn push(&mut self, key: K, index: usize) {
+        let link = self.links.len() as u32;
+        let next = self.head.insert(key, link).unwrap_or(u32::MAX);
+        self.links.push((index as u32, next));
+    }
+
+    fn get(&self, key: &K) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.head.get(key).copied().unwrap_or(u32::MAX);
+        std::iter::from_fn(move || {
+            let &(index, next) = self.links.get(at as usize)?;
+            at = next;
+            Some(index as usize)
+        })
+    }
 }
 
 /// Every success read so far, by (operation, user, app), and by app for failures that name no user.
 #[derive(Default)]
 pub(crate) struct Successes {
-    keys: Vec<(Subject, Times)>,
-    at: HashMap<(u64, Who, Where), usize>,
-    by_user: HashMap<(u64, Field), Vec<usize>>,
+    keys: Vec<(Who, Where, Times)>,
+    at: HashMap<(Key, Who, Where), u32>,
+    by_user: Chains<(Key, Field)>,
     apps: Vec<(Where, Times)>,
-    app_at: HashMap<Where, usize>,
-    by_app: HashMap<(bool, u64), Vec<usize>>,
+    app_at: HashMap<Where, u32>,
+    by_app: Chains<(bool, Key)>,
 }
 
 /// How a failure stands once every success is known.
@@ -248,28 +304,28 @@ impl Successes {
         }
         let key = (op, s.who, s.app);
         if let Some(&k) = self.at.get(&key) {
-            self.keys[k].1.add(at);
+            self.keys[k as usize].2.add(at, KEPT);
             return;
         }
         let k = self.keys.len();
-        self.keys.push((s.clone(), Times::new(KEPT, at)));
-        self.at.insert(key, k);
+        self.keys.push((s.who, s.app, Times::new(at)));
+        self.at.insert(key, k as u32);
         for field in fields(&s.who) {
-            self.by_user.entry((op, field)).or_default().push(k);
+            self.by_user.push((op, field), k);
         }
     }
 
     fn add_to_app(&mut self, app: Where, at: Timestamp) {
         if let Some(&k) = self.app_at.get(&app) {
-            self.apps[k].1.add(at);
+            self.apps[k as usize].1.add(at, KEPT_PER_APP);
             return;
         }
         let k = self.apps.len();
-        self.apps.push((app, Times::new(KEPT_PER_APP, at)));
-        self.app_at.insert(app, k);
+        self.apps.push((app, Times::new(at)));
+        self.app_at.insert(app, k as u32);
         let keys = [app.id.map(|h| (true, h)), app.name.map(|h| (false, h))];
         for key in keys.into_iter().flatten() {
-            self.by_app.entry(key).or_default().push(k);
+            self.by_app.push(key, k);
         }
     }
 
@@ -288,19 +344,16 @@ impl Successes {
         };
         if f.who.is_none() {
             let keys = [f.app.id.map(|h| (true, h)), f.app.name.map(|h| (false, h))];
-            for k in keys.iter().flatten().filter_map(|k| self.by_app.get(k)).flatten() {
-                let (app, times) = &self.apps[*k];
+            for k in keys.iter().flatten().flat_map(|k| self.by_app.get(k)) {
+                let (app, times) = &self.apps[k];
                 if app.same(&f.app) {
                     consider(times);
                 }
             }
         } else if let Some(op) = f.op {
-            for k in fields(&f.who)
-                .filter_map(|field| self.by_user.get(&(op, field)))
-                .flatten()
-            {
-                let (s, times) = &self.keys[*k];
-                if s.who.same(&f.who) && s.app.same(&f.app) {
+            for k in fields(&f.who).flat_map(|field| self.by_user.get(&(op, field))) {
+                let (who, app, times) = &self.keys[k];
+                if who.same(&f.who) && app.same(&f.app) {
                     consider(times);
                 }
             }
@@ -488,18 +541,25 @@ mod tests {
     fn resolved_at_is_exact_for_failures_after_the_kept_times_and_flagged_before() {
         let h = Hasher::default();
         let mut s = Successes::default();
-        // KEPT + 10 successes an hour apart, in descending order as SIEMs export.
+        // KEPT + 10 successes an hour apart, in descending order as SIEMs export: at least the latest
+        // KEPT / 2 stay.
         for i in (0..KEPT as i64 + 10).rev() {
             let t = at("2024-04-01T00:00:00Z")
                 .checked_add(jiff::SignedDuration::from_hours(i))
                 .expect("in range");
             s.add(&h.subject(&event(PUSH, ANA, BOX, &t.to_string())));
         }
-        let late = h.subject(&event(PUSH, ANA, BOX, "2024-04-03T12:30:00Z"));
+        let late_hour = KEPT as i64 + 10 - KEPT as i64 / 2;
+        let late_at = at("2024-04-01T00:30:00Z")
+            .checked_add(jiff::SignedDuration::from_hours(late_hour))
+            .expect("in range");
+        let late = h.subject(&event(PUSH, ANA, BOX, &late_at.to_string()));
         assert_eq!(
             s.resolve(&late),
             Resolution::Resolved {
-                at: at("2024-04-03T13:00:00Z"),
+                at: late_at
+                    .checked_add(jiff::SignedDuration::from_mins(30))
+                    .expect("in range"),
                 exact: true
             }
         );
