@@ -173,3 +173,33 @@ fn groups(entries: &[(Where, Entry)]) -> Vec<Option<usize>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::resolve::Hasher;
+    use super::*;
+
+    #[test]
+    fn a_name_joins_the_one_id_it_goes_with_and_stands_alone_when_it_goes_with_several() {
+        let h = Hasher::default();
+        let entry = |id: Option<&str>, name: &str| (h.app(id, Some(name)), Entry::default());
+        let entries = [
+            entry(Some("0oa1"), "Salesforce.com"),
+            entry(None, "salesforce.com"),
+            entry(Some("0oa2"), "Box"),
+            entry(Some("0oa3"), "Box"),
+            entry(None, "Box"),
+            entry(Some("0oa1"), "Salesforce (renamed)"),
+            (Where::default(), Entry::default()),
+        ];
+        let g = groups(&entries);
+        assert_eq!(g[0], g[1], "a pasted name joins its app's id, whatever the case");
+        assert_eq!(g[0], g[5], "a renamed app keeps its id");
+        assert_ne!(g[2], g[3], "two apps named Box");
+        assert!(
+            g[4].is_some() && g[4] != g[2] && g[4] != g[3],
+            "which Box is unknown"
+        );
+        assert_eq!(g[6], None, "no app named");
+    }
+}
