@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::group::{Filter, Ledger, Report, Seen};
 use crate::input::{Sink, Stop};
 use crate::record::{EventKey, Finding, InputError, Record};
-use crate::redact::Redactor;
+use crate::redact::{self, Redactor};
 use crate::report::{Notes, Progress, Writer};
 use crate::rules::RuleTable;
 use crate::{report, Options};
@@ -38,9 +38,9 @@ impl<'a> Pipeline<'a> {
             ids: table.ids().into_iter().map(Arc::from).collect(),
             filter: options.filter.clone(),
             ledger: Ledger::default(),
-            writer: report::writer(options.format),
+            writer: report::writer(options.format, options.to_terminal),
             out,
-            redactor: options.redact.then(Redactor::default),
+            redactor: options.redact.as_ref().map(Redactor::new),
             notes: Notes::default(),
             progress: Progress::new(),
             strict: options.strict,
@@ -131,10 +131,11 @@ impl Sink for Pipeline<'_> {
             }
             Record::Candidate(mut f) => match self.table.classify(&f) {
                 Some(cause) => {
-                    // A line without a Tasks sentence may name anyone anywhere: shared, it keeps only the
-                    // words its rule matched.
-                    if self.redactor.is_some() {
-                        f.reason = f.reason.and_then(|r| self.table.matched_text(cause, &r));
+                    // A line without a Tasks sentence may name anyone before its message: redacted, it
+                    // keeps the message from where Okta's wording (or the rule's match) starts.
+                    if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
+                        let at = self.table.match_start(cause, line);
+                        f.reason = Some(redact::message_of(line, at).to_owned());
                     }
                     self.failure(f, Some(cause))
                 }
@@ -143,6 +144,7 @@ impl Sink for Pipeline<'_> {
                     Ok(())
                 }
             },
+            // Not redacted: nothing of a success is shown, and resolution takes its facts before redaction.
             Record::Success(f) => {
                 self.success(f);
                 Ok(())

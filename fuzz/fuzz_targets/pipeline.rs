@@ -4,6 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use provdiag::input::{InputFormat, InputSpec};
+use provdiag::redact::RedactKey;
 use provdiag::report::OutputFormat;
 use provdiag::rules::RuleTable;
 use provdiag::group::Filter;
@@ -24,7 +25,8 @@ fuzz_target!(|data: &[u8]| {
         input: INPUTS[usize::from(pick) % 5],
         format: OUTPUTS[usize::from(pick / 5) % 5],
         strict: false,
-        redact: pick >= 128,
+        redact: (pick >= 128).then(|| RedactKey::new(b"fuzz")),
+        to_terminal: false,
         filter: Filter::default(),
     };
     let mut out = Vec::new();

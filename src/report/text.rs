@@ -5,7 +5,7 @@
 //! nothing depends on it.
 
 use colored::Colorize;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use super::shape::messages;
 use super::wording::UNRECOGNIZED_HINT;
@@ -21,10 +21,8 @@ pub struct Text {
 const MAX_WIDTH: usize = 100;
 
 impl Text {
-    pub fn new() -> Self {
-        let width = std::io::stdout()
-            .is_terminal()
-            .then(|| textwrap::termwidth().min(MAX_WIDTH));
+    pub fn new(to_terminal: bool) -> Self {
+        let width = to_terminal.then(|| textwrap::termwidth().min(MAX_WIDTH));
         Self { width }
     }
 

@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 use provdiag::group::{Filter, Summary};
 use provdiag::input::{InputFormat, InputSpec};
+use provdiag::redact::RedactKey;
 use provdiag::report::OutputFormat;
 use provdiag::rules::RuleTable;
 use provdiag::{run_pipeline, Options};
@@ -32,7 +33,8 @@ fn run(bytes: &[u8], input: InputFormat, format: OutputFormat, redact: bool) -> 
         input,
         format,
         strict: false,
-        redact,
+        redact: redact.then(|| RedactKey::new(b"a test key")),
+        to_terminal: false,
         filter: Filter::default(),
     };
     let mut out = Vec::new();
