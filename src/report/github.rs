@@ -1,15 +1,16 @@
-//! `--format github`: GitHub Actions workflow commands. An `::error` per incident and a `::warning` per
-//! group of unrecognized failures or unreadable record, the most important first and no more than GitHub
-//! shows, a `::notice` for what did not fit and one with the figures; and, where GitHub asks for one, the
-//! markdown report appended to the step summary.
+//! `--format github`: GitHub Actions workflow commands. An `::error` per open diagnosed incident and a
+//! `::warning` per message shape of open unrecognized failures or per unreadable record, the most important
+//! first and no more than GitHub shows, a `::notice` for what did not fit and one with the figures; and, where
+//! GitHub asks for one, the markdown report appended to the step summary. What later successes resolved is
+//! not annotated: it needs nobody's attention.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::{accounting, clean, markdown::Markdown, shape::unrecognized, some_users, Notes, Writer};
-use crate::diagnosis::Diagnosis;
+use super::shape::messages;
+use super::{accounting, app_name, clean, markdown::Markdown, some_users, Notes, Writer};
+use crate::group::Report;
 use crate::record::Source;
-use crate::rules::RuleTable;
 
 /// GitHub shows at most this many `::error` and this many `::warning` annotations of one step; the rest
 /// are dropped without a word, so the report says itself how many it left out.
@@ -30,12 +31,12 @@ impl Github {
 
     /// Appends the markdown report to the step summary. A summary that cannot be written costs only itself:
     /// the annotations are already out, and the run's outcome does not change.
-    fn append_summary(&self, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
+    fn append_summary(&self, d: &Report) -> io::Result<()> {
         let Some(path) = &self.summary else {
             return Ok(());
         };
         let mut report = Vec::new();
-        Markdown.finish(&mut report, d, table)?;
+        Markdown.finish(&mut report, d)?;
         let written = std::fs::OpenOptions::new()
             .append(true)
             .create(true)
@@ -75,46 +76,72 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 }
 
 impl Writer for Github {
-    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
-        // Most important first: incidents come most failures first.
-        let errors: Vec<String> = d
-            .incidents()
-            .into_iter()
+    fn finish(&mut self, out: &mut dyn Write, d: &Report) -> io::Result<()> {
+        // Most important first: open incidents come most open failures first.
+        let open: Vec<_> = d.incidents.iter().filter(|i| i.open > 0).collect();
+        let errors: Vec<String> = open
+            .iter()
             .filter_map(|i| {
-                let rule = &table.rules()[i.cause?];
-                let app = i.app.as_deref().map(|a| clean(a).into_owned());
-                let mut msg = plural(i.failures, "failure", "failures");
+                let cause = i.cause.as_ref()?;
+                let app = i
+                    .app
+                    .as_deref()
+                    .map(|a| app_name(d, Some(a), i.app_id.as_deref()));
+                let mut msg = plural(i.open, "open failure", "open failures");
                 if let Some(app) = &app {
                     msg += &format!(" on {app}");
                 }
-                msg += &format!(" [{}]", rule.id);
+                msg += &format!(" [{}]", cause.id);
+                if i.resolved > 0 {
+                    msg += &format!(" ({} resolved)", i.resolved);
+                }
                 if !i.users.is_empty() {
                     msg += &format!("; users: {}", some_users(&i.users, 10));
                 }
+                let said = messages(d, i);
+                if !said.is_empty() {
+                    msg += &format!("\n{} said:", app.as_deref().unwrap_or("The app"));
+                    for m in said.iter().take(3) {
+                        msg += &format!("\n{}× {}", m.count, clean(&m.shape));
+                    }
+                }
                 msg += "\nWhat to do:";
-                for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
+                for (k, step) in cause.remediation.iter().enumerate() {
                     msg += &format!("\n{}. {}", k + 1, clean(step));
                 }
+                if let Some(source) = &cause.source {
+                    msg += &format!("\nMore: {}", clean(source));
+                }
                 let title = match &app {
-                    Some(app) => format!("{} ({app})", clean(&rule.title)),
-                    None => clean(&rule.title).into_owned(),
+                    Some(app) => format!("{} ({app})", clean(&cause.title)),
+                    None => clean(&cause.title).into_owned(),
                 };
-                let at = place(&d.findings[i.first_finding].finding.source);
+                let at = place(&d.failures[i.first(d)].finding.source);
                 Some(format!("::error {at}title={}::{}", property(&title), data(&msg)))
             })
             .collect();
-        let mut warnings: Vec<String> = unrecognized(d)
-            .into_iter()
-            .map(|g| {
-                let title = match g.app {
-                    Some(app) => format!("Unrecognized provisioning failure ({})", clean(app)),
+        // Unrecognized message shapes of every app, most failures first.
+        let mut shapes: Vec<(u64, String)> = open
+            .iter()
+            .filter(|i| i.cause.is_none())
+            .flat_map(|i| {
+                let title = match i.app.as_deref() {
+                    Some(a) => format!(
+                        "Unrecognized provisioning failure ({})",
+                        app_name(d, Some(a), i.app_id.as_deref())
+                    ),
                     None => "Unrecognized provisioning failure".to_owned(),
                 };
-                let at = place(&d.findings[g.first].finding.source);
-                let msg = format!("{}× {}", g.count, clean(&g.shape));
-                format!("::warning {at}title={}::{}", property(&title), data(&msg))
+                messages(d, i).into_iter().map(move |m| {
+                    let at = place(&d.failures[m.first].finding.source);
+                    let msg = format!("{}× {}", m.count, clean(&m.shape));
+                    let line = format!("::warning {at}title={}::{}", property(&title), data(&msg));
+                    (m.count, line)
+                })
             })
             .collect();
+        shapes.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
+        let mut warnings: Vec<String> = shapes.into_iter().map(|(_, line)| line).collect();
         warnings.extend(d.errors.iter().map(|e| {
             let at = place(&e.source);
             format!(
@@ -144,7 +171,7 @@ impl Writer for Github {
             )?;
         }
         writeln!(out, "::notice title=provdiag::{}", data(&accounting(d)))?;
-        self.append_summary(d, table)
+        self.append_summary(d)
     }
 }
 

@@ -83,7 +83,7 @@ fn annotations_stop_at_what_github_shows_most_failures_first_then_say_how_many_m
     for (k, e) in errors.iter().enumerate() {
         let app = format!("App{}", 13 - k);
         assert!(
-            e.contains(&format!("({app})::{} failures on {app} ", 14 - k)),
+            e.contains(&format!("({app})::{} open failures on {app} ", 14 - k)),
             "{e}"
         );
     }
@@ -128,7 +128,7 @@ fn an_incident_without_an_app_reads_naturally() {
     let (gh, _, _) = run(&["--format", "github", "-m", &input], None);
     let error = gh.lines().find(|l| l.starts_with("::error ")).expect("an error");
     assert!(
-        error.starts_with("::error title=The app has no licence left for this assignment::1 failure [license-limit-exceeded]"),
+        error.starts_with("::error title=The app has no licence left for this assignment::1 open failure [license-limit-exceeded]"),
         "{error}"
     );
     let warning = gh

@@ -10,6 +10,7 @@ mod github;
 mod markdown;
 mod properties;
 mod readme;
+mod resolution;
 mod schema;
 
 use assert_cmd::Command;

@@ -6,10 +6,11 @@ use proptest::prelude::*;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde_json::json;
 
+use provdiag::group::Filter;
 use provdiag::input::{InputFormat, InputSpec};
 use provdiag::report::{clean, OutputFormat};
 use provdiag::rules::{Examples, Rule, RuleTable};
-use provdiag::{diagnose_inputs, Options as RunOptions};
+use provdiag::{run_pipeline, Options as RunOptions};
 
 /// What a failure carries: its user, its app, and its reason.
 type Failure = (String, String, String);
@@ -63,15 +64,25 @@ fn report(failures: &[Failure], junk: &str, file: &str, table: &RuleTable) -> St
         strict: false,
         redact: None,
         to_terminal: false,
+        filter: Filter::default(),
     };
     let mut out = Vec::new();
-    diagnose_inputs(&[InputSpec::Path(path)], &options, table, &mut out).expect("runs");
+    run_pipeline(&[InputSpec::Path(path)], &options, table, &mut out).expect("runs");
     String::from_utf8(out).expect("utf-8")
 }
 
 /// The labels the report itself sets in bold.
 fn ours(strong: &str) -> bool {
-    ["Cause:", "Failures:", "First seen:", "Last seen:"].contains(&strong)
+    [
+        "Cause:",
+        "Failures:",
+        "Open:",
+        "Resolved:",
+        "First seen:",
+        "Last seen:",
+        "(last event failed)",
+    ]
+    .contains(&strong)
         || (strong.starts_with("Affected users (") && strong.ends_with("):"))
 }
 

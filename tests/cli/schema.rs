@@ -62,10 +62,18 @@ fn check(v: &Validator, instance: &Value, what: &str) {
 static DOCUMENT: LazyLock<Validator> = LazyLock::new(|| validator("document", true));
 static LINE: LazyLock<Validator> = LazyLock::new(|| validator("ndjson_line", false));
 static PARTS: LazyLock<Vec<(&'static str, Validator)>> = LazyLock::new(|| {
-    ["finding", "error", "incident", "app", "unrecognized", "summary"]
-        .into_iter()
-        .map(|name| (name, validator(name, true)))
-        .collect()
+    [
+        "finding",
+        "error",
+        "resolution",
+        "incident",
+        "app",
+        "unrecognized",
+        "summary",
+    ]
+    .into_iter()
+    .map(|name| (name, validator(name, true)))
+    .collect()
 });
 
 /// Asserts that a `--format json` document follows the schema.
@@ -134,6 +142,15 @@ fn the_schema_rejects_what_the_spec_forbids() {
             r.as_object_mut().map(|o| o.remove("unrecognized"));
         }),
         broken(&|r| r["incidents"][0]["remediation"] = json!([])),
+        broken(&|r| {
+            r.as_object_mut().map(|o| o.remove("apps"));
+        }),
+        broken(&|r| {
+            r["findings"][0].as_object_mut().map(|o| o.remove("resolved_at"));
+        }),
+        broken(&|r| {
+            r["summary"].as_object_mut().map(|o| o.remove("open"));
+        }),
         broken(&|r| r["summary"]["by_cause"]["license-limit-exceeded"] = json!(0)),
     ];
     for r in &wrong {
