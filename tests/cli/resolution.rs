@@ -637,6 +637,18 @@ fn exit_codes_count_open_failures_unless_resolved_ones_are_included() {
     ];
     let code = |events: &[Ev], args: &[&str]| report(events, args).1;
     assert_eq!(code(&fixed, &[]), 0, "everything was fixed");
+    let text = provdiag()
+        .args(["--color", "never"])
+        .write_stdin(ndjson(&fixed))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(text.stdout).expect("utf-8");
+    assert!(
+        text.starts_with(
+            "No open provisioning failures: the one failure read was resolved by a later success."
+        ),
+        "{text}"
+    );
     assert_eq!(code(&fixed, &["--include-resolved"]), 1);
     assert_eq!(code(&fixed, &["--fail-on", "license-limit-exceeded"]), 0);
     assert_eq!(
