@@ -1,13 +1,14 @@
-//! The sink the readers feed: every record matched against the rules, redacted, grouped into the
-//! diagnosis, and streamed to the report writer.
+//! The sink the readers feed: every record filtered (`--since`, `--until`, `--app`), matched against the
+//! rules, redacted, handed to the group stage, and streamed to the report writer.
 
 use anyhow::anyhow;
 use std::io::{self, Write};
+use std::sync::Arc;
 
-use crate::diagnosis::{Diagnosis, Seen};
+use crate::group::{Filter, Ledger, Report, Seen};
 use crate::input::{Sink, Stop};
 use crate::record::{EventKey, Finding, InputError, Record};
-use crate::redact::Redactor;
+use crate::redact::{self, Redactor};
 use crate::report::{Notes, Progress, Writer};
 use crate::rules::RuleTable;
 use crate::{report, Options};
@@ -15,7 +16,10 @@ use crate::{report, Options};
 /// The sink the readers feed: matches, redacts, groups, and streams to the writer.
 pub struct Pipeline<'a> {
     table: &'a RuleTable,
-    diagnosis: Diagnosis,
+    /// The rule ids, by their place in the table: a failure keeps its cause's id.
+    ids: Vec<Arc<str>>,
+    filter: Filter,
+    ledger: Ledger,
     writer: Box<dyn Writer>,
     out: &'a mut dyn Write,
     redactor: Option<Redactor>,
@@ -35,10 +39,12 @@ impl<'a> Pipeline<'a> {
     pub fn new(table: &'a RuleTable, options: &Options, out: &'a mut dyn Write) -> Self {
         Self {
             table,
-            diagnosis: Diagnosis::default(),
-            writer: report::writer(options.format),
+            ids: table.ids().into_iter().map(Arc::from).collect(),
+            filter: options.filter.clone(),
+            ledger: Ledger::default(),
+            writer: report::writer(options.format, options.to_terminal),
             out,
-            redactor: options.redact.then(Redactor::default),
+            redactor: options.redact.as_ref().map(Redactor::new),
             notes: Notes::default(),
             progress: Progress::new(),
             strict: options.strict,
@@ -51,14 +57,14 @@ impl<'a> Pipeline<'a> {
 
     /// A new input starts; `live` if it is a stream that may arrive slowly (stdin).
     pub fn begin_input(&mut self, live: bool) {
-        let s = &self.diagnosis.summary;
+        let s = self.ledger.summary();
         self.input_start = (s.records, s.malformed);
         self.flush_findings = live && self.writer.streams();
     }
 
     /// The error an input makes when it held records but none could be read (the spec's exit 2).
     pub fn none_readable(&self, name: &str) -> Option<anyhow::Error> {
-        let s = &self.diagnosis.summary;
+        let s = self.ledger.summary();
         let records = s.records - self.input_start.0;
         let malformed = s.malformed - self.input_start.1;
         (records > 0 && malformed == records).then(|| {
@@ -74,7 +80,7 @@ impl<'a> Pipeline<'a> {
     pub fn unreadable(&mut self, e: &anyhow::Error) {
         self.progress.done();
         self.notes.unreadable(e);
-        self.diagnosis.unreadable_inputs += 1;
+        self.ledger.unreadable(format!("{e:#}"));
     }
 
     /// Why the run had to stop, once a push returned `Stop`.
@@ -83,28 +89,42 @@ impl<'a> Pipeline<'a> {
         self.stopped.take().unwrap_or_else(|| anyhow!("stopped"))
     }
 
-    /// Writes the report; the diagnosis it was made from.
-    pub fn finish(mut self) -> io::Result<Diagnosis> {
+    /// Resolves and groups what was read, writes the report; the report.
+    pub fn finish(mut self) -> io::Result<Report> {
         self.progress.done();
         self.notes.finish();
-        self.writer.finish(self.out, &self.diagnosis, self.table)?;
-        Ok(self.diagnosis)
+        let report = self.ledger.close(self.table);
+        self.writer.finish(self.out, &report)?;
+        Ok(report)
     }
 
+    /// A failure of rule `cause` (an index into the table), unless the filter leaves it out.
     fn failure(&mut self, mut finding: Finding, cause: Option<usize>) -> Result<(), Stop> {
+        // Resolution matches people as the input names them: its facts are taken before redaction.
+        let facts = self.ledger.facts(&finding);
+        if !self.filter.keeps(&finding, facts.at()) {
+            self.ledger.ignored();
+            return Ok(());
+        }
         if let Some(r) = &mut self.redactor {
             r.finding(&mut finding);
         }
-        let cause = cause.map(|i| (i, self.table.rules()[i].id.as_str()));
-        self.diagnosis.failure(finding, cause);
-        let mut written = match self.diagnosis.findings.last() {
-            Some(d) => self.writer.finding(self.out, d, self.table),
-            None => Ok(()),
-        };
+        let cause = cause.and_then(|i| self.ids.get(i).cloned());
+        let failure = self.ledger.failure(finding, cause, facts);
+        let mut written = self.writer.finding(self.out, failure);
         if self.flush_findings {
             written = written.and_then(|()| self.out.flush());
         }
         self.check(written)
+    }
+
+    fn success(&mut self, finding: Finding) {
+        let facts = self.ledger.facts(&finding);
+        if self.filter.keeps(&finding, facts.at()) {
+            self.ledger.success(&finding, facts);
+        } else {
+            self.ledger.ignored();
+        }
     }
 
     fn malformed(&mut self, e: InputError) -> Result<(), Stop> {
@@ -119,7 +139,7 @@ impl<'a> Pipeline<'a> {
         }
         self.notes.malformed(&e);
         let written = self.writer.error(self.out, &e);
-        self.diagnosis.malformed(e);
+        self.ledger.malformed(e);
         self.check(written)
     }
 
@@ -133,7 +153,7 @@ impl<'a> Pipeline<'a> {
 
 impl Sink for Pipeline<'_> {
     fn push(&mut self, record: Record) -> Result<(), Stop> {
-        self.progress.tick(self.diagnosis.summary.failures);
+        self.progress.tick(self.ledger.summary().failures);
         match record {
             Record::Failure(f) => {
                 let cause = self.table.classify(&f);
@@ -141,24 +161,26 @@ impl Sink for Pipeline<'_> {
             }
             Record::Candidate(mut f) => match self.table.classify(&f) {
                 Some(cause) => {
-                    // A line without a Tasks sentence may name anyone anywhere: shared, it keeps only the
-                    // words its rule matched.
-                    if self.redactor.is_some() {
-                        f.reason = f.reason.and_then(|r| self.table.matched_text(cause, &r));
+                    // A line without a Tasks sentence may name anyone before its message: redacted, it
+                    // keeps the message from where Okta's wording (or the rule's match) starts.
+                    if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
+                        let at = self.table.match_start(cause, line);
+                        f.reason = Some(redact::message_of(line, at).to_owned());
                     }
                     self.failure(f, Some(cause))
                 }
                 None => {
-                    self.diagnosis.ignored();
+                    self.ledger.ignored();
                     Ok(())
                 }
             },
+            // Not redacted: nothing of a success is shown, and resolution takes its facts before redaction.
             Record::Success(f) => {
-                self.diagnosis.success(f);
+                self.success(f);
                 Ok(())
             }
             Record::Ignored => {
-                self.diagnosis.ignored();
+                self.ledger.ignored();
                 Ok(())
             }
             Record::Malformed(e) => self.malformed(e),
@@ -170,8 +192,8 @@ impl Sink for Pipeline<'_> {
         if key.is_none_or(|key| self.seen.first(key)) {
             return self.push(record);
         }
-        self.progress.tick(self.diagnosis.summary.failures);
-        self.diagnosis.duplicate();
+        self.progress.tick(self.ledger.summary().failures);
+        self.ledger.duplicate();
         Ok(())
     }
 }

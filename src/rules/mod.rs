@@ -8,6 +8,9 @@ use std::path::Path;
 
 use crate::record::Finding;
 
+mod lookup;
+pub use lookup::{builtin_ids, nearest, normalize_id};
+
 const BUILTIN: &str = include_str!("builtin.json");
 
 /// The file: a schema version and the rules in precedence order.
@@ -162,6 +165,16 @@ impl RuleTable {
             .find_map(|(_, re)| re.find(&folded).map(|m| m.as_str().to_owned()))
     }
 
+    /// Where in `text` (already folded) rule `rule` matched first, if it did.
+    pub fn match_start(&self, rule: usize, text: &str) -> Option<usize> {
+        self.owner
+            .iter()
+            .zip(&self.each)
+            .filter(|(owner, _)| **owner == rule)
+            .filter_map(|(_, re)| re.find(text).map(|m| m.start()))
+            .min()
+    }
+
     /// The cause of a failure: its reason first, else nothing but its event type.
     pub fn classify(&self, finding: &Finding) -> Option<usize> {
         let text = fold(finding.reason.as_deref().unwrap_or(""));
@@ -259,35 +272,6 @@ pub fn fold(text: &str) -> String {
         out.push(if c == '\u{2019}' { '\'' } else { c });
     }
     out
-}
-
-/// The title of an incident no rule explains.
-pub const UNRECOGNIZED_TITLE: &str = "Unrecognized provisioning failure";
-
-/// What to do about a failure no rule explains; `{app}` is replaced as in a rule.
-pub const UNRECOGNIZED_STEPS: &[&str] = &[
-    "Read the message {app} returned (the reason of each failure): it names what the app refused.",
-    "Fix that in {app}, or in Okta under Applications > {app} > Provisioning.",
-    "On Dashboard > Tasks, select the failed tasks and click Retry Selected.",
-    "If the message keeps coming back, add a rule for it (see `provdiag rules --format json`) so that provdiag names its cause next time.",
-];
-
-/// One line of advice under a list of unrecognized failures.
-pub const UNRECOGNIZED_HINT: &str =
-    "Read each app's message, fix it there, then Retry Selected on Dashboard > Tasks.";
-
-/// The steps for an incident of rule `cause` (or of no rule) on `app`.
-pub fn steps(rule: Option<&Rule>, app: Option<&str>) -> Vec<String> {
-    match rule {
-        Some(r) => r.steps_for(app),
-        None => {
-            let app = app.unwrap_or("the app");
-            UNRECOGNIZED_STEPS
-                .iter()
-                .map(|s| s.replace("{app}", app))
-                .collect()
-        }
-    }
 }
 
 /// The built-in table as it ships, for `rules --format json`.
