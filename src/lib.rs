@@ -6,6 +6,7 @@ pub mod diagnosis;
 mod fail_on;
 pub mod input;
 mod pipeline;
+mod pull;
 pub mod record;
 pub mod redact;
 pub mod report;
@@ -42,6 +43,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "provdiag", &mut out);
         }
+        Some(Command::Pull(args)) => {
+            let code = pull::run(&args, &table, &mut out)?;
+            out.flush()?;
+            return Ok(code);
+        }
         None => {
             let code = diagnose(&cli.diagnose, &table, &mut out)?;
             out.flush()?;
@@ -73,8 +79,9 @@ fn set_color(choice: ColorChoice) {
 }
 
 fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<ExitCode> {
-    set_color(args.color);
-    let fail_on = FailOn::parse(&args.fail_on, table)?;
+    let report = &args.report;
+    set_color(report.color);
+    let fail_on = FailOn::parse(&report.fail_on, table)?;
     let mut inputs: Vec<InputSpec> = args
         .messages
         .iter()
@@ -93,20 +100,20 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
         }
         inputs.push(InputSpec::Stdin);
     }
-    let options = Options {
-        input: args.input,
-        format: args.format,
-        strict: args.strict,
-        redact: args.redact,
-    };
+    let options = Options::new(args.input, report);
     let diagnosis = diagnose_inputs(&inputs, &options, table, out)?;
-    Ok(if diagnosis.unreadable_inputs > 0 {
+    Ok(exit_code(&diagnosis, &fail_on))
+}
+
+/// The exit code a finished diagnosis asks for (spec, "Exit codes").
+fn exit_code(diagnosis: &Diagnosis, fail_on: &FailOn) -> ExitCode {
+    if diagnosis.unreadable_inputs > 0 {
         ExitCode::from(2)
-    } else if fail_on.selects(&diagnosis) {
+    } else if fail_on.selects(diagnosis) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 /// How to read and report, for `diagnose_inputs`.
@@ -115,6 +122,17 @@ pub struct Options {
     pub format: report::OutputFormat,
     pub strict: bool,
     pub redact: bool,
+}
+
+impl Options {
+    fn new(input: input::InputFormat, report: &cli::ReportOptions) -> Self {
+        Self {
+            input,
+            format: report.format,
+            strict: report.strict,
+            redact: report.redact,
+        }
+    }
 }
 
 /// Reads every input in turn into one diagnosis and writes the report to `out`; an input that cannot be read

@@ -56,6 +56,11 @@ impl<'a> Pipeline<'a> {
         self.stopped.take().unwrap_or_else(|| anyhow!("stopped"))
     }
 
+    /// Sends what was written so far on its way: `pull --follow` streams findings as pages arrive.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Writes the report; the diagnosis it was made from.
     pub fn finish(mut self) -> io::Result<Diagnosis> {
         self.progress.done();

@@ -5,7 +5,9 @@ mod diagnose;
 mod exactness;
 mod exports;
 mod formats;
+mod okta;
 mod properties;
+mod pull;
 mod readme;
 
 use assert_cmd::Command;
