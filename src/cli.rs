@@ -124,7 +124,8 @@ pub struct Pull {
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
 
-    /// Read events up to this time (same forms as --since); without it, up to now
+    /// Read events up to this time (same forms as --since); without it, up to now. Not with --state or
+    /// --follow, which read up to now
     #[arg(long, value_name = "WHEN", conflicts_with_all = ["state", "follow"])]
     pub until: Option<String>,
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 const TOKEN: &str = "00TESTtokenDoNotShow_7f3a9c";
 
 /// The events of the API page fixture (10 events: 6 provisioning failures, 4 diagnosed), one JSON text each.
-fn fixture_events() -> Vec<String> {
+pub fn fixture_events() -> Vec<String> {
     let page: Vec<Value> =
         serde_json::from_slice(&std::fs::read(fixture("syslog-api-page.json")).expect("fixture"))
             .expect("an array");
