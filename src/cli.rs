@@ -142,12 +142,13 @@ pub struct Pull {
     #[arg(long)]
     pub follow: bool,
 
-    /// Give up on a request that has not been answered after this many seconds (it is then retried)
-    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = seconds, hide = true)]
+    /// Give up on an answer (the whole page) after this many seconds, and ask again; Okta ends its own work on a
+    /// query after 30
+    #[arg(long, value_name = "SECONDS", default_value = "45", value_parser = seconds)]
     pub timeout: Duration,
 
-    /// With --follow, how long to wait before asking again after an empty page
-    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds, hide = true)]
+    /// With --follow, how many seconds to wait before asking again when there is nothing new
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
     pub poll_interval: Duration,
 
     /// The longest any single wait may be (rate limits, retries): for tests against a fake Okta

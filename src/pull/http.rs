@@ -331,14 +331,14 @@ fn read_body(response: &mut Response<Body>) -> Result<Vec<u8>, ureq::Error> {
     response.body_mut().with_config().limit(MAX_BODY).read_to_vec()
 }
 
-/// Errors worth another try: the network, not the request.
+/// Errors worth another try: the network, not the request. A host not found is not: it is a mistyped org far
+/// more often than a failing resolver.
 fn is_transient(e: &ureq::Error) -> bool {
     matches!(
         e,
         ureq::Error::Timeout(_)
             | ureq::Error::Io(_)
             | ureq::Error::ConnectionFailed
-            | ureq::Error::HostNotFound
             | ureq::Error::Protocol(_)
             | ureq::Error::BodyStalled
     )

@@ -125,7 +125,7 @@ impl Start {
             if let Some(since) = &state.since {
                 return Ok(Start {
                     url: query(org, since, None),
-                    latest: Latest::resume(since, &state.seen),
+                    latest: Latest::after(since, &state.seen),
                     resumed: true,
                 });
             }
@@ -142,7 +142,7 @@ impl Start {
         let since = since.to_string();
         Ok(Start {
             url: query(org, &since, until.map(|u| u.to_string()).as_deref()),
-            latest: Latest::resume(&since, &[]),
+            latest: Latest::starting(&since),
             resumed: false,
         })
     }
@@ -152,9 +152,10 @@ impl Start {
 /// Without `until` it is what Okta calls a polling request (events by the time Okta stored them, so none is
 /// missed for arriving late, and a `next` link on every page); with one, a bounded request.
 fn query(org: &Org, since: &str, until: Option<&str>) -> Url {
+    // Without the prefixes' final dots: the same events, in the form Okta's own examples use.
     let filter = PROVISIONING_PREFIXES
         .iter()
-        .map(|p| format!("eventType sw \"{p}\""))
+        .map(|p| format!("eventType sw \"{}\"", p.trim_end_matches('.')))
         .collect::<Vec<_>>()
         .join(" or ");
     let mut url = org.logs_url();
@@ -304,7 +305,7 @@ mod tests {
         assert_eq!(
             get("filter"),
             Some(
-                r#"eventType sw "application.provision." or eventType sw "application.integration." or eventType sw "application.configuration." or eventType sw "app.user_management""#
+                r#"eventType sw "application.provision" or eventType sw "application.integration" or eventType sw "application.configuration" or eventType sw "app.user_management""#
             )
         );
         assert_eq!(get("since"), Some("2024-04-20T12:00:00Z"));

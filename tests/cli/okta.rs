@@ -49,6 +49,8 @@ pub struct Okta {
     pub overlap: usize,
     /// Put the self and next links in one `Link` header instead of one each.
     pub one_link_header: bool,
+    /// End the pages without a next link even without `until` (as a bounded request does), and ignore `since`.
+    pub ends: bool,
     /// Requests allowed per rate-limit window; the window ends a second after it starts.
     pub rate_limit: Option<u32>,
     pub script: VecDeque<Scripted>,
@@ -73,6 +75,7 @@ impl FakeOkta {
             page_size,
             overlap: 0,
             one_link_header: false,
+            ends: false,
             rate_limit: None,
             script: VecDeque::new(),
             script_from: 0,
@@ -224,7 +227,7 @@ impl Okta {
             url.to_string()
         };
         let self_link = format!("<{base}{target}>; rel=\"self\"");
-        let bounded = seen.param("until").is_some();
+        let bounded = seen.param("until").is_some() || self.ends;
         let next = if to < self.events.len() {
             Some(to.saturating_sub(self.overlap).max(from + 1))
         } else if bounded {

@@ -139,9 +139,9 @@ fn the_query_asks_for_provisioning_events_in_the_window_oldest_first() {
     assert!(first.target.starts_with("/api/v1/logs?"), "{}", first.target);
     let filter = first.param("filter").expect("a filter");
     for prefix in [
-        "application.provision.",
-        "application.integration.",
-        "application.configuration.",
+        "application.provision",
+        "application.integration",
+        "application.configuration",
         "app.user_management",
     ] {
         assert!(filter.contains(&format!("eventType sw \"{prefix}\"")), "{filter}");
@@ -400,6 +400,49 @@ fn with_a_state_file_each_event_is_diagnosed_once_across_runs() {
     assert!(
         saved["next"].as_str().is_some_and(|n| n.contains("after=13")),
         "{saved}"
+    );
+}
+
+#[test]
+fn a_state_file_goes_on_after_the_latest_event_where_the_pages_end_without_a_next_link() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let state = dir.path().join("state.json");
+    let state_arg = state.to_str().expect("a path");
+    let okta = FakeOkta::start(fixture_events(), 4);
+    okta.okta().ends = true;
+    let first = pull(&okta, &["--state", state_arg, "--since", "2024-04-01"]);
+    assert_eq!(
+        figures(&report(&first)),
+        [10, 6, 4, 2, 4, 0, 0],
+        "{}",
+        stderr(&first)
+    );
+    let saved: Value = serde_json::from_slice(&std::fs::read(&state).expect("state")).expect("JSON");
+    assert_eq!(
+        saved["since"].as_str(),
+        Some("2024-04-21T13:02:00.000Z"),
+        "{saved}"
+    );
+    assert_eq!(
+        saved["seen"][0].as_str(),
+        Some("6bd0ba4f-000a-11ef-9a1b-0242ac120002")
+    );
+    okta.okta().events.extend([
+        event(1, "FAILURE", "Matching user not found."),
+        event(2, "SUCCESS", ""),
+    ]);
+    let before = okta.seen().len();
+    // This server ignores `since` and sends everything again: only the new events are read.
+    let second = pull(&okta, &["--state", state_arg]);
+    assert_eq!(
+        figures(&report(&second)),
+        [2, 1, 1, 0, 1, 0, 0],
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(
+        okta.seen()[before].param("since").as_deref(),
+        Some("2024-04-21T13:02:00.000Z")
     );
 }
 
