@@ -214,11 +214,11 @@ impl Client {
             .join(&target)
             .map_err(|_| anyhow!("Okta's next link is not a URL: {}", self.token.scrub(&target)))?;
         if !self.org.owns(&next) {
-            return Err(anyhow!(
+            return Err(anyhow!(self.token.scrub(&format!(
                 "the next page is at {}, outside {}: not followed, as the token would go with it",
                 next.origin().ascii_serialization(),
                 self.org.origin()
-            ));
+            ))));
         }
         Ok(Some(next))
     }
@@ -260,7 +260,7 @@ impl Client {
             (404, _) => format!("no Okta org answers at {}: check --org", self.org.origin()),
             (300..=399, _) => format!("the API does not redirect: is --org ({}) the org's own Okta address?", self.org.origin()),
             (400, _) if url.query_pairs().any(|(k, _)| k == "after") => {
-                "Okta refused the position to go on from".to_owned()
+                "Okta refused the position to go on from (if it came from a --state file, delete that file to start again from --since)".to_owned()
             }
             (500..=599, _) => "Okta kept failing: try again later (status.okta.com tells of outages)".to_owned(),
             _ => "see Okta's message".to_owned(),

@@ -8,7 +8,7 @@ mod org;
 mod page;
 mod state;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use jiff::Timestamp;
 use std::io::Write;
 use std::process::ExitCode;
@@ -30,8 +30,8 @@ use state::State;
 /// How many events Okta may send a page: its maximum.
 const LIMIT: &str = "1000";
 
-/// Runs `pull`: the exit code the diagnosis asks for, or the error that ended the pull (after the report of
-/// what was read).
+/// Runs `pull`: the exit code the diagnosis asks for (2 if the pull could not finish: what was read is
+/// reported first), or an error that ends the run before or instead of the report.
 pub(crate) fn run(args: &Pull, table: &RuleTable, out: &mut dyn Write) -> Result<ExitCode> {
     crate::set_color(args.report.color);
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
@@ -66,6 +66,7 @@ pub(crate) fn run(args: &Pull, table: &RuleTable, out: &mut dyn Write) -> Result
     match ended {
         Ok(()) => {}
         Err(End::Stop) => return Err(pipeline.stop_reason()),
+        Err(End::Output(e)) => return Err(e.into()),
         // Said on stderr and counted as an input that could not be read: the report of what was read says
         // so instead of "no failures", and the exit code is 2.
         Err(End::Failed(e)) => pipeline.unreadable(&match reader.pages {
@@ -177,6 +178,8 @@ enum End {
     Stop,
     /// Okta, the network, or `--save` failed.
     Failed(anyhow::Error),
+    /// The report could not be written (a closed stdout).
+    Output(std::io::Error),
 }
 
 /// Reads pages into the pipeline and keeps track of where it got.
@@ -203,7 +206,7 @@ impl Reader {
             };
             let events = self.page(client, pipeline, &page.body)?;
             if args.follow {
-                pipeline.flush().map_err(|e| End::Failed(e.into()))?;
+                pipeline.flush().map_err(End::Output)?;
             }
             self.next = page.next.clone();
             let next = match page.next {
@@ -232,36 +235,35 @@ impl Reader {
     fn page(&mut self, client: &mut Client, pipeline: &mut Pipeline<'_>, body: &[u8]) -> Result<usize, End> {
         self.pages += 1;
         let name: Arc<str> = format!("{} page {}", client.org().logs_url(), self.pages).into();
-        let split = page::split(body);
-        let (bytes, count) = match &split {
-            Some(events) => {
-                let fresh = self.latest.take_fresh(events);
-                if let Some(save) = &mut self.save {
-                    save.events(&fresh).map_err(End::Failed)?;
-                }
-                let bytes = if fresh.len() == events.len() {
-                    None
-                } else {
-                    Some(page::join(&fresh))
-                };
-                (bytes, fresh.len())
-            }
+        // Okta sends UTF-8; bytes that are not cost only their characters, as in any other input.
+        let lossy;
+        let events = match page::split(body) {
+            Some(events) => events,
             None => {
-                client.notes.not_saved(&name);
-                (None, 0)
+                lossy = String::from_utf8_lossy(body);
+                page::split(lossy.as_bytes()).ok_or_else(|| {
+                    End::Failed(anyhow!(
+                        "{name}: the answer is not a JSON array of events: is {} an Okta org?",
+                        client.org().origin()
+                    ))
+                })?
             }
         };
-        self.events += count as u64;
+        let fresh = self.latest.take_fresh(&events);
+        if let Some(save) = &mut self.save {
+            save.events(&fresh).map_err(End::Failed)?;
+        }
+        self.events += fresh.len() as u64;
         client.notes.page(self.pages, self.events);
-        let held = split.as_ref().map_or(0, Vec::len);
-        if split.is_none() || count > 0 {
-            match input::read_page(bytes.as_deref().unwrap_or(body), &name, pipeline) {
+        if !fresh.is_empty() {
+            let joined = (fresh.len() < events.len()).then(|| page::join(&fresh));
+            match input::read_page(joined.as_deref().unwrap_or(body), &name, pipeline) {
                 Ok(()) => {}
                 Err(ReadFail::Stop) => return Err(End::Stop),
                 Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
             }
         }
-        Ok(held)
+        Ok(events.len())
     }
 
     /// Where the next pull should start: Okta's `next` link, else after the latest event read.

@@ -35,15 +35,6 @@ impl PullNotes {
         }
     }
 
-    /// A page that is not a JSON array of events: the report counts what it could read of it; `--save` lost it.
-    pub fn not_saved(&mut self, page: &str) {
-        self.clear();
-        eprintln!(
-            "provdiag: {}: not a JSON array of events, so not saved",
-            clean(page)
-        );
-    }
-
     /// Waiting `wait` before asking again, and why.
     pub fn waiting(&mut self, why: &str, wait: Duration) {
         self.clear();

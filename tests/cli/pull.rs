@@ -523,6 +523,25 @@ fn a_next_link_that_leaves_the_org_is_not_followed() {
 }
 
 #[test]
+fn an_answer_that_is_not_a_page_of_events_ends_the_pull_after_what_was_read() {
+    let okta = FakeOkta::start(fixture_events(), 4);
+    okta.okta().script_from = 1;
+    okta.okta().script.push_back(Scripted::Error(
+        200,
+        "<html><body>Sign in</body></html>".into(),
+        vec![],
+    ));
+    let out = pull(&okta, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a JSON array of events"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(figures(&report(&out)), [4, 2, 2, 0, 2, 0, 0]);
+}
+
+#[test]
 fn no_token_and_plain_http_are_refused_before_anything_is_asked() {
     let okta = FakeOkta::start(fixture_events(), 4);
     let out = pull_with(&okta, &[], |_| {});
