@@ -34,7 +34,8 @@ impl Seen {
 
 /// A scripted answer, served before the pages.
 pub enum Scripted {
-    /// A status with an Okta error body (`errorCode`, `errorSummary`) and extra headers.
+    /// A status with a body (an Okta error, or anything) and extra headers; a header value `now+N` becomes the
+    /// time N seconds after the answer, in epoch seconds.
     Error(u16, String, Vec<(String, String)>),
     /// Read the request, then answer nothing for this long.
     Hang(Duration),
@@ -194,8 +195,14 @@ impl Okta {
         if let Some(scripted) = scripted {
             return match scripted {
                 Scripted::Hang(d) => Answer::Hang(d),
-                Scripted::Error(status, body, mut extra) => {
-                    headers.append(&mut extra);
+                Scripted::Error(status, body, extra) => {
+                    // `now+N`: N seconds after this answer, as a rate-limit reset is.
+                    headers.extend(extra.into_iter().map(|(name, value)| {
+                        match value.strip_prefix("now+").and_then(|n| n.parse::<u64>().ok()) {
+                            Some(n) => (name, (now_secs() + n).to_string()),
+                            None => (name, value),
+                        }
+                    }));
                     Answer::Send(status, headers, body)
                 }
             };
