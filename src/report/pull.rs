@@ -82,11 +82,11 @@ fn plural(n: u64) -> &'static str {
     }
 }
 
-/// `3 s`, `0.25 s`, `2 min 5 s`.
+/// `3 s`, `0.3 s`, `2 min 5 s`.
 fn seconds(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s < 10.0 && s.fract() > 0.0 {
-        format!("{:.2} s", s)
+        format!("{s:.1} s")
     } else if s < 120.0 {
         format!("{} s", s.round())
     } else {
