@@ -32,8 +32,12 @@ const LIMIT: &str = "1000";
 
 /// Runs `pull`: the exit code the diagnosis asks for (2 if the pull could not finish: what was read is
 /// reported first), or an error that ends the run before or instead of the report.
-pub(crate) fn run(args: &Pull, table: &RuleTable, out: &mut dyn Write) -> Result<ExitCode> {
-    crate::set_color(args.report.color);
+pub(crate) fn run(
+    args: &Pull,
+    table: &RuleTable,
+    to_terminal: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let org = Org::parse(&args.org)?;
     let token = Token::from_env()?;
@@ -52,7 +56,7 @@ pub(crate) fn run(args: &Pull, table: &RuleTable, out: &mut dyn Write) -> Result
     if let (Some(path), true, true) = (&args.state, start.resumed, args.since.is_some()) {
         client.notes.since_ignored(path);
     }
-    let options = Options::new(InputFormat::Json, &args.report);
+    let options = Options::new(InputFormat::Json, &args.report, to_terminal)?;
     let mut pipeline = Pipeline::new(table, &options, out);
     let mut reader = Reader {
         latest: start.latest,
