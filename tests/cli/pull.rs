@@ -777,3 +777,21 @@ fn follow_streams_findings_as_events_arrive_and_ctrl_c_ends_it_with_the_report()
         "{saved}"
     );
 }
+
+#[test]
+fn the_report_goes_to_output_file_whole_also_when_the_pull_stops() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let file = dir.path().join("report.json");
+    let okta = FakeOkta::start(fixture_events(), 4);
+    okta.okta().script_from = 1;
+    okta.okta().script.push_back(Scripted::Error(
+        401,
+        error_body("E0000011", "Invalid token provided"),
+        vec![],
+    ));
+    let out = pull(&okta, &["-o", file.to_str().expect("a path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let report: Value = serde_json::from_slice(&std::fs::read(&file).expect("written")).expect("JSON");
+    assert_eq!(figures(&report), [4, 2, 2, 0, 2, 0, 0]);
+}
