@@ -60,7 +60,7 @@ pub(crate) fn run(
     let mut pipeline = Pipeline::new(table, &options, out);
     let mut reader = Reader {
         latest: start.latest,
-        next: None,
+        next: start.next,
         save,
         pages: 0,
         events: 0,
@@ -91,6 +91,9 @@ struct Start {
     url: Url,
     /// Where the last pull ended without a `next` link: its latest time and the events read at it.
     latest: Latest,
+    /// Where the last pull ended with one: `url` itself. Kept as the position until a page is read, so that
+    /// a pull that fails at once leaves the state as it was.
+    next: Option<Url>,
     /// True if a state file said where to start.
     resumed: bool,
 }
@@ -122,6 +125,7 @@ impl Start {
                         )
                     })?;
                 return Ok(Start {
+                    next: Some(url.clone()),
                     url,
                     latest: Latest::default(),
                     resumed: true,
@@ -131,6 +135,7 @@ impl Start {
                 return Ok(Start {
                     url: query(org, since, None),
                     latest: Latest::after(since, &state.seen),
+                    next: None,
                     resumed: true,
                 });
             }
@@ -148,6 +153,7 @@ impl Start {
         Ok(Start {
             url: query(org, &since, until.map(|u| u.to_string()).as_deref()),
             latest: Latest::starting(&since),
+            next: None,
             resumed: false,
         })
     }
@@ -189,7 +195,7 @@ enum End {
 /// Reads pages into the pipeline and keeps track of where it got.
 struct Reader {
     latest: Latest,
-    /// The `next` link of the last page read, if it had one.
+    /// The `next` link of the last page read, if it had one (before the first page: the state's link).
     next: Option<Url>,
     save: Option<Save>,
     pages: u64,

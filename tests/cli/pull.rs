@@ -365,6 +365,17 @@ fn with_a_state_file_each_event_is_diagnosed_once_across_runs() {
     let again = pull(&okta, &["--state", state_arg]);
     assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
     assert_eq!(figures(&report(&again)), [0; 7]);
+    // A run that Okta refuses at once leaves the state as it was.
+    let kept = std::fs::read_to_string(&state).expect("state");
+    okta.okta().script_from = okta.seen().len();
+    okta.okta().script.push_back(Scripted::Error(
+        401,
+        error_body("E0000011", "Invalid token provided"),
+        vec![],
+    ));
+    let refused = pull(&okta, &["--state", state_arg]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&state).expect("state"), kept);
     // Events arrive between runs: the next run reads those and only those, wherever --since points.
     okta.okta().events.extend([
         event(
