@@ -27,8 +27,11 @@ pub struct Cli {
     pub rules: Option<PathBuf>,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 no failure selected by --fail-on; 1 at least one; 2 usage error, \
-unreadable input or rules file, unknown cause, a malformed record under --strict, or a pull that could not finish.";
+const EXIT_CODES: &str =
+    "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (resolved ones \
+too with --include-resolved); 2 usage error, \
+unreadable input or rules file, unknown cause, a malformed record under --strict, or a pull that could not \
+finish.";
 
 #[derive(Debug, Args)]
 pub struct Diagnose {
@@ -50,6 +53,14 @@ pub struct Diagnose {
     /// Write the report to FILE instead of stdout: whole, or not at all
     #[arg(short, long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
+
+    /// Keep events published at or after WHEN: RFC 3339, a date, or a duration back from now (90m, 24h, 7d)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Keep events published before WHEN (same forms as --since); records without a time are kept
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
 }
 
 /// The options that say what to report and how: shared by the diagnose command and `pull`. (`--since` and
@@ -84,6 +95,14 @@ pub struct ReportOptions {
     /// PROVDIAG_REDACT_KEY, else a random one for this run)
     #[arg(long)]
     pub redact: bool,
+
+    /// Keep this app's records only, by name or Okta app id (case-insensitive; repeatable)
+    #[arg(long = "app", value_name = "NAME")]
+    pub apps: Vec<String>,
+
+    /// Let --fail-on count failures that a later success resolved too
+    #[arg(long)]
+    pub include_resolved: bool,
 }
 
 /// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is
@@ -154,7 +173,7 @@ pub enum Command {
     /// The token comes from the environment, never from the command line: OKTA_API_TOKEN (an API token,
     /// sent as SSWS) or OKTA_ACCESS_TOKEN (an OAuth 2.0 access token with the okta.logs.read scope).
     #[command(after_help = PULL_EXAMPLES)]
-    Pull(Pull),
+    Pull(Box<Pull>),
 }
 
 const PULL_EXAMPLES: &str = "Examples:

@@ -18,6 +18,7 @@ use url::Url;
 
 use crate::cli::Pull;
 use crate::fail_on::FailOn;
+use crate::group::Filter;
 use crate::input::{self, InputFormat, ReadFail, PROVISIONING_PREFIXES};
 use crate::pipeline::Pipeline;
 use crate::rules::RuleTable;
@@ -56,7 +57,13 @@ pub(crate) fn run(
     if let (Some(path), true, true) = (&args.state, start.resumed, args.since.is_some()) {
         client.notes.since_ignored(path);
     }
-    let options = Options::new(InputFormat::Json, &args.report, to_terminal)?;
+    // No time filter: the window is what Okta was asked for (and a resumed pull has none of its own).
+    let filter = Filter {
+        since: None,
+        until: None,
+        apps: args.report.apps.clone(),
+    };
+    let options = Options::new(InputFormat::Json, &args.report, to_terminal, filter)?;
     let mut pipeline = Pipeline::new(table, &options, out);
     let mut reader = Reader {
         latest: start.latest,
@@ -79,11 +86,11 @@ pub(crate) fn run(
             n => e.context(format!("the pull stopped after {n} pages")),
         }),
     }
-    let diagnosis = pipeline.finish()?;
+    let report = pipeline.finish()?;
     if let Some(path) = &args.state {
         reader.state(client.org()).save(path)?;
     }
-    Ok(exit_code(&diagnosis, &fail_on))
+    Ok(exit_code(&report, &fail_on, args.report.include_resolved))
 }
 
 /// Where a pull starts.

@@ -10,6 +10,7 @@ mod okta;
 mod properties;
 mod pull;
 mod readme;
+mod resolution;
 
 use assert_cmd::Command;
 use serde_json::Value;
