@@ -53,7 +53,7 @@ impl<'a> Pipeline<'a> {
     pub fn unreadable(&mut self, e: &anyhow::Error) {
         self.progress.done();
         self.notes.unreadable(e);
-        self.ledger.unreadable();
+        self.ledger.unreadable(format!("{e:#}"));
     }
 
     /// Why the run had to stop, once a push returned `Stop`.

@@ -127,6 +127,8 @@ pub struct Ledger {
     /// What resolution knows of each failure, taken before `--redact`.
     subjects: Vec<Subject>,
     errors: Vec<InputError>,
+    /// What the run could not do, known while reading (an input it could not read).
+    notes: Vec<String>,
     hasher: Hasher,
     successes: Successes,
     apps: apps::Tally,
@@ -146,8 +148,12 @@ impl Ledger {
         &self.summary
     }
 
-    pub fn unreadable(&mut self) {
+    /// An input that could not be read at all; `why` becomes a note of the report.
+    pub fn unreadable(&mut self, why: String) {
         self.unreadable_inputs += 1;
+        if !self.notes.contains(&why) {
+            self.notes.push(why);
+        }
     }
 
     pub fn ignored(&mut self) {
@@ -218,7 +224,7 @@ impl Ledger {
         self.summary.open = self.summary.failures - resolved;
         let apps = self.apps.close(&self.subjects, &self.failures);
         let incidents = incidents(&self.failures, &apps.of_failure, &apps.lines, &times, table);
-        let mut notes = Vec::new();
+        let mut notes = std::mem::take(&mut self.notes);
         if inexact > 0 {
             notes.push(format!(
                 "{inexact} failure{} had more than {} later successes of the same operation; resolved_at is the earliest of those kept, not necessarily the first",

@@ -63,14 +63,17 @@ fn pull_with(okta: &FakeOkta, args: &[&str], env: impl FnOnce(&mut assert_cmd::C
     .expect("runs")
 }
 
+/// The JSON report on stdout, checked against the shipped schema.
 fn report(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "stdout is a JSON report ({e}): {}\nstderr: {}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         )
-    })
+    });
+    super::schema::assert_valid_document(&report);
+    report
 }
 
 fn stderr(out: &Output) -> String {
@@ -777,6 +780,13 @@ fn follow_streams_findings_as_events_arrive_and_ctrl_c_ends_it_with_the_report()
         .iter()
         .map(|l| serde_json::from_str(&l).expect("a JSON line"))
         .collect();
+    let all: Vec<String> = first
+        .iter()
+        .chain(&later)
+        .chain(&rest)
+        .map(Value::to_string)
+        .collect();
+    super::schema::assert_valid_ndjson(&(all.join("\n") + "\n"));
     let summary = rest.last().expect("a summary");
     assert_eq!(summary["type"], "summary", "{rest:?}");
     assert_eq!(summary["records"], 12, "{summary}");
