@@ -700,8 +700,9 @@ fn ndjson_says_at_the_end_which_streamed_findings_were_resolved() {
         .write_stdin(ndjson(&events))
         .output()
         .expect("runs");
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .expect("utf-8")
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    super::schema::assert_valid_ndjson(&text);
+    let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))
         .collect();
