@@ -51,6 +51,8 @@ pub struct Diagnosis {
     pub unreadable_inputs: u64,
     pub findings: Vec<Diagnosed>,
     pub errors: Vec<InputError>,
+    /// What the run could not do, for want of a field in some input (no uuid: no duplicates found).
+    pub notes: Vec<String>,
     incidents: Vec<Incident>,
     by_key: HashMap<(Option<usize>, Option<String>), usize>,
 }

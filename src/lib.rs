@@ -133,6 +133,7 @@ pub fn diagnose_inputs(
             Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
             Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
         }
+        pipeline.input_done(&spec.name());
     }
     Ok(pipeline.finish()?)
 }

@@ -17,6 +17,7 @@ struct Document<'a> {
     incidents: Vec<IncidentJson<'a>>,
     findings: Vec<FindingJson<'a>>,
     errors: Vec<ErrorJson<'a>>,
+    notes: &'a [String],
 }
 
 impl Writer for Json {
@@ -31,6 +32,7 @@ impl Writer for Json {
                 .collect(),
             findings: d.findings.iter().map(|f| FindingJson::new(f, table)).collect(),
             errors: d.errors.iter().map(ErrorJson::from).collect(),
+            notes: &d.notes,
         };
         write_json(out, &doc, true)?;
         writeln!(out)

@@ -18,7 +18,15 @@ enum Line<'a> {
     Finding(FindingJson<'a>),
     Error(ErrorJson<'a>),
     Incident(IncidentJson<'a>),
-    Summary(&'a Summary),
+    Summary(SummaryLine<'a>),
+}
+
+/// The last line: the figures, and what the run could not do.
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    notes: &'a [String],
 }
 
 fn emit(out: &mut dyn Write, line: &Line) -> io::Result<()> {
@@ -41,6 +49,12 @@ impl Writer for Ndjson {
         for i in d.incidents() {
             emit(out, &Line::Incident(IncidentJson::new(i, table)))?;
         }
-        emit(out, &Line::Summary(&d.summary))
+        emit(
+            out,
+            &Line::Summary(SummaryLine {
+                summary: &d.summary,
+                notes: &d.notes,
+            }),
+        )
     }
 }

@@ -65,7 +65,14 @@ fn ndjson_streams_the_same_findings_errors_incidents_and_summary() {
     assert_eq!(of("finding"), *json["findings"].as_array().expect("findings"));
     assert_eq!(of("error"), *json["errors"].as_array().expect("errors"));
     assert_eq!(of("incident"), *incidents(&json));
-    assert_eq!(of("summary"), [json["summary"].clone()]);
+    let mut summary = of("summary");
+    let notes = summary[0].as_object_mut().and_then(|o| o.remove("notes"));
+    assert_eq!(
+        notes.as_ref(),
+        Some(&json["notes"]),
+        "the summary line carries the notes"
+    );
+    assert_eq!(summary, [json["summary"].clone()]);
     // Streamed: every finding comes before the first incident.
     let last_finding = lines.iter().rposition(|l| l["type"] == "finding");
     let first_incident = lines.iter().position(|l| l["type"] == "incident");
