@@ -5,6 +5,8 @@ Each shape follows a public sample or the vendor's own code (the test that reads
 - Sentinel Okta_CL: Azure/Azure-Sentinel "Sample Data/Custom/Okta_CL.json" (JSON rows) and the
   "OktaSSO" parser's column list; the portal's CSV export adds " [UTC]" to time columns and writes
   times as "4/21/2024, 12:47:34.228 PM".
+- Sentinel OktaV2_CL: the transformKql of the V2 connector's data collection rule
+  (Solutions/Okta Single Sign-On/Data Connectors/OktaNativePollerConnectorV2/OktaSSOv2_DCR.json).
 - Splunk: the search/jobs/export endpoint's JSON lines ({"preview":false,"offset":N,"result":{...}}),
   and the CSV export with a _raw column; Splunk Add-on for Okta Identity Cloud's sourcetype OktaIM2:log.
 - Elastic: elastic/integrations packages/okta data_stream/system ingest pipeline (default.yml) and
@@ -88,6 +90,62 @@ def write_sentinel():
     for r in rows:
         w.writerow([portal_time(r[c]) if c in ("TimeGenerated", "published_t") else r.get(c, "") for c in columns])
     with open("fixtures/siem-sentinel.csv", "w", encoding="utf-8", newline="") as f:
+        f.write("\ufeff" + out.getvalue())
+
+
+def sentinel_v2_row(e):
+    """One OktaV2_CL row, as the V2 connector's transformKql projects the event."""
+    actor, client = e.get("actor") or {}, e.get("client") or {}
+    outcome, tx = e.get("outcome") or {}, e.get("transaction") or {}
+    return {
+        "TenantId": TENANT,
+        "TimeGenerated": e["published"],
+        "ActorDisplayName": actor.get("displayName") or "",
+        "OriginalUserId": actor.get("id") or "",
+        "OriginalActorAlternateId": actor.get("alternateId") or "",
+        "OriginalUserType": actor.get("type") or "",
+        "SrcIpAddr": client.get("ipAddress") or "",
+        "SrcZone": client.get("zone") or "",
+        "DebugData": (e.get("debugContext") or {}).get("debugData"),
+        "EventMessage": e.get("displayMessage") or "",
+        "EventOriginalType": e.get("eventType") or "",
+        "LegacyEventType": e.get("legacyEventType") or "",
+        "EventOriginalUid": e.get("uuid") or "",
+        "EventOriginalResultDetails": outcome.get("reason") or "",
+        "EventResult": {"SUCCESS": "Success", "ALLOW": "Success", "DENY": "Failure", "SKIPPED": "Failure",
+                        "FAILURE": "Failure", "CHALLENGE": "Partial"}.get(outcome.get("result"), "NA"),
+        "OriginalOutcomeResult": outcome.get("result") or "",
+        "EventSeverity": {"DEBUG": "Informational", "INFO": "Informational", "WARN": "Medium",
+                          "ERROR": "High"}.get(e.get("severity"), ""),
+        "OriginalSeverity": e.get("severity") or "",
+        "OriginalTarget": e.get("target"),
+        "Version": e.get("version") or "",
+        "TransactionType": tx.get("type") or "",
+        "TransactionId": tx.get("id") or "",
+        "Type": "OktaV2_CL",
+    }
+
+
+def write_sentinel_v2():
+    rows = [sentinel_v2_row(e) for e in EVENTS]
+    with open("fixtures/siem-sentinel-v2.json", "w", encoding="utf-8") as f:
+        json.dump(rows, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    columns = list(rows[0])
+    w.writerow([c + " [UTC]" if c == "TimeGenerated" else c for c in columns])
+    for r in rows:
+        cells = []
+        for c in columns:
+            v = r[c]
+            if c == "TimeGenerated":
+                v = portal_time(v)
+            elif isinstance(v, (dict, list)) or v is None:
+                v = "" if v is None else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+            cells.append(v)
+        w.writerow(cells)
+    with open("fixtures/siem-sentinel-v2.csv", "w", encoding="utf-8", newline="") as f:
         f.write("\ufeff" + out.getvalue())
 
 
@@ -233,5 +291,6 @@ def write_elastic():
 
 
 write_sentinel()
+write_sentinel_v2()
 write_splunk()
 write_elastic()

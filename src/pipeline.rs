@@ -63,7 +63,7 @@ impl<'a> Pipeline<'a> {
         }
         if carried.operations > 0 && carried.timed == 0 {
             self.note(format!(
-                "{name}: its events carry no published time, so no failure can be resolved by a later success"
+                "{name}: its events carry no published time (RFC 3339), so no failure can be resolved by a later success"
             ));
         }
     }
@@ -188,7 +188,9 @@ impl Carried {
             Record::Failure(f) | Record::Success(f) if f.event_type.is_none() => return,
             Record::Failure(f) | Record::Success(f) => {
                 self.operations += 1;
-                self.timed += u64::from(f.published.is_some());
+                // A time in another form than RFC 3339 cannot be ordered: it counts as none.
+                let timed = f.published.as_deref().and_then(crate::when::published);
+                self.timed += u64::from(timed.is_some());
             }
             Record::Ignored => {}
             // Lines of text and broken records are no events.

@@ -18,6 +18,12 @@ struct Columns {
     published: Option<usize>,
     /// Elastic's `@timestamp`, which holds `published`.
     timestamp: Option<usize>,
+    /// Log Analytics' `TimeGenerated`: `published` in `OktaV2_CL` only.
+    time_generated: Option<usize>,
+    /// The event type is named as `OktaV2_CL` names it.
+    v2: bool,
+    /// `OktaV2_CL`'s `DebugData` as JSON text.
+    debug_data: Option<usize>,
     event_type: Option<usize>,
     legacy_event_type: Option<usize>,
     result: Option<usize>,
@@ -43,7 +49,13 @@ impl Columns {
                 Field::Uuid => &mut c.uuid,
                 Field::Published => &mut c.published,
                 Field::Timestamp => &mut c.timestamp,
+                Field::TimeGenerated => &mut c.time_generated,
                 Field::EventType => &mut c.event_type,
+                Field::OriginalEventType => {
+                    c.v2 = true;
+                    &mut c.event_type
+                }
+                Field::DebugData => &mut c.debug_data,
                 Field::LegacyEventType => &mut c.legacy_event_type,
                 Field::Result => &mut c.result,
                 Field::Reason => &mut c.reason,
@@ -306,11 +318,18 @@ fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: 
             TargetField::DisplayName => t.display_name = Some(value),
         }
     }
-    let published = cell(c.published)
-        .filter(|p| !p.trim().is_empty())
-        .or_else(|| cell(c.timestamp));
+    let time_generated = c.time_generated.filter(|_| c.v2);
+    let published = [c.published, c.timestamp, time_generated]
+        .into_iter()
+        .filter_map(&cell)
+        .find(|p| !p.trim().is_empty());
     let published = published.as_deref().map(siem::published);
-    let (reason, app) = (cell(c.reason), cell(c.app));
+    let reason = cell(c.reason);
+    let app = cell(c.app).filter(|a| !a.trim().is_empty()).or_else(|| {
+        cell(c.debug_data)
+            .and_then(|d| siem::debug_app(&d))
+            .map(Into::into)
+    });
     let event = Event {
         outcome: kind,
         uuid,

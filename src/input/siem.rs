@@ -5,7 +5,9 @@
 //! - Sentinel's `Okta_CL` (Log Analytics): paths flattened with `_`, a type suffix on most columns
 //!   (`eventType_s`, `uuid_g`, `published_t`, `securityContext_isProxy_b`, `…_d`), `target_s` holding the
 //!   target list as JSON text, and ` [UTC]` after time columns in the portal's CSV export, whose times read
-//!   `4/21/2024, 12:47:34.228 PM`.
+//!   `4/21/2024, 12:47:34.228 PM`. The newer connector's `OktaV2_CL` renames instead (`EventOriginalType`,
+//!   `OriginalOutcomeResult`, `EventOriginalResultDetails`, `EventOriginalUid`, `OriginalTarget`,
+//!   `DebugData`) and sets `TimeGenerated` from `published`.
 //! - Splunk: the event as indexed, in `_raw`; the export endpoint wraps each row as
 //!   `{"preview":false,"offset":0,"result":{…}}`, the results endpoint as `{"results":[…]}`.
 //! - Elastic's Okta integration: the event under `okta.*` in snake case (`okta.event_type`,
@@ -28,11 +30,17 @@ pub(crate) enum Field {
     /// Elastic's `@timestamp`: the event's `published`, moved.
     Timestamp,
     EventType,
+    /// `OktaV2_CL`'s `EventOriginalType`: the event type, and a sign that `TimeGenerated` is `published`.
+    OriginalEventType,
+    /// Log Analytics' `TimeGenerated`: when the row was ingested, except in `OktaV2_CL`.
+    TimeGenerated,
     LegacyEventType,
     Result,
     Reason,
     /// `debugContext.debugData.appname`.
     AppName,
+    /// `OktaV2_CL`'s `DebugData`: debugData itself, an object or JSON text.
+    DebugData,
     /// The whole target list: an array, or JSON text holding one.
     Target,
     /// One field of one target, from a flattened path (`target.0.type`, `Target.1.DisplayName`).
@@ -91,12 +99,18 @@ pub(crate) fn field(key: &str) -> Option<Field> {
         "published" => Field::Published,
         "timestamp" => Field::Timestamp,
         "eventtype" => Field::EventType,
+        "eventoriginaltype" => Field::OriginalEventType,
+        "timegenerated" => Field::TimeGenerated,
         "legacyeventtype" => Field::LegacyEventType,
-        "outcomeresult" => Field::Result,
-        "outcomereason" => Field::Reason,
+        "outcomeresult" | "originaloutcomeresult" => Field::Result,
+        "outcomereason" | "eventoriginalresultdetails" => Field::Reason,
+        "eventoriginaluid" => Field::Uuid,
         // Elastic keeps debugData's own keys under `flattened`.
-        "debugcontextdebugdataappname" | "debugcontextdebugdataflattenedappname" => Field::AppName,
-        "target" | "targets" => Field::Target,
+        "debugcontextdebugdataappname" | "debugcontextdebugdataflattenedappname" | "debugdataappname" => {
+            Field::AppName
+        }
+        "debugdata" => Field::DebugData,
+        "target" | "targets" | "originaltarget" => Field::Target,
         "raw" => Field::Raw,
         _ => {
             let (index, part) = target_part(key)?;
@@ -126,6 +140,14 @@ fn target_field(k: &str) -> Option<TargetField> {
         "displayname" => TargetField::DisplayName,
         _ => return None,
     })
+}
+
+/// `appname` (in any case) of debugData given as JSON text, as a CSV cell holds `OktaV2_CL`'s `DebugData`.
+pub(crate) fn debug_app(text: &str) -> Option<String> {
+    let map: Map<String, Value> = serde_json::from_str(text).ok()?;
+    map.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("appname"))
+        .and_then(|(_, v)| event::non_empty(v.as_str()))
 }
 
 /// A time as Okta writes `published` (RFC 3339, UTC). Log Analytics' portal exports its times in UTC as
@@ -226,6 +248,9 @@ struct Found<'v> {
     uuid: Option<Cow<'v, str>>,
     published: Option<Cow<'v, str>>,
     timestamp: Option<Cow<'v, str>>,
+    time_generated: Option<Cow<'v, str>>,
+    /// The row names its event type as `OktaV2_CL` does.
+    v2: bool,
     event_type: Option<Cow<'v, str>>,
     legacy_event_type: Option<Cow<'v, str>>,
     result: Option<Cow<'v, str>>,
@@ -249,6 +274,10 @@ impl<'v> Found<'v> {
                 (Some(Field::Target), _) => {
                     self.target.get_or_insert(value);
                 }
+                (Some(Field::DebugData), Value::Object(inner)) => self.walk(&path, inner),
+                (Some(Field::DebugData), Value::String(text)) if self.app.is_none() => {
+                    self.app = debug_app(text).map(Cow::Owned);
+                }
                 (Some(f), _) => self.keep(f, value),
                 (None, Value::Object(inner)) => self.walk(&path, inner),
                 _ => {}
@@ -262,13 +291,18 @@ impl<'v> Found<'v> {
             Field::Uuid => &mut self.uuid,
             Field::Published => &mut self.published,
             Field::Timestamp => &mut self.timestamp,
+            Field::TimeGenerated => &mut self.time_generated,
             Field::EventType => &mut self.event_type,
+            Field::OriginalEventType => {
+                self.v2 = true;
+                &mut self.event_type
+            }
             Field::LegacyEventType => &mut self.legacy_event_type,
             Field::Result => &mut self.result,
             Field::Reason => &mut self.reason,
             Field::AppName => &mut self.app,
             Field::TargetPart(i, part) => return self.parts.push((i, part, text)),
-            Field::Target | Field::Raw => return,
+            Field::Target | Field::Raw | Field::DebugData => return,
         };
         if slot.as_deref().is_none_or(|s| s.trim().is_empty()) {
             *slot = Some(text);
@@ -373,12 +407,15 @@ pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Parsed
             display_name: t.display_name.as_deref(),
         })
         .collect();
-    let when = found
-        .published
-        .as_deref()
-        .filter(|p| !p.trim().is_empty())
-        .or(found.timestamp.as_deref())
-        .map(published);
+    let when = [
+        found.published.as_deref(),
+        found.timestamp.as_deref(),
+        found.time_generated.as_deref().filter(|_| found.v2),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| !p.trim().is_empty())
+    .map(published);
     let event = Event {
         outcome: kind,
         uuid: found.uuid.as_deref(),
@@ -429,6 +466,12 @@ mod tests {
             (&["@timestamp"], Field::Timestamp),
             (&["target", "target_s", "okta.target"], Field::Target),
             (&["legacyEventType_s"], Field::LegacyEventType),
+            (&["EventOriginalType"], Field::OriginalEventType),
+            (&["OriginalOutcomeResult"], Field::Result),
+            (&["EventOriginalResultDetails"], Field::Reason),
+            (&["EventOriginalUid"], Field::Uuid),
+            (&["OriginalTarget"], Field::Target),
+            (&["TimeGenerated [UTC]", "TimeGenerated"], Field::TimeGenerated),
             (
                 &[
                     "debugContext_debugData_appname_s",
@@ -455,7 +498,6 @@ mod tests {
             "oktä.x",
             "okta.",
             "é_s",
-            "TimeGenerated [UTC]",
             "_time",
             "Type",
             "okta.actor.alternate_id",
@@ -513,6 +555,30 @@ mod tests {
             (Some("Box"), Some("0oa1"))
         );
         assert_eq!(f.published.as_deref(), Some("2024-04-21T12:47:34.228Z"));
+    }
+
+    #[test]
+    fn time_generated_is_published_only_in_okta_v2_rows() {
+        let published = |json: &str| match record(json).record {
+            crate::record::Record::Failure(f) => f.published,
+            other => panic!("a failure, not {other:?}"),
+        };
+        // Okta_CL: TimeGenerated is when Log Analytics ingested the row.
+        assert_eq!(
+            published(
+                r#"{"TimeGenerated":"2024-04-21T13:05:03.402Z","eventType_s":"application.provision.user.push","outcome_result_s":"FAILURE"}"#
+            ),
+            None
+        );
+        // OktaV2_CL: the connector sets TimeGenerated from published.
+        assert_eq!(
+            published(
+                r#"{"TimeGenerated":"2024-04-21T12:47:34.228Z","EventOriginalType":"application.provision.user.push","OriginalOutcomeResult":"FAILURE",
+                "DebugData":{"AppName":"Zendesk"}}"#
+            )
+            .as_deref(),
+            Some("2024-04-21T12:47:34.228Z")
+        );
     }
 
     #[test]
@@ -627,6 +693,8 @@ mod tests {
             "siem-sentinel.json",
             "siem-sentinel.ndjson",
             "siem-sentinel.csv",
+            "siem-sentinel-v2.json",
+            "siem-sentinel-v2.csv",
             "siem-splunk.json",
             "siem-splunk.csv",
             "siem-elastic.ndjson",

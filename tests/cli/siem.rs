@@ -22,6 +22,16 @@ const SHAPES: &[(&str, &str)] = &[
         "https://learn.microsoft.com/en-us/azure/azure-monitor/logs/log-analytics-tutorial",
     ),
     (
+        "siem-sentinel-v2.json",
+        // The newer connector's OktaV2_CL table: the columns its data collection rule projects.
+        "https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/Okta%20Single%20Sign-On/Data%20Connectors/OktaNativePollerConnectorV2/OktaSSOv2_DCR.json",
+    ),
+    (
+        "siem-sentinel-v2.csv",
+        // The same rows from the portal's CSV export: DebugData and OriginalTarget as JSON text.
+        "https://github.com/Azure/Azure-Sentinel/blob/master/Solutions/Okta%20Single%20Sign-On/Parsers/OktaSSO.yaml",
+    ),
+    (
         "siem-splunk.json",
         // search/jobs/export with output_mode=json: `{"preview":false,"offset":N,"result":{"_raw":…}}`,
         // newest first; sourcetype OktaIM2:log of the Splunk Add-on for Okta Identity Cloud.
@@ -189,4 +199,16 @@ fn an_export_without_uuid_or_time_says_what_it_cannot_do() {
         .write_stdin(csv)
         .assert()
         .stdout(predicate::str::contains("\"type\":\"summary\"").and(predicate::str::contains(notes[0])));
+}
+
+#[test]
+fn a_time_that_is_not_rfc3339_counts_as_none() {
+    // A portal export in another locale keeps its times as written: they cannot be ordered.
+    let csv = "published_t [UTC],eventType_s,outcome_result_s,uuid_g\n\
+               21.04.2024 12:47:34,application.provision.user.push,FAILURE,6bd0ba4f-0001-11ef-9a1b-0242ac120002\n";
+    let (report, _) = json_report(&[], csv);
+    assert_eq!(report["findings"][0]["published"], "21.04.2024 12:47:34");
+    let notes = report["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].as_str().is_some_and(|n| n.contains("published")));
 }
