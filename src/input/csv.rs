@@ -88,8 +88,8 @@ impl Columns {
     }
 }
 
-/// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows, or
-/// Splunk's `_raw`.
+/// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows (under any
+/// name a SIEM gives them), or Splunk's `_raw`.
 pub fn is_header(line: &[u8]) -> bool {
     let line = super::lossy(line);
     let fields = || line.split(',').map(|f| f.trim().trim_matches('"'));
@@ -98,19 +98,14 @@ pub fn is_header(line: &[u8]) -> bool {
     }
     let known = fields()
         .map(siem::key)
-        .filter(|k| KNOWN.contains(&k.as_str()))
+        .filter(|k| siem::field(k).is_some() || OTHER_KNOWN.contains(&k.as_str()))
         .count();
     known >= 2
 }
 
-/// Header keys (see `siem::key`) of LogEvent columns, for telling a System Log CSV from prose.
-const KNOWN: &[&str] = &[
-    "uuid",
-    "published",
-    "eventtype",
-    "legacyeventtype",
-    "outcomeresult",
-    "outcomereason",
+/// Header keys (see `siem::key`) of LogEvent columns this reader does not use, for telling a System Log CSV
+/// from prose.
+const OTHER_KNOWN: &[&str] = &[
     "displaymessage",
     "severity",
     "actoralternateid",
@@ -400,8 +395,16 @@ mod tests {
     fn headers_are_told_from_prose() {
         assert!(is_header(b"Published,Event Type,Outcome.Result"));
         assert!(is_header(b"\"uuid\",\"OUTCOME_REASON\""));
+        assert!(is_header(
+            b"TimeGenerated [UTC],EventOriginalType,OriginalOutcomeResult"
+        ));
+        assert!(is_header(b"eventType_s,outcome_result_s"));
+        assert!(is_header(b"\"_time\",\"_raw\""));
         assert!(!is_header(
             b"Automatic provisioning of user A to app B failed: x, y"
+        ));
+        assert!(!is_header(
+            b"Error while creating user Ann, Conflict, retry later"
         ));
     }
 

@@ -212,3 +212,16 @@ fn a_time_that_is_not_rfc3339_counts_as_none() {
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(notes[0].as_str().is_some_and(|n| n.contains("published")));
 }
+
+#[test]
+fn a_few_siem_columns_are_enough_to_tell_a_csv() {
+    for csv in [
+        "TimeGenerated [UTC],EventOriginalType,OriginalOutcomeResult,EventOriginalResultDetails\n\"4/21/2024, 12:47:34.228 PM\",application.provision.user.push,FAILURE,License Limit Exceeded.\n",
+        "eventType_s,outcome_result_s,outcome_reason_s\napplication.provision.user.push,FAILURE,License Limit Exceeded.\n",
+        "okta.event_type,okta.outcome.result,okta.outcome.reason\napplication.provision.user.push,FAILURE,License Limit Exceeded.\n",
+    ] {
+        let (report, _) = json_report(&[], csv);
+        assert_eq!(figures(&report), [1, 1, 1, 0, 0, 0, 0], "{csv}");
+        assert_eq!(report["findings"][0]["event_type"], "application.provision.user.push");
+    }
+}
