@@ -278,6 +278,14 @@ impl<'v> Found<'v> {
                 (Some(Field::DebugData), Value::String(text)) if self.app.is_none() => {
                     self.app = debug_app(text).map(Cow::Owned);
                 }
+                // Splunk's multivalue fields: `target{}.type` lists every target's type, in order.
+                (Some(Field::TargetPart(first, part)), Value::Array(items)) => {
+                    for (i, item) in items.iter().enumerate().take(MAX_TARGETS) {
+                        if let Some(text) = scalar(item) {
+                            self.parts.push((first + i, part, text));
+                        }
+                    }
+                }
                 (Some(f), _) => self.keep(f, value),
                 (None, Value::Object(inner)) => self.walk(&path, inner),
                 _ => {}
@@ -599,6 +607,22 @@ mod tests {
         assert_eq!(findings[0].app.as_deref(), Some("Box"));
         assert_eq!(findings[0].login.as_deref(), Some("a@example.com"));
         assert_eq!(findings[0].published.as_deref(), Some("2024-04-21T12:47:34.228Z"));
+    }
+
+    #[test]
+    fn splunk_fields_without_raw_are_read_with_their_multivalue_targets() {
+        let p = record(
+            r#"{"_time":"2024-04-21T12:47:34.228+00:00","eventType":"application.provision.user.push","outcome.result":"FAILURE",
+            "outcome.reason":"License Limit Exceeded.","uuid":"6bd0ba4f-0001-11ef-9a1b-0242ac120002","published":"2024-04-21T12:47:34.228Z",
+            "target{}.type":["User","AppInstance"],"target{}.displayName":["Ann","Box"],"target{}.alternateId":["a@example.com","Box"]}"#,
+        );
+        let crate::record::Record::Failure(f) = p.record else {
+            panic!("a failure")
+        };
+        assert_eq!(
+            (f.user.as_deref(), f.login.as_deref(), f.app.as_deref()),
+            (Some("Ann"), Some("a@example.com"), Some("Box"))
+        );
     }
 
     #[test]
