@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use crate::diagnosis::{Diagnosis, Seen};
 use crate::input::{Sink, Stop};
 use crate::record::{EventKey, Finding, InputError, Record};
-use crate::redact::Redactor;
+use crate::redact::{self, Redactor};
 use crate::report::{Notes, Progress, Writer};
 use crate::rules::RuleTable;
 use crate::{report, Options};
@@ -34,9 +34,9 @@ impl<'a> Pipeline<'a> {
         Self {
             table,
             diagnosis: Diagnosis::default(),
-            writer: report::writer(options.format),
+            writer: report::writer(options.format, options.to_terminal),
             out,
-            redactor: options.redact.then(Redactor::default),
+            redactor: options.redact.as_ref().map(Redactor::new),
             notes: Notes::default(),
             progress: Progress::new(),
             strict: options.strict,
@@ -136,10 +136,11 @@ impl Sink for Pipeline<'_> {
             }
             Record::Candidate(mut f) => match self.table.classify(&f) {
                 Some(cause) => {
-                    // A line without a Tasks sentence may name anyone anywhere: shared, it keeps only the
-                    // words its rule matched.
-                    if self.redactor.is_some() {
-                        f.reason = f.reason.and_then(|r| self.table.matched_text(cause, &r));
+                    // A line without a Tasks sentence may name anyone before its message: redacted, it
+                    // keeps the message from where Okta's wording (or the rule's match) starts.
+                    if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
+                        let at = self.table.match_start(cause, line);
+                        f.reason = Some(redact::message_of(line, at).to_owned());
                     }
                     self.failure(f, Some(cause))
                 }
@@ -148,7 +149,11 @@ impl Sink for Pipeline<'_> {
                     Ok(())
                 }
             },
-            Record::Success(f) => {
+            Record::Success(mut f) => {
+                // Redacted like the failures, so that the same person still matches across them.
+                if let Some(r) = &mut self.redactor {
+                    r.finding(&mut f);
+                }
                 self.diagnosis.success(f);
                 Ok(())
             }

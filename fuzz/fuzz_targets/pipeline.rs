@@ -4,6 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use provdiag::input::{InputFormat, InputSpec};
+use provdiag::redact::RedactKey;
 use provdiag::report::OutputFormat;
 use provdiag::rules::RuleTable;
 use provdiag::{diagnose_inputs, Options};
@@ -23,7 +24,8 @@ fuzz_target!(|data: &[u8]| {
         input: INPUTS[usize::from(pick) % 5],
         format: OUTPUTS[usize::from(pick / 5) % 5],
         strict: false,
-        redact: pick >= 128,
+        redact: (pick >= 128).then(|| RedactKey::new(b"fuzz")),
+        to_terminal: false,
     };
     let mut out = Vec::new();
     let diagnosis = diagnose_inputs(&[InputSpec::Message(bytes.to_vec())], &options, &TABLE, &mut out)

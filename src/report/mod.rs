@@ -50,9 +50,10 @@ pub trait Writer {
     fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()>;
 }
 
-pub fn writer(format: OutputFormat) -> Box<dyn Writer> {
+/// The writer of `format`; `to_terminal`: the report goes to a terminal (text wraps to its width).
+pub fn writer(format: OutputFormat, to_terminal: bool) -> Box<dyn Writer> {
     match format {
-        OutputFormat::Text => Box::new(text::Text::new()),
+        OutputFormat::Text => Box::new(text::Text::new(to_terminal)),
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Ndjson => Box::new(ndjson::Ndjson),
         OutputFormat::Markdown => Box::new(markdown::Markdown),

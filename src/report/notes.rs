@@ -41,6 +41,11 @@ impl Notes {
         eprintln!("provdiag: reading Tasks errors or System Log events from standard input; paste them, then press Ctrl-D (Ctrl-Z then Enter on Windows)");
     }
 
+    /// `--redact` without PROVDIAG_REDACT_KEY.
+    pub fn random_redact_key() {
+        eprintln!("provdiag: --redact: PROVDIAG_REDACT_KEY is not set, so pseudonyms are made with a random key for this run only; set it to get the same pseudonyms in every run");
+    }
+
     pub fn finish(&self) {
         if self.malformed > SHOWN {
             eprintln!(

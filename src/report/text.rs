@@ -3,7 +3,7 @@
 //! accounting line last. Color helps reading, and nothing depends on it.
 
 use colored::Colorize;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use super::{accounting, clean, shape::unrecognized, some_users, Writer};
 use crate::diagnosis::{Diagnosis, Incident};
@@ -18,10 +18,8 @@ pub struct Text {
 const MAX_WIDTH: usize = 100;
 
 impl Text {
-    pub fn new() -> Self {
-        let width = std::io::stdout()
-            .is_terminal()
-            .then(|| textwrap::termwidth().min(MAX_WIDTH));
+    pub fn new(to_terminal: bool) -> Self {
+        let width = to_terminal.then(|| textwrap::termwidth().min(MAX_WIDTH));
         Self { width }
     }
 

@@ -8,6 +8,9 @@ use std::path::Path;
 
 use crate::record::Finding;
 
+mod lookup;
+pub use lookup::{builtin_ids, nearest, normalize_id};
+
 const BUILTIN: &str = include_str!("builtin.json");
 
 /// The file: a schema version and the rules in precedence order.
@@ -160,6 +163,16 @@ impl RuleTable {
             .zip(&self.each)
             .filter(|(owner, _)| **owner == rule)
             .find_map(|(_, re)| re.find(&folded).map(|m| m.as_str().to_owned()))
+    }
+
+    /// Where in `text` (already folded) rule `rule` matched first, if it did.
+    pub fn match_start(&self, rule: usize, text: &str) -> Option<usize> {
+        self.owner
+            .iter()
+            .zip(&self.each)
+            .filter(|(owner, _)| **owner == rule)
+            .filter_map(|(_, re)| re.find(text).map(|m| m.start()))
+            .min()
     }
 
     /// The cause of a failure: its reason first, else nothing but its event type.

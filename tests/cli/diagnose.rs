@@ -201,7 +201,7 @@ fn unknown_fail_on_cause_lists_the_known_ones() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("unknown cause 'nope'")
+            predicate::str::contains("unknown value 'nope' in --fail-on")
                 .and(predicate::str::contains("license-limit-exceeded")),
         );
 }

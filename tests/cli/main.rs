@@ -1,6 +1,7 @@
 //! CLI behaviour, run as a user would: the built binary over fixtures and built inputs.
 
 mod broken;
+mod conventions;
 mod diagnose;
 mod exactness;
 mod exports;
@@ -15,7 +16,10 @@ use serde_json::Value;
 /// The binary, with the environment that changes its output cleared.
 pub fn provdiag() -> Command {
     let mut cmd = Command::cargo_bin("provdiag").expect("the binary is built");
-    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("PROVDIAG_REDACT_KEY");
     cmd
 }
 

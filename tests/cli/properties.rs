@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 use provdiag::diagnosis::Summary;
 use provdiag::input::{InputFormat, InputSpec};
+use provdiag::redact::RedactKey;
 use provdiag::report::OutputFormat;
 use provdiag::rules::RuleTable;
 use provdiag::{diagnose_inputs, Options};
@@ -32,7 +33,8 @@ fn run(bytes: &[u8], input: InputFormat, format: OutputFormat, redact: bool) -> 
         input,
         format,
         strict: false,
-        redact,
+        redact: redact.then(|| RedactKey::new(b"a test key")),
+        to_terminal: false,
     };
     let mut out = Vec::new();
     let diagnosis = diagnose_inputs(&[InputSpec::Message(bytes.to_vec())], &options, table, &mut out)
