@@ -77,6 +77,9 @@ impl Writer for Github {
                 data(&clean(&e.message))
             )?;
         }
+        for note in &d.notes {
+            writeln!(out, "::notice title=provdiag note::{}", data(&clean(note)))?;
+        }
         writeln!(out, "::notice title=provdiag::{}", data(&accounting(d)))
     }
 }

@@ -100,6 +100,13 @@ impl Writer for Markdown {
             }
             writeln!(out)?;
         }
+        if !d.notes.is_empty() {
+            writeln!(out, "## What these figures cannot tell\n")?;
+            for note in &d.notes {
+                writeln!(out, "- {}", md(note))?;
+            }
+            writeln!(out)?;
+        }
         Ok(())
     }
 }

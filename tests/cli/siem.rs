@@ -193,6 +193,17 @@ fn an_export_without_uuid_or_time_says_what_it_cannot_do() {
     for note in &notes {
         assert_eq!(stderr.matches(note).count(), 1, "once on stderr: {stderr}");
     }
+    // The ticket and the workflow say them too.
+    for (format, shown) in [
+        ("markdown", format!("- {}", notes[0])),
+        ("github", "::notice title=provdiag note::".to_owned()),
+    ] {
+        provdiag()
+            .args(["--format", format])
+            .write_stdin(csv)
+            .assert()
+            .stdout(predicate::str::contains(shown));
+    }
     // NDJSON carries the notes in its summary line.
     provdiag()
         .args(["--format", "ndjson"])
