@@ -26,7 +26,9 @@ pub struct Cli {
     pub rules: Option<PathBuf>,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 no failure selected by --fail-on; 1 at least one; 2 usage error, \
+const EXIT_CODES: &str =
+    "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (resolved ones \
+too with --include-resolved); 2 usage error, \
 unreadable input or rules file, unknown cause, or a malformed record under --strict.";
 
 #[derive(Debug, Args)]
@@ -75,6 +77,22 @@ pub struct Diagnose {
     /// Write the report to FILE instead of stdout: whole, or not at all
     #[arg(short, long, value_name = "FILE", global = true)]
     pub output: Option<PathBuf>,
+
+    /// Keep events published at or after WHEN: RFC 3339, a date, or a duration back from now (90m, 24h, 7d)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Keep events published before WHEN (same forms as --since); records without a time are kept
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+
+    /// Keep this app's records only, by name or Okta app id (case-insensitive; repeatable)
+    #[arg(long = "app", value_name = "NAME")]
+    pub apps: Vec<String>,
+
+    /// Let --fail-on count failures that a later success resolved too
+    #[arg(long)]
+    pub include_resolved: bool,
 }
 
 /// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is

@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Result};
 
-use crate::diagnosis::Diagnosis;
+use crate::group::Report;
 use crate::report;
 use crate::rules::{self, RuleTable};
 
@@ -46,11 +46,16 @@ impl FailOn {
         Ok(fail_on)
     }
 
-    pub fn selects(&self, d: &Diagnosis) -> bool {
-        let s = &d.summary;
-        (self.any && s.failures > 0)
-            || (self.unrecognized && s.unrecognized > 0)
-            || self.causes.iter().any(|id| s.by_cause.contains_key(id))
+    /// Whether the report holds a failure this selects: an open one, or any with `include_resolved`.
+    pub fn selects(&self, r: &Report, include_resolved: bool) -> bool {
+        r.failures
+            .iter()
+            .filter(|f| include_resolved || f.resolved_at.is_none())
+            .any(|f| match f.cause.as_deref() {
+                _ if self.any => true,
+                None => self.unrecognized,
+                Some(cause) => self.causes.iter().any(|id| id == cause),
+            })
     }
 }
 

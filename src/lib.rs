@@ -2,8 +2,8 @@
 //! every stage.
 
 pub mod cli;
-pub mod diagnosis;
 mod fail_on;
+pub mod group;
 pub mod input;
 mod output;
 mod pipeline;
@@ -13,13 +13,13 @@ pub mod report;
 pub mod rules;
 pub mod when;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
-use diagnosis::Diagnosis;
 use fail_on::FailOn;
+use group::{Filter, Report};
 use input::{InputSpec, ReadFail};
 use output::{set_color, Output};
 use pipeline::Pipeline;
@@ -109,18 +109,35 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
         strict: args.strict,
         redact: if args.redact { Some(redact_key()?) } else { None },
         to_terminal,
+        filter: filter(args)?,
     };
-    let diagnosis = diagnose_inputs(&inputs, &options, table, out)?;
-    Ok(if diagnosis.unreadable_inputs > 0 {
+    let report = run_pipeline(&inputs, &options, table, out)?;
+    Ok(if report.unreadable_inputs > 0 {
         ExitCode::from(2)
-    } else if fail_on.selects(&diagnosis) {
+    } else if fail_on.selects(&report, args.include_resolved) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// How to read and report, for `diagnose_inputs`.
+/// `--since`, `--until` and `--app` as the group stage's filter.
+fn filter(args: &Diagnose) -> Result<Filter> {
+    let now = jiff::Timestamp::now();
+    let at = |flag: &str, value: &Option<String>| -> Result<Option<jiff::Timestamp>> {
+        value
+            .as_deref()
+            .map(|v| when::parse(v, now).with_context(|| format!("invalid {flag}")))
+            .transpose()
+    };
+    Ok(Filter {
+        since: at("--since", &args.since)?,
+        until: at("--until", &args.until)?,
+        apps: args.apps.clone(),
+    })
+}
+
+/// How to read and report, for `run_pipeline`.
 pub struct Options {
     pub input: input::InputFormat,
     pub format: report::OutputFormat,
@@ -129,6 +146,8 @@ pub struct Options {
     pub redact: Option<RedactKey>,
     /// The report goes to a terminal: the text report wraps to its width.
     pub to_terminal: bool,
+    /// `--since`, `--until` and `--app`.
+    pub filter: Filter,
 }
 
 /// A message typed without `-m` (`provdiag Automatic provisioning of user …` unquoted): several FILE
@@ -146,15 +165,15 @@ fn message_without_m(args: &Diagnose) -> Result<()> {
     Ok(())
 }
 
-/// Reads every input in turn into one diagnosis and writes the report to `out`; an input that cannot be read
-/// at all is reported and counted, and the others are read. Errors end the run: a
+/// Reads every input in turn, groups what it read into one report and writes it to `out`; an input that
+/// cannot be read at all is reported and counted, and the others are read. Errors end the run: a
 /// malformed record under `--strict`, or a failed write (a closed stdout among them).
-pub fn diagnose_inputs(
+pub fn run_pipeline(
     inputs: &[InputSpec],
     options: &Options,
     table: &RuleTable,
     out: &mut dyn Write,
-) -> Result<Diagnosis> {
+) -> Result<Report> {
     let mut pipeline = Pipeline::new(table, options, out);
     for spec in inputs {
         match input::read_input(spec, options.input, &mut pipeline) {

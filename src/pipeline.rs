@@ -1,10 +1,11 @@
-//! The sink the readers feed: every record matched against the rules, redacted, grouped into the
-//! diagnosis, and streamed to the report writer.
+//! The sink the readers feed: every record filtered (`--since`, `--until`, `--app`), matched against the
+//! rules, redacted, handed to the group stage, and streamed to the report writer.
 
 use anyhow::anyhow;
 use std::io::{self, Write};
+use std::sync::Arc;
 
-use crate::diagnosis::{Diagnosis, Seen};
+use crate::group::{Filter, Ledger, Report, Seen};
 use crate::input::{Sink, Stop};
 use crate::record::{EventKey, Finding, InputError, Record};
 use crate::redact::{self, Redactor};
@@ -15,7 +16,10 @@ use crate::{report, Options};
 /// The sink the readers feed: matches, redacts, groups, and streams to the writer.
 pub struct Pipeline<'a> {
     table: &'a RuleTable,
-    diagnosis: Diagnosis,
+    /// The rule ids, by their place in the table: a failure keeps its cause's id.
+    ids: Vec<Arc<str>>,
+    filter: Filter,
+    ledger: Ledger,
     writer: Box<dyn Writer>,
     out: &'a mut dyn Write,
     redactor: Option<Redactor>,
@@ -33,7 +37,9 @@ impl<'a> Pipeline<'a> {
     pub fn new(table: &'a RuleTable, options: &Options, out: &'a mut dyn Write) -> Self {
         Self {
             table,
-            diagnosis: Diagnosis::default(),
+            ids: table.ids().into_iter().map(Arc::from).collect(),
+            filter: options.filter.clone(),
+            ledger: Ledger::default(),
             writer: report::writer(options.format, options.to_terminal),
             out,
             redactor: options.redact.as_ref().map(Redactor::new),
@@ -50,7 +56,7 @@ impl<'a> Pipeline<'a> {
     pub fn unreadable(&mut self, e: &anyhow::Error) {
         self.progress.done();
         self.notes.unreadable(e);
-        self.diagnosis.unreadable_inputs += 1;
+        self.ledger.unreadable();
     }
 
     /// The input `name` has been read: says once what its figures could not tell, for want of a field.
@@ -69,9 +75,8 @@ impl<'a> Pipeline<'a> {
     }
 
     fn note(&mut self, text: String) {
-        if !self.diagnosis.notes.contains(&text) {
+        if self.ledger.note(text.clone()) {
             self.notes.note(&text);
-            self.diagnosis.notes.push(text);
         }
     }
 
@@ -81,25 +86,39 @@ impl<'a> Pipeline<'a> {
         self.stopped.take().unwrap_or_else(|| anyhow!("stopped"))
     }
 
-    /// Writes the report; the diagnosis it was made from.
-    pub fn finish(mut self) -> io::Result<Diagnosis> {
+    /// Resolves and groups what was read, writes the report; the report.
+    pub fn finish(mut self) -> io::Result<Report> {
         self.progress.done();
         self.notes.finish();
-        self.writer.finish(self.out, &self.diagnosis, self.table)?;
-        Ok(self.diagnosis)
+        let report = self.ledger.close(self.table);
+        self.writer.finish(self.out, &report)?;
+        Ok(report)
     }
 
+    /// A failure of rule `cause` (an index into the table), unless the filter leaves it out.
     fn failure(&mut self, mut finding: Finding, cause: Option<usize>) -> Result<(), Stop> {
+        // Resolution matches people as the input names them: its facts are taken before redaction.
+        let facts = self.ledger.facts(&finding);
+        if !self.filter.keeps(&finding, facts.at()) {
+            self.ledger.ignored();
+            return Ok(());
+        }
         if let Some(r) = &mut self.redactor {
             r.finding(&mut finding);
         }
-        let cause = cause.map(|i| (i, self.table.rules()[i].id.as_str()));
-        self.diagnosis.failure(finding, cause);
-        let written = match self.diagnosis.findings.last() {
-            Some(d) => self.writer.finding(self.out, d, self.table),
-            None => Ok(()),
-        };
+        let cause = cause.and_then(|i| self.ids.get(i).cloned());
+        let failure = self.ledger.failure(finding, cause, facts);
+        let written = self.writer.finding(self.out, failure);
         self.check(written)
+    }
+
+    fn success(&mut self, finding: Finding) {
+        let facts = self.ledger.facts(&finding);
+        if self.filter.keeps(&finding, facts.at()) {
+            self.ledger.success(&finding, facts);
+        } else {
+            self.ledger.ignored();
+        }
     }
 
     fn malformed(&mut self, e: InputError) -> Result<(), Stop> {
@@ -114,7 +133,7 @@ impl<'a> Pipeline<'a> {
         }
         self.notes.malformed(&e);
         let written = self.writer.error(self.out, &e);
-        self.diagnosis.malformed(e);
+        self.ledger.malformed(e);
         self.check(written)
     }
 
@@ -128,7 +147,7 @@ impl<'a> Pipeline<'a> {
 
 impl Sink for Pipeline<'_> {
     fn push(&mut self, record: Record) -> Result<(), Stop> {
-        self.progress.tick(self.diagnosis.summary.failures);
+        self.progress.tick(self.ledger.summary().failures);
         match record {
             Record::Failure(f) => {
                 let cause = self.table.classify(&f);
@@ -145,24 +164,21 @@ impl Sink for Pipeline<'_> {
                     self.failure(f, Some(cause))
                 }
                 None => {
-                    self.diagnosis.ignored();
+                    self.ledger.ignored();
                     Ok(())
                 }
             },
-            Record::Success(mut f) => {
-                // Redacted like the failures, so that the same person still matches across them.
-                if let Some(r) = &mut self.redactor {
-                    r.finding(&mut f);
-                }
-                self.diagnosis.success(f);
+            // Not redacted: nothing of a success is shown, and resolution takes its facts before redaction.
+            Record::Success(f) => {
+                self.success(f);
                 Ok(())
             }
             Record::Ignored => {
-                self.diagnosis.ignored();
+                self.ledger.ignored();
                 Ok(())
             }
             Record::Duplicate => {
-                self.diagnosis.duplicate();
+                self.ledger.duplicate();
                 Ok(())
             }
             Record::Malformed(e) => self.malformed(e),

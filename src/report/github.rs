@@ -1,12 +1,13 @@
-//! `--format github`: GitHub Actions workflow commands. One `::error` per diagnosed incident, one
-//! `::warning` per group of unrecognized failures, one `::notice` with the figures.
+//! `--format github`: GitHub Actions workflow commands. One `::error` per open diagnosed incident, one
+//! `::warning` per group of open unrecognized failures, one `::notice` with the figures. What later successes
+//! resolved is not annotated: it needs nobody's attention.
 
 use std::io::{self, Write};
 
-use super::{accounting, clean, shape::unrecognized, some_users, Writer};
-use crate::diagnosis::Diagnosis;
+use super::shape::messages;
+use super::{accounting, app_name, clean, some_users, Writer};
+use crate::group::Report;
 use crate::record::Source;
-use crate::rules::RuleTable;
 
 pub struct Github;
 
@@ -30,44 +31,56 @@ fn place(source: &Source) -> String {
 }
 
 impl Writer for Github {
-    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
-        let diagnosed = d
-            .incidents()
-            .into_iter()
-            .filter_map(|i| Some((i, &table.rules()[i.cause?])));
-        for (i, rule) in diagnosed {
-            let app = clean(i.app.as_deref().unwrap_or("(app not named)")).into_owned();
+    fn finish(&mut self, out: &mut dyn Write, d: &Report) -> io::Result<()> {
+        let open = d.incidents.iter().filter(|i| i.open > 0);
+        for i in open.clone() {
+            let Some(cause) = &i.cause else { continue };
+            let app = app_name(d, i.app.as_deref(), i.app_id.as_deref());
             let mut msg = format!(
-                "{} failure{} on {app} [{}]",
-                i.failures,
-                if i.failures == 1 { "" } else { "s" },
-                rule.id
+                "{} open failure{} on {app} [{}]",
+                i.open,
+                if i.open == 1 { "" } else { "s" },
+                cause.id
             );
+            if i.resolved > 0 {
+                msg += &format!(" ({} resolved)", i.resolved);
+            }
             if !i.users.is_empty() {
                 msg += &format!("; users: {}", some_users(&i.users, 10));
             }
+            let said = messages(d, i);
+            if !said.is_empty() {
+                msg += &format!("\n{app} said:");
+                for m in said.iter().take(3) {
+                    msg += &format!("\n{}× {}", m.count, clean(&m.shape));
+                }
+            }
             msg += "\nWhat to do:";
-            for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
+            for (k, step) in cause.remediation.iter().enumerate() {
                 msg += &format!("\n{}. {}", k + 1, clean(step));
             }
-            let at = place(&d.findings[i.first_finding].finding.source);
+            if let Some(source) = &cause.source {
+                msg += &format!("\nMore: {}", clean(source));
+            }
+            let at = place(&d.failures[i.first(d)].finding.source);
             writeln!(
                 out,
                 "::error {at}title={}::{}",
-                property(&format!("{} ({app})", rule.title)),
+                property(&format!("{} ({app})", cause.title)),
                 data(&msg)
             )?;
         }
-        for g in unrecognized(d) {
-            let (count, shape) = (g.count, g.shape);
-            let app = clean(g.app.unwrap_or("(app not named)")).into_owned();
-            let at = place(&d.findings[g.first].finding.source);
-            let title = property(&format!("Unrecognized provisioning failure ({app})"));
-            writeln!(
-                out,
-                "::warning {at}title={title}::{}",
-                data(&format!("{count}× {}", clean(&shape)))
-            )?;
+        for i in open.filter(|i| i.cause.is_none()) {
+            let app = app_name(d, i.app.as_deref(), i.app_id.as_deref());
+            for m in messages(d, i) {
+                let at = place(&d.failures[m.first].finding.source);
+                let title = property(&format!("Unrecognized provisioning failure ({app})"));
+                writeln!(
+                    out,
+                    "::warning {at}title={title}::{}",
+                    data(&format!("{}× {}", m.count, clean(&m.shape)))
+                )?;
+            }
         }
         for e in d.errors.iter().take(10) {
             let at = place(&e.source);

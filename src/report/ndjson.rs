@@ -1,14 +1,14 @@
-//! `--format ndjson`: one object per line, findings and errors streamed as they are read, then the incidents,
-//! then the summary last.
+//! `--format ndjson`: one object per line. Findings and errors are streamed as they are read; what is known
+//! only at the end follows them: a `resolution` line per finding a later success resolved, the `incident`
+//! lines, the `app` lines, then the summary last.
 
 use serde::Serialize;
 use std::io::{self, Write};
 
-use super::model::{write_json, ErrorJson, FindingJson, IncidentJson};
+use super::model::{write_json, AppJson, ErrorJson, FindingJson, IncidentJson, ResolutionJson};
 use super::Writer;
-use crate::diagnosis::{Diagnosed, Diagnosis, Summary};
+use crate::group::{Failure, Report, Summary};
 use crate::record::InputError;
-use crate::rules::RuleTable;
 
 pub struct Ndjson;
 
@@ -17,7 +17,9 @@ pub struct Ndjson;
 enum Line<'a> {
     Finding(FindingJson<'a>),
     Error(ErrorJson<'a>),
+    Resolution(ResolutionJson<'a>),
     Incident(IncidentJson<'a>),
+    App(AppJson<'a>),
     Summary(SummaryLine<'a>),
 }
 
@@ -37,23 +39,31 @@ fn emit(out: &mut dyn Write, line: &Line) -> io::Result<()> {
 }
 
 impl Writer for Ndjson {
-    fn finding(&mut self, out: &mut dyn Write, d: &Diagnosed, table: &RuleTable) -> io::Result<()> {
-        emit(out, &Line::Finding(FindingJson::new(d, table)))
+    fn finding(&mut self, out: &mut dyn Write, f: &Failure) -> io::Result<()> {
+        emit(out, &Line::Finding(FindingJson::streamed(f)))
     }
 
     fn error(&mut self, out: &mut dyn Write, e: &InputError) -> io::Result<()> {
         emit(out, &Line::Error(e.into()))
     }
 
-    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
-        for i in d.incidents() {
-            emit(out, &Line::Incident(IncidentJson::new(i, table)))?;
+    fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
+        for f in &r.failures {
+            if let Some(res) = ResolutionJson::new(f) {
+                emit(out, &Line::Resolution(res))?;
+            }
+        }
+        for i in &r.incidents {
+            emit(out, &Line::Incident(IncidentJson::new(i, r)))?;
+        }
+        for a in &r.apps {
+            emit(out, &Line::App(a.into()))?;
         }
         emit(
             out,
             &Line::Summary(SummaryLine {
-                summary: &d.summary,
-                notes: &d.notes,
+                summary: &r.summary,
+                notes: &r.notes,
             }),
         )
     }

@@ -274,35 +274,6 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// The title of an incident no rule explains.
-pub const UNRECOGNIZED_TITLE: &str = "Unrecognized provisioning failure";
-
-/// What to do about a failure no rule explains; `{app}` is replaced as in a rule.
-pub const UNRECOGNIZED_STEPS: &[&str] = &[
-    "Read the message {app} returned (the reason of each failure): it names what the app refused.",
-    "Fix that in {app}, or in Okta under Applications > {app} > Provisioning.",
-    "On Dashboard > Tasks, select the failed tasks and click Retry Selected.",
-    "If the message keeps coming back, add a rule for it (see `provdiag rules --format json`) so that provdiag names its cause next time.",
-];
-
-/// One line of advice under a list of unrecognized failures.
-pub const UNRECOGNIZED_HINT: &str =
-    "Read each app's message, fix it there, then Retry Selected on Dashboard > Tasks.";
-
-/// The steps for an incident of rule `cause` (or of no rule) on `app`.
-pub fn steps(rule: Option<&Rule>, app: Option<&str>) -> Vec<String> {
-    match rule {
-        Some(r) => r.steps_for(app),
-        None => {
-            let app = app.unwrap_or("the app");
-            UNRECOGNIZED_STEPS
-                .iter()
-                .map(|s| s.replace("{app}", app))
-                .collect()
-        }
-    }
-}
-
 /// The built-in table as it ships, for `rules --format json`.
 pub fn builtin_text() -> &'static str {
     BUILTIN

@@ -8,6 +8,7 @@ mod exports;
 mod formats;
 mod properties;
 mod readme;
+mod resolution;
 mod siem;
 
 use assert_cmd::Command;
