@@ -56,12 +56,13 @@ impl<'a> Pipeline<'a> {
     pub fn unreadable(&mut self, e: &anyhow::Error) {
         self.progress.done();
         self.notes.unreadable(e);
-        self.ledger.unreadable();
+        self.ledger.unreadable(format!("{e:#}"));
     }
 
     /// The input `name` has been read: says once what its figures could not tell, for want of a field.
     pub fn input_done(&mut self, name: &str) {
         let carried = std::mem::take(&mut self.input);
+        let name = if name == "-" { "standard input" } else { name };
         if carried.events > 0 && carried.keyed == 0 {
             self.note(format!(
                 "{name}: its events carry no uuid, so repeated events cannot be found (duplicates count as new records)"

@@ -127,11 +127,12 @@ pub struct Ledger {
     /// What resolution knows of each failure, taken before `--redact`.
     subjects: Vec<Subject>,
     errors: Vec<InputError>,
+    /// What the run could not do, known while reading (an input it could not read, an input without uuids
+    /// or times).
+    notes: Vec<String>,
     hasher: Hasher,
     successes: Successes,
     apps: apps::Tally,
-    /// What the inputs lacked (no uuid, no time), said as they were read.
-    notes: Vec<String>,
 }
 
 /// What resolution knows of a record: taken from the finding before redaction.
@@ -148,8 +149,12 @@ impl Ledger {
         &self.summary
     }
 
-    pub fn unreadable(&mut self) {
+    /// An input that could not be read at all; `why` becomes a note of the report.
+    pub fn unreadable(&mut self, why: String) {
         self.unreadable_inputs += 1;
+        if !self.notes.contains(&why) {
+            self.notes.push(why);
+        }
     }
 
     /// Keeps a note for the report; false if the same note was already kept.

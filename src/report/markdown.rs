@@ -1,27 +1,75 @@
-//! `--format markdown`: a report to paste into a ticket for the app's owner; renders on GitHub.
+//! `--format markdown`: a report to paste into a ticket for the app's owner; renders on GitHub. Every piece
+//! of text that comes from the input or a rules file goes through `md`, so none of it can make markup.
 
 use std::io::{self, Write};
 
 use super::shape::messages;
 use super::{app_name, clean, some_users, wording, Writer};
-use crate::group::Report;
+use crate::group::{Incident, Report};
 
 pub struct Markdown;
 
 /// How many users an incident lists before "and N more".
 const USERS_SHOWN: usize = 25;
 
-/// Input text made inert for Markdown, where it never starts a line: control characters escaped, inline
-/// markup characters backslashed.
-fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in clean(s).chars() {
-        if "\\`*_[]<>|~&".contains(c) {
+/// Characters backslashed wherever they stand: CommonMark's inline markup (code, emphasis, links, HTML,
+/// entities), GFM's tables and strikethrough, GitHub's math (`$`), and the heading marks that would
+/// otherwise close a heading (`## Box #`).
+const ALWAYS: &str = "\\`*_[]<|~&$#^";
+
+/// Characters that open a block (list, quote, heading underline, definition) when they start a line;
+/// elsewhere they are plain text (`Dashboard > Tasks` stays readable in the raw document).
+const AT_START: &str = "-+=:>";
+
+/// Text from the input or a rules file made inert anywhere in the document, a line's start or a table cell
+/// included: control characters and line breaks shown as escapes, surrounding space trimmed, markup
+/// characters backslashed, and the shapes GitHub turns into links without any markup (`http://…`,
+/// `www.…`, `someone@example.com`) broken by an escape. Rendered, it reads as the text itself.
+pub(crate) fn md(s: &str) -> String {
+    let cleaned = clean(s);
+    let text = cleaned.trim();
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    // A leading number followed by `.` or `)` starts an ordered list.
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    for (i, &c) in chars.iter().enumerate() {
+        let rest = &chars[i + 1..];
+        let escape = ALWAYS.contains(c)
+            || (i == 0 && AT_START.contains(c))
+            || (i == digits && digits > 0 && matches!(c, '.' | ')'))
+            || (c == ':' && rest.starts_with(&['/', '/']))
+            || c == '@'
+            || (c == '.' && www_before(&chars[..i]));
+        if escape {
             out.push('\\');
         }
         out.push(c);
     }
     out
+}
+
+/// True if `before` ends with a word `www` (any case): GitHub links `www.example.com` on its own.
+fn www_before(before: &[char]) -> bool {
+    let n = before.len();
+    n >= 3
+        && before[n - 3..].iter().all(|c| c.eq_ignore_ascii_case(&'w'))
+        && (n == 3 || !before[n - 4].is_alphanumeric())
+}
+
+/// A rule's source as a link that shows its own address, when it is a plain `https` URL; anything else is
+/// shown as inert text, so a rules file cannot make a link say one thing and go elsewhere.
+fn source(url: &str) -> String {
+    let plain = url.strip_prefix("https://").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~:/?#@!$&'*+,;=%".contains(c))
+    });
+    if plain {
+        format!("<{url}>")
+    } else {
+        md(url)
+    }
 }
 
 impl Writer for Markdown {
@@ -55,8 +103,11 @@ impl Writer for Markdown {
         let open = d.incidents.iter().filter(|i| i.open > 0);
         for (n, i) in open.enumerate() {
             let (title, steps) = wording::title_and_steps(i);
-            let app = md(&app_name(d, i.app.as_deref(), i.app_id.as_deref()));
-            writeln!(out, "## {}. {}: {}\n", n + 1, md(title), app)?;
+            match app(d, i) {
+                Some(app) => writeln!(out, "## {}. {}: {app}\n", n + 1, md(title))?,
+                None => writeln!(out, "## {}. {}\n", n + 1, md(title))?,
+            }
+            // Rule ids are kebab-case (checked when a rules file is read): safe in a code span.
             let cause = i
                 .cause
                 .as_ref()
@@ -80,7 +131,8 @@ impl Writer for Markdown {
             }
             let said = messages(d, i);
             if !said.is_empty() {
-                writeln!(out, "What {app} said:\n")?;
+                let who = app(d, i).unwrap_or_else(|| "The app".to_owned());
+                writeln!(out, "What {who} said:\n")?;
                 for m in &said {
                     writeln!(out, "- {}× {}", m.count, md(&m.shape))?;
                 }
@@ -88,7 +140,7 @@ impl Writer for Markdown {
             }
             writeln!(out, "### What to do\n")?;
             for (k, step) in steps.iter().enumerate() {
-                writeln!(out, "{}. {}", k + 1, clean(step))?;
+                writeln!(out, "{}. {}", k + 1, md(step))?;
             }
             writeln!(out)?;
             if !i.users.is_empty() {
@@ -100,8 +152,8 @@ impl Writer for Markdown {
                     some_users(&users, USERS_SHOWN)
                 )?;
             }
-            if let Some(link) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
-                writeln!(out, "Source: [{}]({link})\n", md(link))?;
+            if let Some(url) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
+                writeln!(out, "Source: {}\n", source(url))?;
             }
         }
         write_resolved(out, d)?;
@@ -110,8 +162,8 @@ impl Writer for Markdown {
             for e in &d.errors {
                 writeln!(
                     out,
-                    "- `{}:{}`: {}",
-                    clean(&e.source.path).replace('`', "'"),
+                    "- {}:{}: {}",
+                    md(&e.source.path),
                     e.source.line,
                     md(&e.message)
                 )?;
@@ -129,7 +181,8 @@ impl Writer for Markdown {
     }
 }
 
-/// The apps as a table, when more than one is involved; an app whose last event failed is in bold.
+/// The apps as a table, when more than one is involved; an app whose last event failed says so in bold (the
+/// label only: no input text is ever set in bold).
 fn write_apps(out: &mut dyn Write, d: &Report) -> io::Result<()> {
     if d.apps.len() < 2 {
         return Ok(());
@@ -143,7 +196,7 @@ fn write_apps(out: &mut dyn Write, d: &Report) -> io::Result<()> {
     for a in &d.apps {
         let name = md(&app_name(d, Some(&a.app), a.app_id.as_deref()));
         let name = if a.failing {
-            format!("**{name}** (last event failed)")
+            format!("{name} **(last event failed)**")
         } else {
             name
         };
@@ -178,11 +231,11 @@ fn write_resolved(out: &mut dyn Write, d: &Report) -> io::Result<()> {
             .resolved_at
             .as_deref()
             .map_or(String::new(), |t| format!(", last at {}", md(t)));
+        let on = app(d, i).map_or(String::new(), |a| format!(" on {a}"));
         writeln!(
             out,
-            "- {} ({cause}) on {}: {} failure{} resolved{when}",
+            "- {} ({cause}){on}: {} failure{} resolved{when}",
             md(title),
-            md(&app_name(d, i.app.as_deref(), i.app_id.as_deref())),
             i.failures,
             if i.failures == 1 { "" } else { "s" }
         )?;
@@ -190,16 +243,58 @@ fn write_resolved(out: &mut dyn Write, d: &Report) -> io::Result<()> {
     writeln!(out)
 }
 
+/// An incident's app as the report names it, escaped; None when the input names none.
+fn app(d: &Report, i: &Incident) -> Option<String> {
+    i.app
+        .as_deref()
+        .map(|a| md(&app_name(d, Some(a), i.app_id.as_deref())))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::md;
+    use super::{md, source};
 
     #[test]
     fn markup_in_names_is_inert() {
-        assert_eq!(
-            md("a|b *c* <img> 2024-04-21"),
-            "a\\|b \\*c\\* \\<img\\> 2024-04-21"
-        );
+        assert_eq!(md("a|b *c* <img> 2024-04-21"), "a\\|b \\*c\\* \\<img> 2024-04-21");
         assert_eq!(md("x\u{1b}[31m"), "x\\\\u{1b}\\[31m");
+        assert_eq!(md("  two\nlines "), "two\\\\nlines");
+        assert_eq!(
+            md("Evil](http://evil.example) *x*"),
+            "Evil\\](http\\://evil.example) \\*x\\*"
+        );
+    }
+
+    #[test]
+    fn what_would_start_a_block_is_escaped_at_the_start_only() {
+        assert_eq!(md("# Title #"), "\\# Title \\#");
+        assert_eq!(md("> quote"), "\\> quote");
+        assert_eq!(md("- item - x"), "\\- item - x");
+        assert_eq!(md("+ item"), "\\+ item");
+        assert_eq!(md("12. item 3. x"), "12\\. item 3. x");
+        assert_eq!(md("1) item"), "1\\) item");
+        assert_eq!(md("=== x"), "\\=== x");
+        assert_eq!(md("2024-04-21"), "2024-04-21");
+    }
+
+    #[test]
+    fn what_github_links_by_itself_is_broken() {
+        assert_eq!(md("see https://x.io"), "see https\\://x.io");
+        assert_eq!(
+            md("WWW.x.io and www.y.io, awww.z"),
+            "WWW\\.x.io and www\\.y.io, awww.z"
+        );
+        assert_eq!(md("ann@example.com"), "ann\\@example.com");
+        assert_eq!(md("$x$ &amp;"), "\\$x\\$ \\&amp;");
+    }
+
+    #[test]
+    fn only_a_plain_https_source_is_a_link() {
+        assert_eq!(
+            source("https://help.okta.com/a.htm"),
+            "<https://help.okta.com/a.htm>"
+        );
+        assert_eq!(source("https://x.io/a>[b](c)"), "https\\://x.io/a>\\[b\\](c)");
+        assert_eq!(source("javascript:alert(1)"), "javascript:alert(1)");
     }
 }

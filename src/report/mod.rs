@@ -58,7 +58,7 @@ pub fn writer(format: OutputFormat, to_terminal: bool) -> Box<dyn Writer> {
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Ndjson => Box::new(ndjson::Ndjson),
         OutputFormat::Markdown => Box::new(markdown::Markdown),
-        OutputFormat::Github => Box::new(github::Github),
+        OutputFormat::Github => Box::new(github::Github::new()),
     }
 }
 

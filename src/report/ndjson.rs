@@ -1,11 +1,14 @@
 //! `--format ndjson`: one object per line. Findings and errors are streamed as they are read; what is known
 //! only at the end follows them: a `resolution` line per finding a later success resolved, the `incident`
-//! lines, the `app` lines, then the summary last.
+//! lines, the `app` lines, the `unrecognized` message shapes and the `note`s, then the summary, with the
+//! version, last.
 
 use serde::Serialize;
 use std::io::{self, Write};
 
-use super::model::{write_json, AppJson, ErrorJson, FindingJson, IncidentJson, ResolutionJson};
+use super::model::{
+    unrecognized, write_json, AppJson, ErrorJson, FindingJson, IncidentJson, ResolutionJson, UnrecognizedJson,
+};
 use super::Writer;
 use crate::group::{Failure, Report, Summary};
 use crate::record::InputError;
@@ -20,20 +23,25 @@ enum Line<'a> {
     Resolution(ResolutionJson<'a>),
     Incident(IncidentJson<'a>),
     App(AppJson<'a>),
-    Summary(SummaryLine<'a>),
+    Unrecognized(UnrecognizedJson<'a>),
+    Note {
+        note: &'a str,
+    },
+    Summary {
+        /// The JSON document's version: the same contract, one line at a time.
+        version: u32,
+        #[serde(flatten)]
+        summary: &'a Summary,
+    },
 }
 
-/// The last line: the figures, and what the run could not do.
-#[derive(Serialize)]
-struct SummaryLine<'a> {
-    #[serde(flatten)]
-    summary: &'a Summary,
-    notes: &'a [String],
-}
-
+/// Writes one whole line. Each line is formatted before any of it is written, so that a reader
+/// downstream never sees half an object, whatever ends the run.
 fn emit(out: &mut dyn Write, line: &Line) -> io::Result<()> {
-    write_json(out, line, false)?;
-    out.write_all(b"\n")?;
+    let mut buf = Vec::with_capacity(256);
+    write_json(&mut buf, line, false)?;
+    buf.push(b'\n');
+    out.write_all(&buf)?;
     // Streamed: a reader downstream sees each line as soon as it is known.
     out.flush()
 }
@@ -59,12 +67,18 @@ impl Writer for Ndjson {
         for a in &r.apps {
             emit(out, &Line::App(a.into()))?;
         }
+        for u in unrecognized(r) {
+            emit(out, &Line::Unrecognized(u))?;
+        }
+        for note in &r.notes {
+            emit(out, &Line::Note { note })?;
+        }
         emit(
             out,
-            &Line::Summary(SummaryLine {
+            &Line::Summary {
+                version: 1,
                 summary: &r.summary,
-                notes: &r.notes,
-            }),
+            },
         )
     }
 }

@@ -37,6 +37,11 @@ impl Notes {
         eprintln!("provdiag: {}", clean(&format!("{e:#}")));
     }
 
+    /// Something the run could not do that does not change its outcome.
+    pub fn warn(message: &str) {
+        eprintln!("provdiag: warning: {}", clean(message));
+    }
+
     pub fn hint_stdin() {
         eprintln!("provdiag: reading Tasks errors or System Log events from standard input; paste them, then press Ctrl-D (Ctrl-Z then Enter on Windows)");
     }

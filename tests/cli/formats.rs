@@ -43,6 +43,7 @@ fn incidents(report: &Value) -> &Vec<Value> {
 fn ndjson_streams_the_same_findings_errors_incidents_and_summary() {
     let json = reference();
     let text = output("ndjson", &[]);
+    super::schema::assert_valid_ndjson(&text);
     let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
@@ -90,13 +91,20 @@ fn ndjson_streams_the_same_findings_errors_incidents_and_summary() {
     assert_eq!(resolutions, resolved);
     assert_eq!(of("error"), *json["errors"].as_array().expect("errors"));
     assert_eq!(of("incident"), *incidents(&json));
+    assert_eq!(
+        of("unrecognized"),
+        *json["unrecognized"].as_array().expect("unrecognized")
+    );
+    let notes: Vec<Value> = of("note").into_iter().map(|n| n["note"].clone()).collect();
+    assert_eq!(notes, *json["notes"].as_array().expect("notes"));
     assert_eq!(of("app"), *json["apps"].as_array().expect("apps"));
     let mut summary = of("summary");
-    let notes = summary[0].as_object_mut().and_then(|o| o.remove("notes"));
+    assert_eq!(summary.len(), 1);
+    let version = summary[0].as_object_mut().and_then(|o| o.remove("version"));
     assert_eq!(
-        notes.as_ref(),
-        Some(&json["notes"]),
-        "the summary line carries the notes"
+        version,
+        Some(json["version"].clone()),
+        "the summary carries the version"
     );
     assert_eq!(summary, [json["summary"].clone()]);
     // Streamed: every finding comes before the first incident.
@@ -183,15 +191,22 @@ fn markdown_is_a_ticket_with_the_same_incidents_and_figures() {
     assert!(md.contains(&row), "{row}\n{md}");
     let open_incidents = incidents(&json).iter().filter(|i| i["open"] != 0);
     for (n, i) in open_incidents.enumerate() {
-        let app = i["app"].as_str().unwrap_or("(app not named)");
-        let heading = format!("## {}. {}: {}", n + 1, i["title"].as_str().expect("title"), app);
+        let title = i["title"].as_str().expect("title");
+        // An incident without an app is headed by its title alone.
+        let heading = match i["app"].as_str() {
+            Some(app) => format!("\n## {}. {title}: {app}\n", n + 1),
+            None => format!("\n## {}. {title}\n", n + 1),
+        };
         assert!(md.contains(&heading), "{heading}");
         assert!(md.contains(&format!("**Failures:** {}", i["failures"])));
     }
     assert!(md
         .contains("1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App"));
     assert!(md.contains("**Affected users ("));
-    assert!(md.contains("](https://help.okta.com/"));
+    assert!(
+        md.contains("\nSource: <https://help.okta.com/"),
+        "the source shows its address"
+    );
     assert!(md.contains("## Unreadable records"));
 }
 

@@ -6,9 +6,12 @@ mod diagnose;
 mod exactness;
 mod exports;
 mod formats;
+mod github;
+mod markdown;
 mod properties;
 mod readme;
 mod resolution;
+mod schema;
 mod siem;
 
 use assert_cmd::Command;
@@ -34,6 +37,7 @@ pub fn json_report(args: &[&str], stdin: impl Into<Vec<u8>>) -> (Value, i32) {
         .expect("runs");
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    schema::assert_valid_document(&report);
     (report, out.status.code().unwrap_or(-1))
 }
 

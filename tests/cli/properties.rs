@@ -46,6 +46,13 @@ fn run(bytes: &[u8], input: InputFormat, format: OutputFormat, redact: bool) -> 
             !text.chars().any(|c| c.is_control() && c != '\n'),
             "a control character reached the report"
         );
+        match format {
+            OutputFormat::Json => super::schema::assert_valid_document(
+                &serde_json::from_str(&text).expect("the JSON report is JSON"),
+            ),
+            OutputFormat::Ndjson => super::schema::assert_valid_ndjson(&text),
+            _ => {}
+        }
     }
     let unreadable = diagnosis.unreadable_inputs > 0;
     let s = diagnosis.summary;
