@@ -92,6 +92,18 @@ fn unread_note(n: u64) -> String {
     format!("No provisioning failures in what could be read, but {what} could not be read (see the messages on stderr).")
 }
 
+/// What a report says first when every failure it read was resolved by a later success.
+fn all_resolved(r: &Report) -> String {
+    match r.summary.resolved {
+        1 => {
+            "No open provisioning failures: the one failure read was resolved by a later success.".to_owned()
+        }
+        n => {
+            format!("No open provisioning failures: all {n} failures read were resolved by later successes.")
+        }
+    }
+}
+
 fn plural(n: u64) -> &'static str {
     if n == 1 {
         ""

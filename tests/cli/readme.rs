@@ -51,9 +51,10 @@ fn readme_shell_commands_hold() {
             );
         } else if command == "cargo install --locked --path ." {
             // `--locked` fails when Cargo.lock does not fit Cargo.toml; `cargo metadata --locked` checks the
-            // same without building.
+            // same without building. Not --offline: metadata reads every platform's manifests, and a fresh clone has
+            // downloaded only this platform's crates.
             let out = std::process::Command::new(env!("CARGO"))
-                .args(["metadata", "--locked", "--offline", "--format-version", "1"])
+                .args(["metadata", "--locked", "--format-version", "1"])
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .output()
                 .expect("cargo runs");
