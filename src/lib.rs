@@ -202,6 +202,7 @@ pub fn run_pipeline(
             Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
             Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
         }
+        pipeline.input_done(&spec.name());
     }
     Ok(pipeline.finish()?)
 }

@@ -6,6 +6,7 @@ mod event;
 mod json;
 pub(crate) mod lines;
 mod parallel;
+mod siem;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};

@@ -14,6 +14,7 @@ mod pull;
 mod readme;
 mod resolution;
 mod schema;
+mod siem;
 
 use assert_cmd::Command;
 use serde_json::Value;
