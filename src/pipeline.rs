@@ -62,6 +62,11 @@ impl<'a> Pipeline<'a> {
         self.stopped.take().unwrap_or_else(|| anyhow!("stopped"))
     }
 
+    /// Sends what was written so far on its way: `pull --follow` streams findings as pages arrive.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// Resolves and groups what was read, writes the report; the report.
     pub fn finish(mut self) -> io::Result<Report> {
         self.progress.done();
