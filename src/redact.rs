@@ -229,7 +229,12 @@ fn named_in(reason: &str, user: Option<&str>) -> Vec<(String, Kind)> {
 /// build than the search: a reason is a few hundred bytes.
 fn occurrences<'a>(text: &'a str, value: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
     let lower = value.to_lowercase();
-    text.char_indices().filter_map(move |(start, _)| {
+    let first = lower.chars().next();
+    text.char_indices().filter_map(move |(start, c)| {
+        // Most places differ at their first character: no allocation there.
+        if c.to_lowercase().next() != first {
+            return None;
+        }
         let end = start + value.len();
         let candidate = text.get(start..end)?;
         let same = !value.is_empty() && candidate.to_lowercase() == lower;

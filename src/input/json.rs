@@ -15,6 +15,7 @@ use super::event::{self, non_empty, Event, TargetRef};
 use super::framer::Framer;
 use super::lines::Lines;
 use super::parallel;
+use super::siem::{self, Row};
 use super::{ReadFail, Reading, Sink};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
@@ -258,9 +259,14 @@ pub fn event_line(bytes: &[u8], source: &Source, limits: &Limits) -> Option<Vec<
     Some(out)
 }
 
-/// Turns one JSON value (an event, or an event hook delivery) into its records; why it cannot be read, if
-/// it cannot.
-fn parse_value(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Parsed>) -> Result<(), String> {
+/// Turns one JSON value (an event, an event hook delivery, or a SIEM's row) into its records; why it cannot
+/// be read, if it cannot.
+pub(super) fn parse_value(
+    bytes: &[u8],
+    source: &Source,
+    limits: &Limits,
+    out: &mut Vec<Parsed>,
+) -> Result<(), String> {
     if nested_too_deep(bytes, limits.max_depth) {
         return Err(format!(
             "nested deeper than {} levels: not a System Log event",
@@ -292,23 +298,74 @@ fn records_of(
     out: &mut Vec<Parsed>,
 ) -> Result<(), String> {
     let Some(events) = hook_events(&head, bytes, source.line)? else {
+        // Every LogEvent has an `outcome`; an object without one may be a SIEM's row, and is looked at
+        // again there. Okta's own events never take that slower path.
+        if head.outcome.is_none() {
+            siem_records(bytes, source, limits, out);
+            return Ok(());
+        }
         let key = head.uuid.as_deref().and_then(EventKey::new);
         let record = classify(&head, bytes, source);
         out.push(Parsed { key, record });
         return Ok(());
     };
     for raw in events {
-        let offset = raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
-        let line = source.line + memchr_iter(b'\n', &bytes[..offset]).count() as u64;
-        let source = Source {
-            path: source.path.clone(),
-            line,
-        };
-        if let Err(message) = parse_value(raw.get().as_bytes(), &source, limits, out) {
-            out.push(malformed(source, message));
-        }
+        value_records(
+            raw.get().as_bytes(),
+            &inner_source(raw, bytes, source),
+            limits,
+            out,
+        );
     }
     Ok(())
+}
+
+/// The records of one value, or its malformed record.
+fn value_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Parsed>) {
+    if let Err(message) = parse_value(bytes, source, limits, out) {
+        out.push(malformed(source.clone(), message));
+    }
+}
+
+/// Where a value nested in `outer` (which starts at `source`) starts.
+fn inner_source(inner: &RawValue, outer: &[u8], source: &Source) -> Source {
+    let offset = (inner.get().as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
+    let before = &outer[..offset.min(outer.len())];
+    Source {
+        path: source.path.clone(),
+        line: source.line + memchr_iter(b'\n', before).count() as u64,
+    }
+}
+
+/// The records of an object that is not a LogEvent: what a SIEM wrapped events in, or made of them.
+fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Parsed>) {
+    let text = super::lossy(bytes);
+    match siem::row(&text) {
+        Err(e) => out.push(malformed(
+            source.clone(),
+            describe(&e, text.as_bytes(), source.line),
+        )),
+        Ok(Row::Nothing) => {}
+        Ok(Row::Raw(raw)) => parse_raw(&raw, source, limits, out),
+        Ok(Row::Nested(values)) => {
+            for value in values {
+                let at = inner_source(value, text.as_bytes(), source);
+                value_records(value.get().as_bytes(), &at, limits, out);
+            }
+        }
+        Ok(Row::Fields(map)) => out.push(siem::fields_record(&map, source)),
+    }
+}
+
+/// The records of an event as a SIEM indexed it (Splunk's `_raw`): JSON is read as an event, anything
+/// else as a line of text, so that a Tasks sentence in it is still a failure.
+pub(super) fn parse_raw(raw: &str, source: &Source, limits: &Limits, out: &mut Vec<Parsed>) {
+    if raw.trim_start().starts_with('{') {
+        value_records(raw.trim().as_bytes(), source, limits, out);
+    } else {
+        let record = super::text::line_record(raw, source.clone());
+        out.push(Parsed { key: None, record });
+    }
 }
 
 fn malformed(source: Source, message: String) -> Parsed {

@@ -8,6 +8,7 @@ mod framer;
 mod json;
 pub(crate) mod lines;
 mod parallel;
+mod siem;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 pub use block::Limits;
 pub use detect::{detect, Shape};
+pub(crate) use event::PROVISIONING_PREFIXES;
 
 use crate::record::{EventKey, Record};
 
@@ -144,6 +146,17 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
             read_stream(file, &reading, format, sink)
         }
     }
+}
+
+/// Reads one page of System Log events (a JSON array, as the API sends it) named `name`.
+pub(crate) fn read_page(page: &[u8], name: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    let reading = Reading {
+        path: name.clone(),
+        // A bad PROVDIAG_THREADS is reported where the run starts; a page is read all the same.
+        threads: parallel::threads().unwrap_or(1),
+        limits: Limits::default(),
+    };
+    read_stream(Cursor::new(page), &reading, InputFormat::Json, sink)
 }
 
 /// Why a FILE cannot be opened; a missing one that reads like a message (it has spaces) was most likely

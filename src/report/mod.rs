@@ -10,6 +10,7 @@ mod model;
 mod ndjson;
 mod notes;
 mod progress;
+mod pull;
 mod shape;
 mod text;
 mod wording;
@@ -20,6 +21,7 @@ pub use escape::clean;
 pub use explain::{explain, rules};
 pub use notes::Notes;
 pub use progress::Progress;
+pub use pull::PullNotes;
 
 use crate::group::{Failure, Report};
 use crate::record::InputError;

@@ -8,11 +8,14 @@ mod exports;
 mod formats;
 mod github;
 mod markdown;
+mod okta;
 mod properties;
+mod pull;
 mod reading;
 mod readme;
 mod resolution;
 mod schema;
+mod siem;
 
 use assert_cmd::Command;
 use serde_json::Value;
