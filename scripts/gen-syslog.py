@@ -133,9 +133,8 @@ def event(rng, i, failure_rate):
 
 CSV_COLUMNS = ["uuid", "published", "severity", "eventType", "displayMessage", "actor.displayName",
                "actor.alternateId", "outcome.result", "outcome.reason", "client.ipAddress",
-               "client.userAgent.rawUserAgent", "target.0.type", "target.0.displayName", "target.0.alternateId",
-               "target.1.type", "target.1.displayName", "target.1.alternateId", "target.2.type",
-               "target.2.displayName", "target.2.alternateId"]
+               "client.userAgent.rawUserAgent"] + [
+                   f"target.{k}.{field}" for k in range(3) for field in ("id", "type", "displayName", "alternateId")]
 
 
 def csv_row(e):
@@ -144,7 +143,7 @@ def csv_row(e):
            e["client"]["ipAddress"], e["client"]["userAgent"]["rawUserAgent"]]
     for k in range(3):
         t = e["target"][k] if k < len(e["target"]) else {}
-        row += [t.get("type", ""), t.get("displayName", ""), t.get("alternateId", "")]
+        row += [t.get("id", ""), t.get("type", ""), t.get("displayName", ""), t.get("alternateId", "")]
     return row
 
 
