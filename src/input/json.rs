@@ -301,6 +301,16 @@ fn records_of(
         // Every LogEvent has an `outcome`; an object without one may be a SIEM's row, and is looked at
         // again there. Okta's own events never take that slower path.
         if head.outcome.is_none() {
+            // What `curl` gets back for a bad token, saved or piped as if it were the log.
+            if let Some(why) = head
+                .event_type
+                .is_none()
+                .then(|| super::detect::api_error(bytes))
+                .flatten()
+            {
+                out.push(malformed(source.clone(), why));
+                return Ok(());
+            }
             siem_records(bytes, source, limits, out);
             return Ok(());
         }

@@ -283,10 +283,19 @@ fn binary_unreadable_and_api_error_inputs_exit_2_with_a_clear_message() {
     assert_eq!(figures(&report)[0], figures(&report)[5]);
     // What curl gets back for a bad token.
     let api_error = r#"{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorLink":"E0000011","errorId":"oaeXyz","errorCauses":[]}"#;
-    for args in [vec![], vec!["-i", "json"]] {
+    // As curl prints it (no newline), as a saved file ends (a newline), or pretty-printed.
+    let pretty = "{\n  \"errorCode\": \"E0000011\",\n  \"errorSummary\": \"Invalid token provided\"\n}\n";
+    let shapes = [api_error.to_owned(), format!("{api_error}\n"), pretty.to_owned()];
+    for (args, body) in [vec![], vec!["-i", "json"], vec!["-i", "ndjson"]]
+        .into_iter()
+        .flat_map(|args| shapes.iter().map(move |body| (args.clone(), body)))
+    {
+        if args.contains(&"ndjson") && body.starts_with("{\n") {
+            continue; // one object over several lines is not NDJSON
+        }
         let out = provdiag()
             .args(&args)
-            .write_stdin(api_error)
+            .write_stdin(body.as_str())
             .output()
             .expect("runs");
         assert_eq!(out.status.code(), Some(2));
