@@ -84,11 +84,22 @@ pub enum Command {
     Rules {
         #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
+        #[command(subcommand)]
+        action: Option<RulesAction>,
     },
     /// Shell completions, to be sourced by the shell
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Check a rules file: schema, patterns, and that every example lands on its rule (exit 0 or 2)
+    Test {
+        /// The rules file (the JSON of `provdiag rules --format json`)
+        file: PathBuf,
     },
 }
 

@@ -11,11 +11,11 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
+use cli::{Cli, ColorChoice, Command, Diagnose, RulesAction, RulesFormat};
 use diagnosis::Diagnosis;
 use fail_on::FailOn;
 use input::{InputSpec, ReadFail};
@@ -33,7 +33,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             set_color(ColorChoice::Auto);
             report::explain(&mut out, &table, &cause)?;
         }
-        Some(Command::Rules { format }) => {
+        Some(Command::Rules {
+            action: Some(RulesAction::Test { file }),
+            ..
+        }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read rules file {}", file.display()))?;
+            let (n, problems) = rules::check_file(&text);
+            let sound = report::rules_test(&mut out, &file.display().to_string(), n, &problems)?;
+            out.flush()?;
+            return Ok(if sound {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            });
+        }
+        Some(Command::Rules { format, .. }) => {
             set_color(ColorChoice::Auto);
             report::rules(&mut out, &table, format == RulesFormat::Json)?;
         }

@@ -16,7 +16,7 @@ mod text;
 use std::io::{self, Write};
 
 pub use escape::clean;
-pub use explain::{explain, rules};
+pub use explain::{explain, rules, rules_test};
 pub use notes::Notes;
 pub use progress::Progress;
 

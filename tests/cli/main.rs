@@ -7,6 +7,7 @@ mod exports;
 mod formats;
 mod properties;
 mod readme;
+mod wild;
 
 use assert_cmd::Command;
 use serde_json::Value;
