@@ -10,6 +10,7 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod when;
 
 use anyhow::{Context, Result};
 use std::io::{self, IsTerminal, Write};

@@ -1,4 +1,9 @@
-//! The README's examples run as tests, so it cannot drift from what provdiag does.
+//! The README's examples run as tests, so it cannot drift from what provdiag does: its `console` blocks
+//! through trycmd, its `sh` blocks as the commands they show, and its rules-file example as a rules file.
+
+use super::*;
+
+const README: &str = include_str!("../../README.md");
 
 #[test]
 fn readme_examples_hold() {
@@ -6,4 +11,82 @@ fn readme_examples_hold() {
         .register_bin("provdiag", trycmd::cargo::cargo_bin("provdiag"))
         .env("NO_COLOR", "1")
         .case("README.md");
+}
+
+/// The bodies of the README's fenced blocks of one language.
+fn blocks(lang: &str) -> Vec<&'static str> {
+    let fence = format!("```{lang}\n");
+    let mut out = Vec::new();
+    let mut rest = README;
+    while let Some(start) = rest.find(&fence) {
+        let body = &rest[start + fence.len()..];
+        let Some(end) = body.find("\n```") else { break };
+        out.push(&body[..end + 1]);
+        rest = &body[end..];
+    }
+    out
+}
+
+/// Every command of an `sh` block is one this test knows how to check; an unknown one fails, so no shell
+/// example goes untested.
+#[test]
+fn readme_shell_commands_hold() {
+    let commands: Vec<&str> = blocks("sh")
+        .into_iter()
+        .flat_map(str::lines)
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(!commands.is_empty(), "the README shows how to set up");
+    for command in commands {
+        if let Some(args) = command.strip_prefix("cargo run --release -- ") {
+            // `cargo run` builds and runs this very binary: run it with the same arguments.
+            let args: Vec<&str> = args.split_whitespace().collect();
+            let out = provdiag().args(&args).output().expect("runs");
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)) && stdout.contains(" records: "),
+                "`{command}` diagnoses: {stdout}{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else if command == "cargo install --locked --path ." {
+            // `--locked` fails when Cargo.lock does not fit Cargo.toml; `cargo metadata --locked` checks the
+            // same without building.
+            let out = std::process::Command::new(env!("CARGO"))
+                .args(["metadata", "--locked", "--offline", "--format-version", "1"])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .output()
+                .expect("cargo runs");
+            assert!(
+                out.status.success(),
+                "`{command}` would fail: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else if command == "cargo test" {
+            // This is that run.
+        } else {
+            panic!(
+                "the README shows `{command}`, which no test runs: make it a console block or check it here"
+            );
+        }
+    }
+}
+
+/// The rules file the README shows is one provdiag accepts, and its examples land on its rule.
+#[test]
+fn readme_rules_file_example_is_a_valid_rules_file() {
+    let examples = blocks("json");
+    assert_eq!(examples.len(), 1, "one rules-file example");
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), examples[0]).expect("write");
+    let rules: serde_json::Value = serde_json::from_str(examples[0]).expect("the example is JSON");
+    let id = rules["rules"][0]["id"]
+        .as_str()
+        .expect("the example has a rule id");
+    provdiag()
+        .arg("--rules")
+        .arg(file.path())
+        .args(["explain", id])
+        .assert()
+        .success();
 }
