@@ -43,7 +43,11 @@ static BARE_ERROR: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bunable to update group push mapping\b",
         r"|\b(?:could not|couldn't|unable to|failed to) (?:create|update|push|provision|deprovision|deactivate|reactivate|sync|import|assign|unassign|verify|validate|remove|add)\b.{0,60}\b(?:user|group|profile|account|credentials|membership)\b",
         r"|\berrors during execution\b|\b(?:httpstatuscode|apierrorcode)=\d",
-        r"|\bcom\.saasure\.",
+        r"|\bcom\.saasure\.|\bexception\b",
+        // A line that opens with an HTTP status, its reason, or an error label.
+        r"|^\W{0,3}[45]\d\d\b\W+\w",
+        r"|^\W{0,3}(?:bad request|unauthori[sz]ed|forbidden|not found|conflict|unprocessable entity|too many requests|internal server error|bad gateway|service unavailable|gateway time-?out)\b\W+\w",
+        r"|^\W{0,3}(?:error|failure)\s*:\W*\w",
     ))
     .expect("the pattern is valid")
 });
@@ -327,10 +331,19 @@ mod tests {
             "Error authenticating: Forbidden. Errors reported by remote server:",
             "Could not push profile for Office 365 user <user>, received error: something",
             "Unable to update Group Push mapping target App group Sales: something",
+            "409 - something no rule knows",
+            "Forbidden. something no rule knows",
+            "Error: something no rule knows",
         ] {
             failure(text);
         }
-        for text in ["Bad Request", "Error while reading the file", "an error occurred"] {
+        for text in [
+            "Bad Request",
+            "Forbidden",
+            "Error while reading the file",
+            "an error occurred",
+            "404",
+        ] {
             assert!(matches!(record(text), Record::Candidate(_)), "{text}");
         }
     }
