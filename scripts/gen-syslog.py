@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generate realistic Okta System Log data for provdiag's benchmark.
 
-Full-size LogEvents shaped like Okta's (../shared/okta-formats.md): mostly sign-ins, SSO and successful pushes,
-a small share of provisioning failures of every kind (the seed's three, others, null reasons, reasons that are
+Full-size LogEvents shaped like those of Okta's System Log API (the LogEvent object of
+https://developer.okta.com/docs/reference/api/system-log/): mostly sign-ins, SSO and successful pushes,
+a small share of provisioning failures of every kind (the three of Okta's Troubleshoot provisioning article, others, null reasons, reasons that are
 whole Tasks sentences), failed sign-ins whose reasons must not count, and targets in varied order.
 
     gen-syslog.py OUT_DIR [--events N] [--failure-rate R] [--seed S]

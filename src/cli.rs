@@ -1,6 +1,8 @@
 //! The command line: clap derive types and nothing else.
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
 use crate::input::InputFormat;
@@ -24,7 +26,9 @@ pub struct Cli {
     pub rules: Option<PathBuf>,
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 no failure selected by --fail-on; 1 at least one; 2 usage error, \
+const EXIT_CODES: &str =
+    "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (resolved ones \
+too with --include-resolved); 2 usage error, \
 unreadable input or rules file, unknown cause, or a malformed record under --strict.";
 
 #[derive(Debug, Args)]
@@ -45,15 +49,19 @@ pub struct Diagnose {
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
 
-    /// Which failures make the exit code 1: any, unrecognized, none, or cause ids (comma-separated)
+    /// Which failures make the exit code 1: any, none, or a comma-separated list of unrecognized and cause
+    /// ids (e.g. unrecognized,license-limit-exceeded)
     #[arg(
         long,
-        value_name = "any|unrecognized|none|CAUSE[,CAUSE…]",
-        default_value = "any"
+        value_name = "any|none|unrecognized|CAUSE[,…]",
+        default_value = "any",
+        value_parser = Cause::with(&["any", "none", "unrecognized"]),
+        hide_possible_values = true
     )]
     pub fail_on: String,
 
-    /// Color in text output; auto honours NO_COLOR, CLICOLOR_FORCE and whether stdout is a terminal
+    /// Color in text output; auto honours NO_COLOR, CLICOLOR=0, CLICOLOR_FORCE, TERM=dumb and whether the
+    /// report goes to a terminal
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -61,9 +69,66 @@ pub struct Diagnose {
     #[arg(long)]
     pub strict: bool,
 
-    /// Replace people's names, logins and emails with stable pseudonyms in every format
+    /// Replace people's names, logins and emails with keyed pseudonyms in every format (the key:
+    /// PROVDIAG_REDACT_KEY, else a random one for this run)
     #[arg(long)]
     pub redact: bool,
+
+    /// Write the report to FILE instead of stdout: whole, or not at all
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
+    /// Keep events published at or after WHEN: RFC 3339, a date, or a duration back from now (90m, 24h, 7d)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Keep events published before WHEN (same forms as --since); records without a time are kept
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+
+    /// Keep this app's records only, by name or Okta app id (case-insensitive; repeatable)
+    #[arg(long = "app", value_name = "NAME")]
+    pub apps: Vec<String>,
+
+    /// Let --fail-on count failures that a later success resolved too
+    #[arg(long)]
+    pub include_resolved: bool,
+}
+
+/// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is
+/// looked up later), while shell completion is offered the built-in ids.
+#[derive(Clone)]
+pub struct Cause {
+    words: &'static [&'static str],
+}
+
+impl Cause {
+    /// Completion offers `words` too, before the ids.
+    const fn with(words: &'static [&'static str]) -> Self {
+        Self { words }
+    }
+}
+
+impl TypedValueParser for Cause {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let ids = crate::rules::builtin_ids()
+            .iter()
+            .map(|id| PossibleValue::new(id.as_str()));
+        Some(Box::new(
+            self.words.iter().map(|w| PossibleValue::new(*w)).chain(ids),
+        ))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -77,7 +142,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Everything known about one cause, remediation included
     Explain {
-        /// A cause id, as `provdiag rules` lists them
+        /// A cause id, as `provdiag rules` lists them (any case; Okta's LICENSE_LIMIT_EXCEEDED works too)
+        #[arg(value_parser = Cause::with(&[]), hide_possible_values = true)]
         cause: String,
     },
     /// The rule table; json is the schema a --rules file uses
@@ -92,6 +158,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The manual page (roff), from the same definitions as --help: `provdiag man > provdiag.1`
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,5 +185,29 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn cause_arguments_take_any_text_and_offer_the_built_in_ids() {
+        let cli = Cli::try_parse_from(["provdiag", "--fail-on", "my-own-rule,unrecognized", "x"]);
+        assert_eq!(
+            cli.map(|c| c.diagnose.fail_on).ok().as_deref(),
+            Some("my-own-rule,unrecognized")
+        );
+        let cli = Cli::try_parse_from(["provdiag", "explain", "LICENSE_LIMIT_EXCEEDED"]);
+        assert!(
+            matches!(cli.map(|c| c.command), Ok(Some(Command::Explain { cause })) if cause == "LICENSE_LIMIT_EXCEEDED")
+        );
+        let offered: Vec<String> = Cause::with(&["any"])
+            .possible_values()
+            .into_iter()
+            .flatten()
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        assert_eq!(offered.first().map(String::as_str), Some("any"));
+        assert!(
+            offered.iter().any(|v| v == "license-limit-exceeded"),
+            "{offered:?}"
+        );
     }
 }

@@ -2,52 +2,106 @@
 
 use anyhow::{bail, Result};
 
-use crate::diagnosis::Diagnosis;
+use crate::group::Report;
 use crate::report;
-use crate::rules::RuleTable;
+use crate::rules::{self, RuleTable};
 
-/// Which failures make the exit code 1.
-pub enum FailOn {
-    Any,
-    Unrecognized,
-    Nothing,
-    Causes(Vec<String>),
+/// Which failures make the exit code 1: `any`, `none`, or a list of cause ids and `unrecognized`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FailOn {
+    any: bool,
+    unrecognized: bool,
+    causes: Vec<String>,
 }
+
+/// The words `--fail-on` takes besides cause ids.
+const WORDS: [&str; 3] = ["any", "none", "unrecognized"];
 
 impl FailOn {
     pub fn parse(value: &str, table: &RuleTable) -> Result<Self> {
-        Ok(match value.trim() {
-            "any" => FailOn::Any,
-            "unrecognized" => FailOn::Unrecognized,
-            "none" => FailOn::Nothing,
-            list => {
-                let ids: Vec<String> = list
-                    .split(',')
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                if ids.is_empty() {
-                    bail!("--fail-on needs any, unrecognized, none, or cause ids");
-                }
-                if let Some(bad) = ids.iter().find(|id| table.get(id).is_none()) {
-                    bail!(
-                        "unknown cause '{}' in --fail-on; use any, unrecognized, none, or one of: {}",
-                        report::clean(bad),
-                        table.ids().join(", ")
-                    );
-                }
-                FailOn::Causes(ids)
+        let items: Vec<&str> = value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut fail_on = FailOn::default();
+        let mut none = false;
+        for item in &items {
+            match rules::normalize_id(item).as_str() {
+                "any" => fail_on.any = true,
+                "none" => none = true,
+                "unrecognized" | "unrecognised" => fail_on.unrecognized = true,
+                _ => match table.find(item) {
+                    Some(rule) => fail_on.causes.push(rule.id.clone()),
+                    None => bail!("{}", unknown(item, table)),
+                },
             }
-        })
+        }
+        if items.is_empty() {
+            bail!("--fail-on needs a value: any, none, unrecognized, or cause ids (comma-separated)");
+        }
+        if none && items.len() > 1 {
+            bail!("--fail-on none cannot be combined with other values");
+        }
+        Ok(fail_on)
     }
 
-    pub fn selects(&self, d: &Diagnosis) -> bool {
-        let s = &d.summary;
-        match self {
-            FailOn::Any => s.failures > 0,
-            FailOn::Unrecognized => s.unrecognized > 0,
-            FailOn::Nothing => false,
-            FailOn::Causes(ids) => ids.iter().any(|id| s.by_cause.contains_key(id)),
-        }
+    /// Whether the report holds a failure this selects: an open one, or any with `include_resolved`.
+    pub fn selects(&self, r: &Report, include_resolved: bool) -> bool {
+        r.failures
+            .iter()
+            .filter(|f| include_resolved || f.resolved_at.is_none())
+            .any(|f| match f.cause.as_deref() {
+                _ if self.any => true,
+                None => self.unrecognized,
+                Some(cause) => self.causes.iter().any(|id| id == cause),
+            })
+    }
+}
+
+/// What to say about a value that is neither a word nor a cause: the nearest valid value, and all of them.
+fn unknown(item: &str, table: &RuleTable) -> String {
+    let ids = table.ids();
+    let valid = WORDS.iter().copied().chain(ids.iter().copied());
+    let hint = match rules::nearest(item, valid) {
+        Some(near) => format!(" (did you mean '{near}'?)"),
+        None => String::new(),
+    };
+    format!(
+        "unknown value '{}' in --fail-on{hint}; use any, none, or a comma-separated list of unrecognized and cause ids: {}",
+        report::clean(item),
+        ids.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(value: &str) -> Result<FailOn> {
+        FailOn::parse(value, &RuleTable::load(None).expect("built-in table loads"))
+    }
+
+    #[test]
+    fn words_and_causes_combine_in_a_list() {
+        let f = parse("unrecognized, LICENSE_LIMIT_EXCEEDED,invalid-credentials").expect("valid");
+        assert!(f.unrecognized && !f.any);
+        assert_eq!(f.causes, ["license-limit-exceeded", "invalid-credentials"]);
+        assert_eq!(parse("none").expect("valid"), FailOn::default());
+        assert!(parse("ANY").expect("valid").any);
+    }
+
+    #[test]
+    fn a_wrong_value_names_the_nearest_and_the_valid_ones() {
+        let err = parse("unrecognized,licence-limit")
+            .expect_err("invalid")
+            .to_string();
+        assert!(err.contains("'licence-limit'"), "{err}");
+        assert!(err.contains("did you mean 'license-limit-exceeded'"), "{err}");
+        assert!(err.contains("invalid-credentials"), "{err}");
+        let err = parse("unrecognised-x").expect_err("invalid").to_string();
+        assert!(err.contains("did you mean 'unrecognized'"), "{err}");
+        assert!(parse(" , ").is_err());
+        assert!(parse("none,any").is_err());
     }
 }

@@ -2,9 +2,10 @@
 //! every stage.
 
 pub mod cli;
-pub mod diagnosis;
 mod fail_on;
+pub mod group;
 pub mod input;
+mod output;
 mod pipeline;
 pub mod record;
 pub mod redact;
@@ -12,27 +13,31 @@ pub mod report;
 pub mod rules;
 pub mod when;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesAction, RulesFormat};
-use diagnosis::Diagnosis;
 use fail_on::FailOn;
+use group::{Filter, Report};
 use input::{InputSpec, ReadFail};
+use output::{set_color, Output};
 use pipeline::Pipeline;
+use redact::RedactKey;
 use report::Notes;
 use rules::RuleTable;
 
 /// Runs one command line; the exit code it asks for, or the error that ends it (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let table = RuleTable::load(cli.rules.as_deref())?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(64 << 10, stdout.lock());
-    match cli.command {
+    let mut output = Output::open(cli.diagnose.output.as_deref())?;
+    let to_terminal = output.to_terminal();
+    let out = output.writer();
+    let code = match cli.command {
         Some(Command::Explain { cause }) => {
-            set_color(ColorChoice::Auto);
-            report::explain(&mut out, &table, &cause)?;
+            set_color(ColorChoice::Auto, to_terminal);
+            report::explain(out, table.lookup(&cause)?)?;
+            ExitCode::SUCCESS
         }
         Some(Command::Rules {
             action: Some(RulesAction::Test { file }),
@@ -41,30 +46,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read rules file {}", file.display()))?;
             let (n, problems) = rules::check_file(&text);
-            let sound = report::rules_test(&mut out, &file.display().to_string(), n, &problems)?;
-            out.flush()?;
-            return Ok(if sound {
+            if report::rules_test(out, &file.display().to_string(), n, &problems)? {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(2)
-            });
+            }
         }
         Some(Command::Rules { format, .. }) => {
-            set_color(ColorChoice::Auto);
-            report::rules(&mut out, &table, format == RulesFormat::Json)?;
+            set_color(ColorChoice::Auto, to_terminal);
+            report::rules(out, &table, format == RulesFormat::Json)?;
+            ExitCode::SUCCESS
         }
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "provdiag", &mut out);
+            clap_complete::generate(shell, &mut cmd, "provdiag", out);
+            ExitCode::SUCCESS
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
+            ExitCode::SUCCESS
         }
         None => {
-            let code = diagnose(&cli.diagnose, &table, &mut out)?;
-            out.flush()?;
-            return Ok(code);
+            set_color(cli.diagnose.color, to_terminal);
+            diagnose(&cli.diagnose, &table, to_terminal, out)?
         }
-    }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    };
+    output.finish()?;
+    Ok(code)
 }
 
 /// True if the error means stdout was closed (`provdiag … | head`): the run then ends quietly.
@@ -75,20 +83,19 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-fn set_color(choice: ColorChoice) {
-    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let on = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto if env("NO_COLOR").is_some() => false,
-        ColorChoice::Auto if env("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
-        ColorChoice::Auto => io::stdout().is_terminal(),
-    };
-    colored::control::set_override(on);
+/// The key `--redact` makes pseudonyms with: PROVDIAG_REDACT_KEY, else a random one for this run (said on
+/// stderr, since pseudonyms then differ from run to run).
+fn redact_key() -> Result<RedactKey> {
+    match std::env::var_os("PROVDIAG_REDACT_KEY").filter(|k| !k.is_empty()) {
+        Some(key) => Ok(RedactKey::new(key.as_encoded_bytes())),
+        None => {
+            Notes::random_redact_key();
+            RedactKey::random()
+        }
+    }
 }
 
-fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<ExitCode> {
-    set_color(args.color);
+fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn Write) -> Result<ExitCode> {
     let fail_on = FailOn::parse(&args.fail_on, table)?;
     let mut inputs: Vec<InputSpec> = args
         .messages
@@ -102,6 +109,7 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
             InputSpec::Path(f.clone())
         });
     }
+    message_without_m(args)?;
     if inputs.is_empty() {
         if io::stdin().is_terminal() {
             Notes::hint_stdin();
@@ -112,35 +120,73 @@ fn diagnose(args: &Diagnose, table: &RuleTable, out: &mut dyn Write) -> Result<E
         input: args.input,
         format: args.format,
         strict: args.strict,
-        redact: args.redact,
+        redact: if args.redact { Some(redact_key()?) } else { None },
+        to_terminal,
+        filter: filter(args)?,
     };
-    let diagnosis = diagnose_inputs(&inputs, &options, table, out)?;
-    Ok(if diagnosis.unreadable_inputs > 0 {
+    let report = run_pipeline(&inputs, &options, table, out)?;
+    Ok(if report.unreadable_inputs > 0 {
         ExitCode::from(2)
-    } else if fail_on.selects(&diagnosis) {
+    } else if fail_on.selects(&report, args.include_resolved) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// How to read and report, for `diagnose_inputs`.
+/// `--since`, `--until` and `--app` as the group stage's filter.
+fn filter(args: &Diagnose) -> Result<Filter> {
+    let now = jiff::Timestamp::now();
+    let at = |flag: &str, value: &Option<String>| -> Result<Option<jiff::Timestamp>> {
+        value
+            .as_deref()
+            .map(|v| when::parse(v, now).with_context(|| format!("invalid {flag}")))
+            .transpose()
+    };
+    Ok(Filter {
+        since: at("--since", &args.since)?,
+        until: at("--until", &args.until)?,
+        apps: args.apps.clone(),
+    })
+}
+
+/// How to read and report, for `run_pipeline`.
 pub struct Options {
     pub input: input::InputFormat,
     pub format: report::OutputFormat,
     pub strict: bool,
-    pub redact: bool,
+    /// `--redact`, with the key pseudonyms are made with.
+    pub redact: Option<RedactKey>,
+    /// The report goes to a terminal: the text report wraps to its width.
+    pub to_terminal: bool,
+    /// `--since`, `--until` and `--app`.
+    pub filter: Filter,
 }
 
-/// Reads every input in turn into one diagnosis and writes the report to `out`; an input that cannot be read
-/// at all is reported and counted, and the others are read. Errors end the run: a
+/// A message typed without `-m` (`provdiag Automatic provisioning of user …` unquoted): several FILE
+/// arguments, none of them a file, is a usage error that says how to pass a message. One missing FILE
+/// gets its hint where it is read.
+fn message_without_m(args: &Diagnose) -> Result<()> {
+    let missing = |f: &&std::path::PathBuf| f.as_os_str() != "-" && !f.exists();
+    if args.files.len() >= 3 && args.files.iter().all(|f| missing(&f)) {
+        bail!(
+            "none of the {} FILE arguments exists (the first: {}); to diagnose a message, quote it and pass it with -m: provdiag -m \"Automatic provisioning of user …\"",
+            args.files.len(),
+            report::clean(&args.files[0].display().to_string())
+        );
+    }
+    Ok(())
+}
+
+/// Reads every input in turn, groups what it read into one report and writes it to `out`; an input that
+/// cannot be read at all is reported and counted, and the others are read. Errors end the run: a
 /// malformed record under `--strict`, or a failed write (a closed stdout among them).
-pub fn diagnose_inputs(
+pub fn run_pipeline(
     inputs: &[InputSpec],
     options: &Options,
     table: &RuleTable,
     out: &mut dyn Write,
-) -> Result<Diagnosis> {
+) -> Result<Report> {
     let mut pipeline = Pipeline::new(table, options, out);
     for spec in inputs {
         match input::read_input(spec, options.input, &mut pipeline) {

@@ -1,13 +1,14 @@
-//! The sink the readers feed: every record matched against the rules, redacted, grouped into the
-//! diagnosis, and streamed to the report writer.
+//! The sink the readers feed: every record filtered (`--since`, `--until`, `--app`), matched against the
+//! rules, redacted, handed to the group stage, and streamed to the report writer.
 
 use anyhow::anyhow;
 use std::io::{self, Write};
+use std::sync::Arc;
 
-use crate::diagnosis::{Diagnosis, Seen};
+use crate::group::{Filter, Ledger, Report, Seen};
 use crate::input::{Sink, Stop};
 use crate::record::{EventKey, Finding, InputError, Record};
-use crate::redact::Redactor;
+use crate::redact::{self, Redactor};
 use crate::report::{Notes, Progress, Writer};
 use crate::rules::RuleTable;
 use crate::{report, Options};
@@ -15,7 +16,10 @@ use crate::{report, Options};
 /// The sink the readers feed: matches, redacts, groups, and streams to the writer.
 pub struct Pipeline<'a> {
     table: &'a RuleTable,
-    diagnosis: Diagnosis,
+    /// The rule ids, by their place in the table: a failure keeps its cause's id.
+    ids: Vec<Arc<str>>,
+    filter: Filter,
+    ledger: Ledger,
     writer: Box<dyn Writer>,
     out: &'a mut dyn Write,
     redactor: Option<Redactor>,
@@ -31,10 +35,12 @@ impl<'a> Pipeline<'a> {
     pub fn new(table: &'a RuleTable, options: &Options, out: &'a mut dyn Write) -> Self {
         Self {
             table,
-            diagnosis: Diagnosis::default(),
-            writer: report::writer(options.format),
+            ids: table.ids().into_iter().map(Arc::from).collect(),
+            filter: options.filter.clone(),
+            ledger: Ledger::default(),
+            writer: report::writer(options.format, options.to_terminal),
             out,
-            redactor: options.redact.then(Redactor::default),
+            redactor: options.redact.as_ref().map(Redactor::new),
             notes: Notes::default(),
             progress: Progress::new(),
             strict: options.strict,
@@ -47,7 +53,7 @@ impl<'a> Pipeline<'a> {
     pub fn unreadable(&mut self, e: &anyhow::Error) {
         self.progress.done();
         self.notes.unreadable(e);
-        self.diagnosis.unreadable_inputs += 1;
+        self.ledger.unreadable(format!("{e:#}"));
     }
 
     /// Why the run had to stop, once a push returned `Stop`.
@@ -56,25 +62,56 @@ impl<'a> Pipeline<'a> {
         self.stopped.take().unwrap_or_else(|| anyhow!("stopped"))
     }
 
-    /// Writes the report; the diagnosis it was made from.
-    pub fn finish(mut self) -> io::Result<Diagnosis> {
+    /// Resolves and groups what was read, writes the report; the report.
+    pub fn finish(mut self) -> io::Result<Report> {
         self.progress.done();
         self.notes.finish();
-        self.writer.finish(self.out, &self.diagnosis, self.table)?;
-        Ok(self.diagnosis)
+        let report = self.ledger.close(self.table);
+        self.writer.finish(self.out, &report)?;
+        Ok(report)
     }
 
+    /// A failure of rule `cause` (an index into the table), unless the filter leaves it out.
     fn failure(&mut self, mut finding: Finding, cause: Option<usize>) -> Result<(), Stop> {
+        // Resolution matches people as the input names them: its facts are taken before redaction.
+        let facts = self.ledger.facts(&finding);
+        if !self.filter.keeps(&finding, facts.at()) {
+            self.ledger.ignored();
+            return Ok(());
+        }
         if let Some(r) = &mut self.redactor {
             r.finding(&mut finding);
         }
-        let cause = cause.map(|i| (i, self.table.rules()[i].id.as_str()));
-        self.diagnosis.failure(finding, cause);
-        let written = match self.diagnosis.findings.last() {
-            Some(d) => self.writer.finding(self.out, d, self.table),
-            None => Ok(()),
-        };
+        let cause = cause.and_then(|i| self.ids.get(i).cloned());
+        let failure = self.ledger.failure(finding, cause, facts);
+        let written = self.writer.finding(self.out, failure);
         self.check(written)
+    }
+
+    fn success(&mut self, finding: Finding) {
+        let facts = self.ledger.facts(&finding);
+        if self.filter.keeps(&finding, facts.at()) {
+            self.ledger.success(&finding, facts);
+        } else {
+            self.ledger.ignored();
+        }
+    }
+
+    /// A pasted line without a Tasks sentence: a failure if a rule matches it or if it is `bare` (shaped
+    /// like an Okta provisioning error), else ignored.
+    fn pasted(&mut self, mut f: Finding, bare: bool) -> Result<(), Stop> {
+        let cause = self.table.classify(&f);
+        if cause.is_none() && !bare {
+            self.ledger.ignored();
+            return Ok(());
+        }
+        // Such a line may name anyone before its message: redacted, it keeps the message from where
+        // Okta's wording (or the rule's match) starts.
+        if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
+            let at = cause.and_then(|c| self.table.match_start(c, line));
+            f.reason = Some(redact::message_of(line, at).to_owned());
+        }
+        self.failure(f, cause)
     }
 
     fn malformed(&mut self, e: InputError) -> Result<(), Stop> {
@@ -89,7 +126,7 @@ impl<'a> Pipeline<'a> {
         }
         self.notes.malformed(&e);
         let written = self.writer.error(self.out, &e);
-        self.diagnosis.malformed(e);
+        self.ledger.malformed(e);
         self.check(written)
     }
 
@@ -103,36 +140,25 @@ impl<'a> Pipeline<'a> {
 
 impl Sink for Pipeline<'_> {
     fn push(&mut self, record: Record) -> Result<(), Stop> {
-        self.progress.tick(self.diagnosis.summary.failures);
+        self.progress.tick(self.ledger.summary().failures);
         match record {
             Record::Failure(f) => {
                 let cause = self.table.classify(&f);
                 self.failure(f, cause)
             }
-            Record::Candidate(mut f) => match self.table.classify(&f) {
-                Some(cause) => {
-                    // A line without a Tasks sentence may name anyone anywhere: shared, it keeps only the
-                    // words its rule matched.
-                    if self.redactor.is_some() {
-                        f.reason = f.reason.and_then(|r| self.table.matched_text(cause, &r));
-                    }
-                    self.failure(f, Some(cause))
-                }
-                None => {
-                    self.diagnosis.ignored();
-                    Ok(())
-                }
-            },
+            Record::Candidate(f) => self.pasted(f, false),
+            Record::Bare(f) => self.pasted(f, true),
+            // Not redacted: nothing of a success is shown, and resolution takes its facts before redaction.
             Record::Success(f) => {
-                self.diagnosis.success(f);
+                self.success(f);
                 Ok(())
             }
             Record::Ignored => {
-                self.diagnosis.ignored();
+                self.ledger.ignored();
                 Ok(())
             }
             Record::Duplicate => {
-                self.diagnosis.duplicate();
+                self.ledger.duplicate();
                 Ok(())
             }
             Record::Malformed(e) => self.malformed(e),

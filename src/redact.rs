@@ -1,10 +1,13 @@
-//! `--redact`: people's names, logins and emails become pseudonyms that are stable across runs (derived
-//! from the value itself) and never shared by two people within a run.
+//! `--redact`: people's names, logins, emails and Okta user ids become pseudonyms made with a keyed hash
+//! (HMAC-SHA256), so that nobody without the key can tell who a pseudonym stands for. The same person gets
+//! the same pseudonym wherever they appear in a run, and in every run with the same key; two people never
+//! share one within a run. Everything else in a message stays word for word.
 
-use fnv::FnvHasher;
-use regex::Regex;
+use anyhow::{anyhow, Result};
+use hmac::{Hmac, Mac};
+use regex::{Regex, RegexBuilder};
+use sha2::Sha256;
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::sync::LazyLock;
 
 use crate::record::Finding;
@@ -12,72 +15,143 @@ use crate::record::Finding;
 /// An email address, wherever it stands in a message (also masked in unrecognized-message shapes).
 pub(crate) static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+").expect("the email pattern is valid"));
+
 /// `userName "x"`, `userName: 'x'`, `login=x` and the like inside an app's message; an unquoted value
 /// only after `=` or `:`, so that `userName is not unique` keeps its words.
 static NAMED_LOGIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)\b((?:user ?name|login|externalid)\s*(?:[=:]\s*)?)("[^"]+"|'[^']+')|\b((?:user ?name|login|externalid)\s*[=:]\s*)([^\s"',;]+)"#,
+        r#"(?i)\b(?:user ?name|login|externalid)\s*(?:(?:[=:]\s*)?(?:"([^"]+)"|'([^']+)')|[=:]\s*([^\s"',;]+))"#,
     )
     .expect("the login pattern is valid")
 });
 
-/// Okta's `Error while creating user <name> : Conflict` (okta-formats §1): the name up to the colon.
+/// Who Okta's `Error while …` prefix names (as Okta support articles quote it): `Error while creating user <U> : Conflict`,
+/// `Error while verifying if user <U> exists: …`, `Error while trying to push profile update for <U>: …`.
 static ERROR_WHILE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(error while \w+ (?:user )?)(.+?)( ?: )").expect("the error-while pattern is valid")
+    Regex::new(
+        r"(?i)\berror while (?:verifying if user|trying to push profile update for|\w+ user) (.+?)(?: exists)? ?: ",
+    )
+    .expect("the error-while pattern is valid")
 });
 
-#[derive(Default)]
+/// Where Okta's or the app's own wording starts in a pasted line: what stands before it (a timestamp, a
+/// note, a name) is the paster's, not the message.
+static MESSAGE_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\berror while \w|\b(?:bad request|unauthori[sz]ed|forbidden|not found|conflict|bad gateway|internal server error|service unavailable|too many requests|gateway time-?out|unprocessable entity|precondition failed)\.? errors reported by|\berrors reported by (?:the )?remote server\b",
+    )
+    .expect("the message-start pattern is valid")
+});
+
+/// The secret pseudonyms are made with. Never printed.
+#[derive(Clone)]
+pub struct RedactKey(Vec<u8>);
+
+impl RedactKey {
+    /// A key given by the user (`PROVDIAG_REDACT_KEY`): the same key gives the same pseudonyms.
+    pub fn new(bytes: &[u8]) -> Self {
+        Self(bytes.to_vec())
+    }
+
+    /// A key for this run only.
+    pub fn random() -> Result<Self> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| anyhow!("cannot make a random key for --redact: {e}"))?;
+        Ok(Self(key.to_vec()))
+    }
+}
+
+impl std::fmt::Debug for RedactKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RedactKey(…)")
+    }
+}
+
+/// What a value found in a message is: it decides the pseudonym's shape.
+#[derive(Clone, Copy)]
+enum Kind {
+    Name,
+    Login,
+}
+
 pub struct Redactor {
-    /// Pseudonym given to each value (keyed case-insensitively), and back, to keep them one-to-one.
+    mac: Hmac<Sha256>,
+    /// Pseudonym given to each value (keyed case-insensitively), and the values given each pseudonym, to
+    /// keep them one-to-one.
     given: HashMap<String, String>,
     taken: HashMap<String, String>,
 }
 
 impl Redactor {
-    /// Replaces the people in `f`: its user, its login, and any of them (or any email) inside its reason.
-    pub fn finding(&mut self, f: &mut Finding) {
-        let (user, login) = (f.user.take(), f.login.take());
-        let new_user = user.as_deref().map(|u| self.name(u));
-        let new_login = login.as_deref().map(|l| self.login(l));
-        if let Some(mut reason) = f.reason.take() {
-            for (old, new) in [(&user, &new_user), (&login, &new_login)] {
-                if let (Some(old), Some(new)) = (old, new) {
-                    reason = replace_ci(&reason, old, new);
-                }
-            }
-            reason = EMAIL
-                .replace_all(&reason, |c: &regex::Captures| self.login(&c[0]))
-                .into_owned();
-            reason = ERROR_WHILE
-                .replace_all(&reason, |c: &regex::Captures| {
-                    let who = &c[2];
-                    let masked = who.starts_with("Person ") || who.starts_with("person-");
-                    let who = if masked { who.to_owned() } else { self.name(who) };
-                    format!("{}{who}{}", &c[1], &c[3])
-                })
-                .into_owned();
-            reason = NAMED_LOGIN
-                .replace_all(&reason, |c: &regex::Captures| {
-                    let (label, value) = match (c.get(1), c.get(2)) {
-                        (Some(l), Some(v)) => (l.as_str(), v.as_str()),
-                        _ => (&c[3], &c[4]),
-                    };
-                    let quote = if value.starts_with(['"', '\'']) {
-                        &value[..1]
-                    } else {
-                        ""
-                    };
-                    let inner = value.trim_matches(['"', '\'']);
-                    if inner.ends_with("@redacted.invalid") || inner.starts_with("person-") {
-                        return c[0].to_owned();
-                    }
-                    format!("{label}{quote}{}{quote}", self.login(inner))
-                })
-                .into_owned();
-            f.reason = Some(reason);
+    pub fn new(key: &RedactKey) -> Self {
+        Self {
+            mac: <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("HMAC takes a key of any length"),
+            given: HashMap::new(),
+            taken: HashMap::new(),
         }
-        f.user = new_user;
-        f.login = new_login;
+    }
+
+    /// Replaces the people in `f`: its user, login and user id, and every person its reason names (the
+    /// user and login themselves, emails, `userName "x"` values, the name of an `Error while …` prefix).
+    pub fn finding(&mut self, f: &mut Finding) {
+        let mut people: Vec<(String, Kind)> = Vec::new();
+        if let Some(u) = &f.user {
+            people.push((u.clone(), Kind::Name));
+        }
+        if let Some(l) = &f.login {
+            people.push((l.clone(), Kind::Login));
+        }
+        if let Some(reason) = &f.reason {
+            people.extend(named_in(reason, f.user.as_deref()));
+        }
+        f.user = f.user.take().map(|u| self.name(&u));
+        f.login = f.login.take().map(|l| self.login(&l));
+        f.user_id = f
+            .user_id
+            .take()
+            .map(|id| self.pseudonym(&id, |h| format!("user-{h}")));
+        if let Some(reason) = f.reason.take() {
+            f.reason = Some(self.replace_people(&reason, &people));
+        }
+    }
+
+    /// Every occurrence of each person in `text` (any case, whole words only) replaced in one pass, so that
+    /// a pseudonym is never taken for a person.
+    fn replace_people(&mut self, text: &str, people: &[(String, Kind)]) -> String {
+        let mut values: Vec<(&str, Kind)> = people
+            .iter()
+            .map(|(v, k)| (v.trim(), *k))
+            .filter(|(v, _)| !v.is_empty())
+            .collect();
+        // Longest first: `John Doe` before `John`.
+        values.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+        let alternation: Vec<String> = values.iter().map(|(v, _)| regex::escape(v)).collect();
+        if alternation.is_empty() && !EMAIL.is_match(text) {
+            return text.to_owned();
+        }
+        // Emails first: at the start of `jdoe@example.com` the whole address goes, not the login `jdoe` alone.
+        let pattern = format!("{}|{}", EMAIL.as_str(), alternation.join("|"));
+        let Ok(re) = RegexBuilder::new(&pattern).case_insensitive(true).build() else {
+            return text.to_owned();
+        };
+        let kinds: HashMap<String, Kind> = values.iter().map(|(v, k)| (v.to_lowercase(), *k)).collect();
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for m in re.find_iter(text) {
+            if !whole_word(text, m.start(), m.end()) {
+                continue;
+            }
+            let found = m.as_str();
+            let kind = kinds.get(&found.to_lowercase()).copied().unwrap_or(Kind::Login);
+            out.push_str(&text[last..m.start()]);
+            out.push_str(&match kind {
+                Kind::Name => self.name(found),
+                Kind::Login => self.login(found),
+            });
+            last = m.end();
+        }
+        out.push_str(&text[last..]);
+        out
     }
 
     /// `Person 1a2b3c4d5e6f`.
@@ -94,21 +168,27 @@ impl Redactor {
         }
     }
 
+    /// The first 48 bits of HMAC-SHA256(key, value in lowercase) as hex; on the rare clash with another
+    /// value's pseudonym in this run, a counter joins the hashed text until the pseudonym is free.
     fn pseudonym(&mut self, value: &str, shape: impl Fn(&str) -> String) -> String {
         let key = value.trim().to_lowercase();
         if let Some(p) = self.given.get(&key) {
             return p.clone();
         }
-        let mut salt = 0u32;
+        let mut counter = 0u32;
         let pseudonym = loop {
-            let mut h = FnvHasher::default();
-            h.write(key.as_bytes());
-            h.write_u32(salt);
-            let candidate = shape(&format!("{:012x}", h.finish() & 0xffff_ffff_ffff));
+            let mut mac = self.mac.clone();
+            mac.update(key.as_bytes());
+            if counter > 0 {
+                mac.update(&counter.to_be_bytes());
+            }
+            let digest = mac.finalize().into_bytes();
+            let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+            let candidate = shape(&hex);
             if !self.taken.contains_key(&candidate) {
                 break candidate;
             }
-            salt += 1;
+            counter += 1;
         };
         self.given.insert(key, pseudonym.clone());
         self.taken.insert(pseudonym.clone(), value.trim().to_owned());
@@ -116,23 +196,58 @@ impl Redactor {
     }
 }
 
-/// Replaces every case-insensitive occurrence of `needle` in `hay`.
-fn replace_ci(hay: &str, needle: &str, with: &str) -> String {
-    if needle.is_empty() {
-        return hay.to_owned();
+/// The message of a pasted line without a Tasks sentence that a rule matched at `matched_at`: from where
+/// Okta's or the app's wording starts (or the rule's match, if earlier). What stands before it may name
+/// anyone, and goes; the message keeps its words, and `Redactor::finding` replaces the people in it.
+pub fn message_of(line: &str, matched_at: Option<usize>) -> &str {
+    let okta_at = MESSAGE_START.find(line).map(|m| m.start());
+    let start = match (okta_at, matched_at) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(0),
+    };
+    line.get(start..).unwrap_or(line)
+}
+
+/// The people a message names in shapes provdiag knows: `Error while … user <U>`, `userName "x"`.
+fn named_in(reason: &str, user: Option<&str>) -> Vec<(String, Kind)> {
+    let mut people = Vec::new();
+    for c in ERROR_WHILE.captures_iter(reason) {
+        let who = c[1].trim();
+        // `Error while creating user group <group>` names a group; `verifying if user exists` nobody.
+        let lower = who.to_lowercase();
+        if lower == "exists" || lower.starts_with("group ") {
+            continue;
+        }
+        let is_user = user.is_some_and(|u| u.trim().eq_ignore_ascii_case(who));
+        let kind = if is_user || (who.contains(' ') && !who.contains('@')) {
+            Kind::Name
+        } else {
+            Kind::Login
+        };
+        people.push((who.to_owned(), kind));
     }
-    let pattern = format!("(?i){}", regex::escape(needle));
-    match Regex::new(&pattern) {
-        Ok(re) => re.replace_all(hay, regex::NoExpand(with)).into_owned(),
-        Err(_) => hay.replace(needle, with),
+    for c in NAMED_LOGIN.captures_iter(reason) {
+        if let Some(v) = c.get(1).or(c.get(2)).or(c.get(3)) {
+            people.push((v.as_str().to_owned(), Kind::Login));
+        }
     }
+    people
+}
+
+/// True if `text[start..end]` is not the inside of a longer word (`ann` in `channel`).
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let found = &text[start..end];
+    let open = !found.starts_with(word) || !text[..start].ends_with(word);
+    let close = !found.ends_with(word) || !text[end..].starts_with(word);
+    open && close
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn redact(user: &str, login: &str, reason: &str) -> Finding {
+    fn with_key(key: &str, user: &str, login: &str, reason: &str) -> Finding {
         let mut f = Finding {
             user: Some(user.into()),
             login: Some(login.into()),
@@ -140,8 +255,16 @@ mod tests {
             reason: Some(reason.into()),
             ..Finding::default()
         };
-        Redactor::default().finding(&mut f);
+        Redactor::new(&RedactKey::new(key.as_bytes())).finding(&mut f);
         f
+    }
+
+    fn redact(user: &str, login: &str, reason: &str) -> Finding {
+        with_key("k", user, login, reason)
+    }
+
+    fn reason(f: Finding) -> String {
+        f.reason.unwrap_or_default()
     }
 
     #[test]
@@ -156,39 +279,110 @@ mod tests {
             assert!(!all.contains(leak), "{leak} leaked: {all}");
         }
         assert_eq!(f.app.as_deref(), Some("Box"));
-        assert!(f.reason.as_deref().is_some_and(|r| r.contains("already exists")));
+        let r = reason(f);
+        assert!(r.starts_with("Error while creating user Person "), "{r}");
+        assert!(
+            r.contains(" : Conflict. Errors reported by remote server: A user with userName \"person-"),
+            "{r}"
+        );
+        assert!(
+            r.contains("@redacted.invalid\" already exists; contact person-"),
+            "{r}"
+        );
     }
 
     #[test]
-    fn pseudonyms_are_stable_across_runs_and_distinct_between_people() {
+    fn the_message_stays_word_for_word_around_the_person() {
+        let r = reason(redact(
+            "John Doe",
+            "jdoe",
+            "Error while verifying if user John Doe exists: Unauthorized. Errors reported by remote server: Invalid SCIM token",
+        ));
+        let rest = r
+            .strip_prefix("Error while verifying if user Person ")
+            .unwrap_or_default();
+        assert_eq!(
+            &rest[12..],
+            " exists: Unauthorized. Errors reported by remote server: Invalid SCIM token",
+            "{r}"
+        );
+        // Spelled otherwise than the user: still masked, still in its sentence.
+        let r = reason(redact(
+            "O'Brien, Zoë",
+            "zob",
+            "Error while creating user Zoë O'Brien : Conflict",
+        ));
+        assert!(
+            !r.contains("Zoë") && r.starts_with("Error while creating user Person "),
+            "{r}"
+        );
+        assert!(r.ends_with(" : Conflict"), "{r}");
+        let r = reason(redact(
+            "A B",
+            "ab",
+            "Error while creating user group Sales Team: HTTP 403 Forbidden",
+        ));
+        assert_eq!(
+            r,
+            "Error while creating user group Sales Team: HTTP 403 Forbidden"
+        );
+        let r = reason(redact(
+            "A B",
+            "ab",
+            "Error while verifying if user exists: AppApIException",
+        ));
+        assert_eq!(r, "Error while verifying if user exists: AppApIException");
+    }
+
+    #[test]
+    fn pseudonyms_are_keyed_stable_and_distinct_between_people() {
         let a = redact("John Doe", "jdoe", "x").user;
         let b = redact("JOHN DOE", "jdoe", "x").user;
         let c = redact("Jane Doe", "jane", "x").user;
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert!(a.as_deref().is_some_and(|p| p.starts_with("Person ")));
+        let other_key = with_key("another key", "John Doe", "jdoe", "x").user;
+        assert_ne!(a, other_key, "another key, another pseudonym");
     }
 
     #[test]
-    fn a_name_in_okta_error_while_shape_is_masked_even_when_spelled_otherwise() {
-        let f = redact(
-            "O'Brien, Zoë",
-            "zob",
-            "Error while creating user Zoë O'Brien : Conflict",
-        );
-        let reason = f.reason.unwrap_or_default();
+    fn login_values_are_masked_and_words_inside_other_words_are_not() {
+        let r = reason(redact(
+            "A B",
+            "ann",
+            "Conflict: userName 'zed99' is not unique, login=qq7; channel ann",
+        ));
+        assert!(!r.contains("zed99") && !r.contains("qq7"), "{r}");
         assert!(
-            !reason.contains("Zoë") && reason.ends_with(" : Conflict"),
-            "{reason}"
+            r.contains("channel person-") && r.starts_with("Conflict: userName 'person-"),
+            "{r}"
+        );
+        assert_eq!(
+            reason(redact("A B", "ab", "userName is not unique")),
+            "userName is not unique"
         );
     }
 
     #[test]
-    fn bare_login_values_in_reasons_are_masked() {
-        let f = redact("A B", "ab", "Conflict: userName 'zed99' is not unique, login=qq7");
-        let reason = f.reason.unwrap_or_default();
-        assert!(!reason.contains("zed99") && !reason.contains("qq7"), "{reason}");
-        let f = redact("A B", "ab", "userName is not unique");
-        assert_eq!(f.reason.as_deref(), Some("userName is not unique"));
+    fn a_pasted_line_keeps_its_message_from_where_okta_wording_starts() {
+        let line = "2024-04-21 12:47 Quentin Ybarra: Error while verifying if user qy@example.com exists: Unauthorized. Errors reported by remote server: Invalid SCIM token";
+        let mut f = Finding {
+            reason: Some(message_of(line, Some(80)).to_owned()),
+            ..Finding::default()
+        };
+        Redactor::new(&RedactKey::new(b"k")).finding(&mut f);
+        let got = f.reason.unwrap_or_default();
+        assert!(got.starts_with("Error while verifying if user person-"), "{got}");
+        assert!(
+            got.ends_with("@redacted.invalid exists: Unauthorized. Errors reported by remote server: Invalid SCIM token"),
+            "{got}"
+        );
+        assert!(!got.contains("Quentin"), "{got}");
+        let line = "Quentin: LICENSE_LIMIT_EXCEEDED: License Limit Exceeded";
+        assert_eq!(
+            message_of(line, line.find("LICENSE")),
+            "LICENSE_LIMIT_EXCEEDED: License Limit Exceeded"
+        );
     }
 }

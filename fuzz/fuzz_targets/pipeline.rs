@@ -4,9 +4,11 @@
 
 use libfuzzer_sys::fuzz_target;
 use provdiag::input::{InputFormat, InputSpec};
+use provdiag::redact::RedactKey;
 use provdiag::report::OutputFormat;
 use provdiag::rules::RuleTable;
-use provdiag::{diagnose_inputs, Options};
+use provdiag::group::Filter;
+use provdiag::{run_pipeline, Options};
 use std::sync::LazyLock;
 
 static TABLE: LazyLock<RuleTable> = LazyLock::new(|| RuleTable::load(None).expect("built-in rules"));
@@ -23,10 +25,12 @@ fuzz_target!(|data: &[u8]| {
         input: INPUTS[usize::from(pick) % 5],
         format: OUTPUTS[usize::from(pick / 5) % 5],
         strict: false,
-        redact: pick >= 128,
+        redact: (pick >= 128).then(|| RedactKey::new(b"fuzz")),
+        to_terminal: false,
+        filter: Filter::default(),
     };
     let mut out = Vec::new();
-    let diagnosis = diagnose_inputs(&[InputSpec::Message(bytes.to_vec())], &options, &TABLE, &mut out)
+    let diagnosis = run_pipeline(&[InputSpec::Message(bytes.to_vec())], &options, &TABLE, &mut out)
         .expect("without --strict, only a failed write ends a run");
     let unreadable = diagnosis.unreadable_inputs > 0;
     let s = diagnosis.summary;

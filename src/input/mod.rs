@@ -102,10 +102,22 @@ pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) ->
                     name.trim_end_matches('/')
                 )));
             }
-            let file = File::open(path).with_context(|| format!("cannot read {name}"))?;
+            let file = File::open(path).map_err(|e| open_error(&name, e))?;
             read_stream(file, &name, format, sink)
         }
     }
+}
+
+/// Why a FILE cannot be opened; a missing one that reads like a message (it has spaces) was most likely
+/// meant for `-m`.
+fn open_error(name: &str, e: io::Error) -> ReadFail {
+    let looks_like_message = e.kind() == io::ErrorKind::NotFound && name.trim().contains(char::is_whitespace);
+    let err = if looks_like_message {
+        anyhow!("{e}; to diagnose a message rather than a file, pass it with -m: provdiag -m \"…\"")
+    } else {
+        anyhow::Error::new(e)
+    };
+    ReadFail::Input(err.context(format!("cannot read {name}")))
 }
 
 fn read_stream(

@@ -11,7 +11,8 @@ use crate::record::{Finding, Parsed, Record, Source};
 use crate::rules::fold;
 
 /// `Automatic provisioning of user <U> to app <A> failed: <reason>` and the profile-push form, matched on
-/// folded text. User ends at the first ` to app `, app at the first ` failed:` after it (okta-formats §1).
+/// folded text. User ends at the first ` to app `, app at the first ` failed:` after it: names may hold
+/// spaces, dots, apostrophes and colons (Okta help, "Troubleshoot provisioning").
 static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\bautomatic (?:provisioning|profile push) of (?:user )?(.+?) to app (.+?) failed ?: ?(.*)$",
@@ -143,7 +144,7 @@ pub fn line_record(text: &str, source: Source) -> Record {
         ..Finding::default()
     };
     if BARE_ERROR.is_match(line) {
-        Record::Failure(finding)
+        Record::Bare(finding)
     } else {
         Record::Candidate(finding)
     }
@@ -285,7 +286,7 @@ mod tests {
 
     fn failure(text: &str) -> Finding {
         match record(text) {
-            Record::Failure(f) => f,
+            Record::Failure(f) | Record::Bare(f) => f,
             other => panic!("{text:?} is a failure, not {other:?}"),
         }
     }

@@ -1,21 +1,14 @@
 //! `explain <CAUSE>` and `rules`: the rule table for people and for scripts.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use colored::Colorize;
 use std::io::Write;
 
 use super::clean;
-use crate::rules::{Problem, RuleFile, RuleTable};
+use crate::rules::{Problem, Rule, RuleFile, RuleTable};
 
 /// Everything known about one cause.
-pub fn explain(out: &mut dyn Write, table: &RuleTable, id: &str) -> Result<()> {
-    let Some(rule) = table.get(id) else {
-        bail!(
-            "unknown cause '{}'; known causes: {}",
-            clean(id),
-            table.ids().join(", ")
-        );
-    };
+pub fn explain(out: &mut dyn Write, rule: &Rule) -> Result<()> {
     writeln!(out, "{} {}", rule.id.bold(), format!("· {}", rule.title).bold())?;
     writeln!(out)?;
     writeln!(out, "{}", rule.summary)?;

@@ -1,14 +1,56 @@
-//! `--format github`: GitHub Actions workflow commands. One `::error` per diagnosed incident, one
-//! `::warning` per group of unrecognized failures, one `::notice` with the figures.
+//! `--format github`: GitHub Actions workflow commands. An `::error` per open diagnosed incident and a
+//! `::warning` per message shape of open unrecognized failures or per unreadable record, the most important
+//! first and no more than GitHub shows, a `::notice` for what did not fit and one with the figures; and, where
+//! GitHub asks for one, the markdown report appended to the step summary. What later successes resolved is
+//! not annotated: it needs nobody's attention.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{accounting, clean, shape::unrecognized, some_users, Writer};
-use crate::diagnosis::Diagnosis;
+use super::shape::messages;
+use super::{accounting, app_name, clean, markdown::Markdown, some_users, Notes, Writer};
+use crate::group::Report;
 use crate::record::Source;
-use crate::rules::RuleTable;
 
-pub struct Github;
+/// GitHub shows at most this many `::error` and this many `::warning` annotations of one step; the rest
+/// are dropped without a word, so the report says itself how many it left out.
+const SHOWN: usize = 10;
+
+pub struct Github {
+    /// The step summary file (`GITHUB_STEP_SUMMARY`), when the run is a GitHub Actions step.
+    summary: Option<PathBuf>,
+}
+
+impl Github {
+    pub fn new() -> Self {
+        let summary = std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        Self { summary }
+    }
+
+    /// Appends the markdown report to the step summary. A summary that cannot be written costs only itself:
+    /// the annotations are already out, and the run's outcome does not change.
+    fn append_summary(&self, d: &Report) -> io::Result<()> {
+        let Some(path) = &self.summary else {
+            return Ok(());
+        };
+        let mut report = Vec::new();
+        Markdown.finish(&mut report, d)?;
+        let written = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(&report));
+        if let Err(e) = written {
+            Notes::warn(&format!(
+                "cannot append the report to the step summary {} (GITHUB_STEP_SUMMARY): {e}",
+                path.display()
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// A message: `%`, CR and LF encoded (GitHub's rules for workflow command data). Text from the input is
 /// `clean`ed before it gets here, so the only line breaks left are ours.
@@ -29,55 +71,107 @@ fn place(source: &Source) -> String {
     }
 }
 
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 impl Writer for Github {
-    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
-        let diagnosed = d
-            .incidents()
-            .into_iter()
-            .filter_map(|i| Some((i, &table.rules()[i.cause?])));
-        for (i, rule) in diagnosed {
-            let app = clean(i.app.as_deref().unwrap_or("(app not named)")).into_owned();
-            let mut msg = format!(
-                "{} failure{} on {app} [{}]",
-                i.failures,
-                if i.failures == 1 { "" } else { "s" },
-                rule.id
-            );
-            if !i.users.is_empty() {
-                msg += &format!("; users: {}", some_users(&i.users, 10));
-            }
-            msg += "\nWhat to do:";
-            for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
-                msg += &format!("\n{}. {}", k + 1, clean(step));
-            }
-            let at = place(&d.findings[i.first_finding].finding.source);
-            writeln!(
-                out,
-                "::error {at}title={}::{}",
-                property(&format!("{} ({app})", rule.title)),
-                data(&msg)
-            )?;
-        }
-        for g in unrecognized(d) {
-            let (count, shape) = (g.count, g.shape);
-            let app = clean(g.app.unwrap_or("(app not named)")).into_owned();
-            let at = place(&d.findings[g.first].finding.source);
-            let title = property(&format!("Unrecognized provisioning failure ({app})"));
-            writeln!(
-                out,
-                "::warning {at}title={title}::{}",
-                data(&format!("{count}× {}", clean(&shape)))
-            )?;
-        }
-        for e in d.errors.iter().take(10) {
+    fn finish(&mut self, out: &mut dyn Write, d: &Report) -> io::Result<()> {
+        // Most important first: open incidents come most open failures first.
+        let open: Vec<_> = d.incidents.iter().filter(|i| i.open > 0).collect();
+        let errors: Vec<String> = open
+            .iter()
+            .filter_map(|i| {
+                let cause = i.cause.as_ref()?;
+                let app = i
+                    .app
+                    .as_deref()
+                    .map(|a| app_name(d, Some(a), i.app_id.as_deref()));
+                let mut msg = plural(i.open, "open failure", "open failures");
+                if let Some(app) = &app {
+                    msg += &format!(" on {app}");
+                }
+                msg += &format!(" [{}]", cause.id);
+                if i.resolved > 0 {
+                    msg += &format!(" ({} resolved)", i.resolved);
+                }
+                if !i.users.is_empty() {
+                    msg += &format!("; users: {}", some_users(&i.users, 10));
+                }
+                let said = messages(d, i);
+                if !said.is_empty() {
+                    msg += &format!("\n{} said:", app.as_deref().unwrap_or("The app"));
+                    for m in said.iter().take(3) {
+                        msg += &format!("\n{}× {}", m.count, clean(&m.shape));
+                    }
+                }
+                msg += "\nWhat to do:";
+                for (k, step) in cause.remediation.iter().enumerate() {
+                    msg += &format!("\n{}. {}", k + 1, clean(step));
+                }
+                if let Some(source) = &cause.source {
+                    msg += &format!("\nMore: {}", clean(source));
+                }
+                let title = match &app {
+                    Some(app) => format!("{} ({app})", clean(&cause.title)),
+                    None => clean(&cause.title).into_owned(),
+                };
+                let at = place(&d.failures[i.first(d)].finding.source);
+                Some(format!("::error {at}title={}::{}", property(&title), data(&msg)))
+            })
+            .collect();
+        // Unrecognized message shapes of every app, most failures first.
+        let mut shapes: Vec<(u64, String)> = open
+            .iter()
+            .filter(|i| i.cause.is_none())
+            .flat_map(|i| {
+                let title = match i.app.as_deref() {
+                    Some(a) => format!(
+                        "Unrecognized provisioning failure ({})",
+                        app_name(d, Some(a), i.app_id.as_deref())
+                    ),
+                    None => "Unrecognized provisioning failure".to_owned(),
+                };
+                messages(d, i).into_iter().map(move |m| {
+                    let at = place(&d.failures[m.first].finding.source);
+                    let msg = format!("{}× {}", m.count, clean(&m.shape));
+                    let line = format!("::warning {at}title={}::{}", property(&title), data(&msg));
+                    (m.count, line)
+                })
+            })
+            .collect();
+        shapes.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
+        let mut warnings: Vec<String> = shapes.into_iter().map(|(_, line)| line).collect();
+        warnings.extend(d.errors.iter().map(|e| {
             let at = place(&e.source);
-            writeln!(
-                out,
+            format!(
                 "::warning {at}title=Unreadable record::{}",
                 data(&clean(&e.message))
+            )
+        }));
+        for line in errors.iter().take(SHOWN).chain(warnings.iter().take(SHOWN)) {
+            writeln!(out, "{line}")?;
+        }
+        let (more_errors, more_warnings) = (
+            errors.len().saturating_sub(SHOWN) as u64,
+            warnings.len().saturating_sub(SHOWN) as u64,
+        );
+        if more_errors + more_warnings > 0 {
+            let mut left = Vec::new();
+            if more_errors > 0 {
+                left.push(plural(more_errors, "more incident", "more incidents"));
+            }
+            if more_warnings > 0 {
+                left.push(plural(more_warnings, "more warning", "more warnings"));
+            }
+            writeln!(
+                out,
+                "::notice title=provdiag::{} not annotated: GitHub shows {SHOWN} errors and {SHOWN} warnings of a step. The step summary (or --format markdown) has them all.",
+                left.join(" and ")
             )?;
         }
-        writeln!(out, "::notice title=provdiag::{}", data(&accounting(d)))
+        writeln!(out, "::notice title=provdiag::{}", data(&accounting(d)))?;
+        self.append_summary(d)
     }
 }
 

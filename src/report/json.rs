@@ -3,10 +3,11 @@
 use serde::Serialize;
 use std::io::{self, Write};
 
-use super::model::{write_json, ErrorJson, FindingJson, IncidentJson};
+use super::model::{
+    unrecognized, write_json, AppJson, ErrorJson, FindingJson, IncidentJson, UnrecognizedJson,
+};
 use super::Writer;
-use crate::diagnosis::{Diagnosis, Summary};
-use crate::rules::RuleTable;
+use crate::group::{Report, Summary};
 
 pub struct Json;
 
@@ -14,23 +15,25 @@ pub struct Json;
 struct Document<'a> {
     version: u32,
     summary: &'a Summary,
+    apps: Vec<AppJson<'a>>,
     incidents: Vec<IncidentJson<'a>>,
+    unrecognized: Vec<UnrecognizedJson<'a>>,
     findings: Vec<FindingJson<'a>>,
     errors: Vec<ErrorJson<'a>>,
+    notes: &'a [String],
 }
 
 impl Writer for Json {
-    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
+    fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
         let doc = Document {
             version: 1,
-            summary: &d.summary,
-            incidents: d
-                .incidents()
-                .into_iter()
-                .map(|i| IncidentJson::new(i, table))
-                .collect(),
-            findings: d.findings.iter().map(|f| FindingJson::new(f, table)).collect(),
-            errors: d.errors.iter().map(ErrorJson::from).collect(),
+            summary: &r.summary,
+            apps: r.apps.iter().map(AppJson::from).collect(),
+            incidents: r.incidents.iter().map(|i| IncidentJson::new(i, r)).collect(),
+            unrecognized: unrecognized(r),
+            findings: r.failures.iter().map(FindingJson::resolved).collect(),
+            errors: r.errors.iter().map(ErrorJson::from).collect(),
+            notes: &r.notes,
         };
         write_json(out, &doc, true)?;
         writeln!(out)

@@ -12,6 +12,7 @@ mod notes;
 mod progress;
 mod shape;
 mod text;
+mod wording;
 
 use std::io::{self, Write};
 
@@ -20,9 +21,8 @@ pub use explain::{explain, rules, rules_test};
 pub use notes::Notes;
 pub use progress::Progress;
 
-use crate::diagnosis::{Diagnosed, Diagnosis};
+use crate::group::{Failure, Report};
 use crate::record::InputError;
-use crate::rules::RuleTable;
 
 /// How to write the report, from `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -39,38 +39,42 @@ pub enum OutputFormat {
     Github,
 }
 
-/// One output format. `finding` and `error` come as records are read; `finish` once at the end.
+/// One output format. `finding` and `error` come as records are read (a finding's resolution is not known
+/// yet); `finish` once at the end, with everything resolved and grouped.
 pub trait Writer {
-    fn finding(&mut self, _out: &mut dyn Write, _d: &Diagnosed, _table: &RuleTable) -> io::Result<()> {
+    fn finding(&mut self, _out: &mut dyn Write, _f: &Failure) -> io::Result<()> {
         Ok(())
     }
     fn error(&mut self, _out: &mut dyn Write, _e: &InputError) -> io::Result<()> {
         Ok(())
     }
-    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()>;
+    fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()>;
 }
 
-pub fn writer(format: OutputFormat) -> Box<dyn Writer> {
+/// The writer of `format`; `to_terminal`: the report goes to a terminal (text wraps to its width).
+pub fn writer(format: OutputFormat, to_terminal: bool) -> Box<dyn Writer> {
     match format {
-        OutputFormat::Text => Box::new(text::Text::new()),
+        OutputFormat::Text => Box::new(text::Text::new(to_terminal)),
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Ndjson => Box::new(ndjson::Ndjson),
         OutputFormat::Markdown => Box::new(markdown::Markdown),
-        OutputFormat::Github => Box::new(github::Github),
+        OutputFormat::Github => Box::new(github::Github::new()),
     }
 }
 
 /// The accounting line of the spec, ending every text report.
-pub fn accounting(d: &Diagnosis) -> String {
-    let s = &d.summary;
+pub fn accounting(r: &Report) -> String {
+    let s = &r.summary;
     format!(
-        "{} record{}: {} failure{} ({} diagnosed, {} unrecognized), {} ignored, {} malformed, {} duplicate{}",
+        "{} record{}: {} failure{} ({} diagnosed, {} unrecognized; {} open, {} resolved), {} ignored, {} malformed, {} duplicate{}",
         s.records,
         plural(s.records),
         s.failures,
         plural(s.failures),
         s.diagnosed,
         s.unrecognized,
+        s.open,
+        s.resolved,
         s.ignored,
         s.malformed,
         s.duplicates,
@@ -93,6 +97,18 @@ fn plural(n: u64) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// An app's name as reports show it: with its Okta id when another app of the run has the same name.
+fn app_name(r: &Report, app: Option<&str>, id: Option<&str>) -> String {
+    let Some(name) = app else {
+        return "(app not named)".to_owned();
+    };
+    let shared = r.apps.iter().filter(|a| a.app == name).count() > 1;
+    match id {
+        Some(id) if shared => format!("{} ({})", clean(name), clean(id)),
+        _ => clean(name).into_owned(),
     }
 }
 

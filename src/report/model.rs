@@ -1,10 +1,12 @@
-//! The JSON shapes of the spec's version 1 report, borrowed from the diagnosis: shared by `json` and `ndjson`.
+//! The JSON shapes of the spec's version 1 report, borrowed from the group stage's report: shared by `json`
+//! and `ndjson`.
 
 use serde::Serialize;
 
-use crate::diagnosis::{Diagnosed, Incident};
+use super::shape::{messages, Message};
+use super::wording;
+use crate::group::{App, Failure, Incident, Report};
 use crate::record::{InputError, Source};
-use crate::rules::{self, RuleTable};
 
 #[derive(Serialize)]
 pub struct SourceJson<'a> {
@@ -32,14 +34,18 @@ pub struct FindingJson<'a> {
     pub event_type: Option<&'a str>,
     pub uuid: Option<&'a str>,
     pub published: Option<&'a str>,
+    /// Absent while streaming (not known yet); in the document, null for an open failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Option<&'a str>>,
 }
 
 impl<'a> FindingJson<'a> {
-    pub fn new(d: &'a Diagnosed, table: &'a RuleTable) -> Self {
-        let f = &d.finding;
+    /// A finding as streamed, before its resolution is known.
+    pub fn streamed(failure: &'a Failure) -> Self {
+        let f = &failure.finding;
         Self {
             source: (&f.source).into(),
-            cause: d.cause.map(|i| table.rules()[i].id.as_str()),
+            cause: failure.cause.as_deref(),
             user: f.user.as_deref(),
             login: f.login.as_deref(),
             app: f.app.as_deref(),
@@ -47,6 +53,48 @@ impl<'a> FindingJson<'a> {
             event_type: f.event_type.as_deref(),
             uuid: f.uuid.as_deref(),
             published: f.published.as_deref(),
+            resolved_at: None,
+        }
+    }
+
+    /// A finding with its resolution.
+    pub fn resolved(failure: &'a Failure) -> Self {
+        Self {
+            resolved_at: Some(failure.resolved_at.as_deref()),
+            ..Self::streamed(failure)
+        }
+    }
+}
+
+/// NDJSON's word on a streamed finding once the run is read: when a later success resolved it.
+#[derive(Serialize)]
+pub struct ResolutionJson<'a> {
+    pub source: SourceJson<'a>,
+    pub uuid: Option<&'a str>,
+    pub resolved_at: &'a str,
+}
+
+impl<'a> ResolutionJson<'a> {
+    pub fn new(f: &'a Failure) -> Option<Self> {
+        Some(Self {
+            source: (&f.finding.source).into(),
+            uuid: f.finding.uuid.as_deref(),
+            resolved_at: f.resolved_at.as_deref()?,
+        })
+    }
+}
+
+#[derive(Serialize)]
+pub struct MessageJson {
+    pub shape: String,
+    pub count: u64,
+}
+
+impl From<Message> for MessageJson {
+    fn from(m: Message) -> Self {
+        Self {
+            shape: m.shape,
+            count: m.count,
         }
     }
 }
@@ -56,25 +104,91 @@ pub struct IncidentJson<'a> {
     pub cause: Option<&'a str>,
     pub title: &'a str,
     pub app: Option<&'a str>,
+    pub app_id: Option<&'a str>,
     pub failures: u64,
+    pub open: u64,
+    pub resolved: u64,
     pub users: &'a [String],
     pub first_seen: Option<&'a str>,
     pub last_seen: Option<&'a str>,
+    pub resolved_at: Option<&'a str>,
+    pub messages: Vec<MessageJson>,
     pub remediation: Vec<String>,
+    pub source: Option<&'a str>,
 }
 
 impl<'a> IncidentJson<'a> {
-    pub fn new(i: &'a Incident, table: &'a RuleTable) -> Self {
-        let rule = i.cause.map(|c| &table.rules()[c]);
+    pub fn new(i: &'a Incident, r: &Report) -> Self {
+        let (title, remediation) = wording::title_and_steps(i);
         Self {
-            cause: rule.map(|r| r.id.as_str()),
-            title: rule.map_or(rules::UNRECOGNIZED_TITLE, |r| r.title.as_str()),
+            cause: i.cause.as_ref().map(|c| &*c.id),
+            title,
             app: i.app.as_deref(),
+            app_id: i.app_id.as_deref(),
             failures: i.failures,
+            open: i.open,
+            resolved: i.resolved,
             users: &i.users,
             first_seen: i.first_seen.as_deref(),
             last_seen: i.last_seen.as_deref(),
-            remediation: rules::steps(rule, i.app.as_deref()),
+            resolved_at: i.resolved_at.as_deref(),
+            messages: messages(r, i).into_iter().map(MessageJson::from).collect(),
+            remediation,
+            source: i.cause.as_ref().and_then(|c| c.source.as_deref()),
+        }
+    }
+}
+
+/// One group of unrecognized failures: an app and a message shape.
+#[derive(Serialize)]
+pub struct UnrecognizedJson<'a> {
+    pub app: Option<&'a str>,
+    pub shape: String,
+    pub count: u64,
+}
+
+/// Every unrecognized incident's messages, most frequent first.
+pub fn unrecognized(r: &Report) -> Vec<UnrecognizedJson<'_>> {
+    let mut list: Vec<UnrecognizedJson> = r
+        .incidents
+        .iter()
+        .filter(|i| i.cause.is_none())
+        .flat_map(|i| {
+            messages(r, i).into_iter().map(|m| UnrecognizedJson {
+                app: i.app.as_deref(),
+                shape: m.shape,
+                count: m.count,
+            })
+        })
+        .collect();
+    list.sort_by_key(|u| std::cmp::Reverse(u.count));
+    list
+}
+
+#[derive(Serialize)]
+pub struct AppJson<'a> {
+    pub app: &'a str,
+    pub app_id: Option<&'a str>,
+    pub successes: u64,
+    pub open: u64,
+    pub resolved: u64,
+    pub last_success: Option<&'a str>,
+    pub last_failure: Option<&'a str>,
+    /// Its last event is a failure.
+    pub failing: bool,
+}
+
+impl<'a> From<&'a App> for AppJson<'a> {
+    fn from(a: &'a App) -> Self {
+        Self {
+            app: &a.app,
+            app_id: a.app_id.as_deref(),
+            successes: a.successes,
+            open: a.open,
+            resolved: a.resolved,
+            last_success: a.last_success.as_deref(),
+            last_failure: a.last_failure.as_deref(),
+            failing: a.failing,
         }
     }
 }

@@ -32,8 +32,18 @@ impl Notes {
         eprintln!("provdiag: {}", clean(&format!("{e:#}")));
     }
 
+    /// Something the run could not do that does not change its outcome.
+    pub fn warn(message: &str) {
+        eprintln!("provdiag: warning: {}", clean(message));
+    }
+
     pub fn hint_stdin() {
         eprintln!("provdiag: reading Tasks errors or System Log events from standard input; paste them, then press Ctrl-D (Ctrl-Z then Enter on Windows)");
+    }
+
+    /// `--redact` without PROVDIAG_REDACT_KEY.
+    pub fn random_redact_key() {
+        eprintln!("provdiag: --redact: PROVDIAG_REDACT_KEY is not set, so pseudonyms are made with a random key for this run only; set it to get the same pseudonyms in every run");
     }
 
     pub fn finish(&self) {

@@ -1,13 +1,16 @@
-//! `--format text`: for a person at a terminal. Incidents first (most failures first), each with its
-//! steps once; then unrecognized failures by the shape of their message; then unreadable records; the
-//! accounting line last. Color helps reading, and nothing depends on it.
+//! `--format text`: for a person at a terminal. One line per app when several are involved (the ones whose
+//! last event failed marked); open incidents (most open failures first), each with the app's own messages
+//! and its steps once; then open unrecognized failures by the shape of their message; then, briefly, what
+//! later successes resolved; then unreadable records; the accounting line last. Color helps reading, and
+//! nothing depends on it.
 
 use colored::Colorize;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
-use super::{accounting, clean, shape::unrecognized, some_users, Writer};
-use crate::diagnosis::{Diagnosis, Incident};
-use crate::rules::{self, RuleTable};
+use super::shape::messages;
+use super::wording::UNRECOGNIZED_HINT;
+use super::{accounting, app_name, clean, some_users, Writer};
+use crate::group::{Incident, Report};
 
 pub struct Text {
     /// Where to wrap paragraphs: the terminal's width (at most `MAX_WIDTH`) when stdout is one; otherwise
@@ -18,10 +21,8 @@ pub struct Text {
 const MAX_WIDTH: usize = 100;
 
 impl Text {
-    pub fn new() -> Self {
-        let width = std::io::stdout()
-            .is_terminal()
-            .then(|| textwrap::termwidth().min(MAX_WIDTH));
+    pub fn new(to_terminal: bool) -> Self {
+        let width = to_terminal.then(|| textwrap::termwidth().min(MAX_WIDTH));
         Self { width }
     }
 
@@ -45,27 +46,33 @@ impl Text {
 
 /// How many users an incident names before "and N more".
 const USERS_SHOWN: usize = 5;
+/// How many of an app's messages an incident shows (`--format json` has them all).
+const MESSAGES_SHOWN: usize = 5;
 /// How many unreadable records the report lists (stderr has them too).
 const ERRORS_SHOWN: usize = 10;
 
 impl Writer for Text {
-    fn finish(&mut self, out: &mut dyn Write, d: &Diagnosis, table: &RuleTable) -> io::Result<()> {
-        let incidents = d.incidents();
-        let diagnosed: Vec<&&Incident> = incidents.iter().filter(|i| i.cause.is_some()).collect();
-        match (d.summary.failures, d.unreadable_inputs) {
+    fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
+        match (r.summary.failures, r.unreadable_inputs) {
             (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
             (0, n) => writeln!(out, "{}", super::unread_note(n).yellow())?,
             _ => {}
         }
+        write_apps(out, r)?;
         let mut explained = std::collections::HashSet::new();
-        for (n, incident) in diagnosed.iter().enumerate() {
+        let open = r.incidents.iter().filter(|i| i.open > 0 && i.cause.is_some());
+        for (n, incident) in open.enumerate() {
             // A cause's summary is said once, at its first incident; its steps come with every app.
-            let first = explained.insert(incident.cause);
-            self.write_incident(out, n + 1, incident, table, first)?;
+            let first = explained.insert(incident.cause.as_ref().map(|c| c.id.clone()));
+            self.write_incident(out, n + 1, incident, r, first)?;
         }
-        write_unrecognized(out, d)?;
-        write_errors(out, d)?;
-        writeln!(out, "{}", accounting(d).bold())
+        write_unrecognized(out, r)?;
+        write_resolved(out, r)?;
+        write_errors(out, r)?;
+        for note in &r.notes {
+            writeln!(out, "{}", format!("Note: {note}.").yellow())?;
+        }
+        writeln!(out, "{}", accounting(r).bold())
     }
 }
 
@@ -75,19 +82,22 @@ impl Text {
         out: &mut dyn Write,
         n: usize,
         i: &Incident,
-        table: &RuleTable,
+        r: &Report,
         summary: bool,
     ) -> io::Result<()> {
-        let Some(rule) = i.cause.map(|c| &table.rules()[c]) else {
+        let Some(cause) = &i.cause else {
             return Ok(());
         };
-        let app = clean(i.app.as_deref().unwrap_or("(app not named)")).into_owned();
-        let failures = format!("{} failure{}", i.failures, if i.failures == 1 { "" } else { "s" });
+        let app = app_name(r, i.app.as_deref(), i.app_id.as_deref());
+        let mut failures = format!("{} open failure{}", i.open, super::plural(i.open));
+        if i.resolved > 0 {
+            failures += &format!(", {} resolved", i.resolved);
+        }
         let title = format!(
             "{} {} {}",
             format!("{n}.").bold(),
-            rule.title.red().bold(),
-            format!("[{}]", rule.id).dimmed()
+            cause.title.red().bold(),
+            format!("[{}]", cause.id).dimmed()
         );
         writeln!(out, "{}", self.para(&title, "", "   "))?;
         writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
@@ -102,11 +112,26 @@ impl Text {
             };
             writeln!(out, "   seen: {seen}")?;
         }
+        let said = messages(r, i);
+        if !said.is_empty() {
+            writeln!(out, "   {}", format!("{app} said:").bold())?;
+            for m in said.iter().take(MESSAGES_SHOWN) {
+                let line = format!("{}× {}", m.count, clean(&m.shape));
+                writeln!(out, "{}", self.para(&line, "     ", "        "))?;
+            }
+            if said.len() > MESSAGES_SHOWN {
+                writeln!(out, "     and {} other messages", said.len() - MESSAGES_SHOWN)?;
+            }
+        }
         if summary {
-            writeln!(out, "{}", self.para(&clean(&rule.summary), "   ", "   ").dimmed())?;
+            writeln!(
+                out,
+                "{}",
+                self.para(&clean(&cause.summary), "   ", "   ").dimmed()
+            )?;
         }
         writeln!(out, "   {}", "What to do:".bold())?;
-        for (k, step) in rule.steps_for(i.app.as_deref()).iter().enumerate() {
+        for (k, step) in cause.remediation.iter().enumerate() {
             let number = format!("     {}. ", k + 1);
             writeln!(
                 out,
@@ -114,26 +139,102 @@ impl Text {
                 self.para(&clean(step), &number, &" ".repeat(number.len()))
             )?;
         }
-        if let Some(link) = &rule.source {
-            writeln!(out, "   More: {}", link.underline())?;
+        if let Some(link) = &cause.source {
+            writeln!(out, "   More: {}", clean(link).underline())?;
         }
         writeln!(out)
     }
 }
 
-/// Unrecognized failures, one line per (app, message shape), most frequent first.
-fn write_unrecognized(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
-    if d.summary.unrecognized == 0 {
+/// One line per app, when more than one is involved; an app whose last event failed is marked with `!`.
+fn write_apps(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    if r.apps.len() < 2 {
         return Ok(());
     }
-    let header = format!(
-        "Unrecognized failures ({}): no rule knows these messages yet",
-        d.summary.unrecognized
-    );
+    writeln!(out, "{}", "Apps".bold())?;
+    let names: Vec<String> = r
+        .apps
+        .iter()
+        .map(|a| app_name(r, Some(&a.app), a.app_id.as_deref()))
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (a, name) in r.apps.iter().zip(names) {
+        let name = format!("{name:width$}");
+        let mut line = format!(
+            "{} success{} · {} open · {} resolved",
+            a.successes,
+            if a.successes == 1 { "" } else { "es" },
+            a.open,
+            a.resolved
+        );
+        if let Some(t) = &a.last_success {
+            line += &format!(" · last success {}", clean(t));
+        }
+        if let Some(t) = &a.last_failure {
+            line += &format!(" · last failure {}", clean(t));
+        }
+        if a.failing {
+            writeln!(out, " {} {}  {}", "!".red().bold(), name.red().bold(), line.red())?;
+        } else {
+            writeln!(out, "   {}  {}", name.bold(), line)?;
+        }
+    }
+    writeln!(out)
+}
+
+/// Incidents whose failures later successes all resolved: one line each.
+fn write_resolved(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    let resolved: Vec<&Incident> = r.incidents.iter().filter(|i| i.open == 0).collect();
+    if resolved.is_empty() {
+        return Ok(());
+    }
+    let header = format!("Resolved by later successes ({})", resolved.len());
+    writeln!(out, "{}", header.green().bold())?;
+    for i in resolved {
+        let (title, id) = match &i.cause {
+            Some(c) => (c.title.as_str(), c.id.to_string()),
+            None => (super::wording::UNRECOGNIZED_TITLE, "unrecognized".to_owned()),
+        };
+        let when = i
+            .resolved_at
+            .as_deref()
+            .map_or(String::new(), |t| format!(", last at {}", clean(t)));
+        writeln!(
+            out,
+            "   {} {} {} · {} · {} failure{} resolved{when}",
+            "✓".green(),
+            title,
+            format!("[{id}]").dimmed(),
+            app_name(r, i.app.as_deref(), i.app_id.as_deref()).bold(),
+            i.failures,
+            super::plural(i.failures)
+        )?;
+    }
+    writeln!(out)
+}
+
+/// Open unrecognized failures, one line per (app, message shape), most frequent first.
+fn write_unrecognized(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    let open: Vec<&Incident> = r
+        .incidents
+        .iter()
+        .filter(|i| i.cause.is_none() && i.open > 0)
+        .collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    let count: u64 = open.iter().map(|i| i.open).sum();
+    let header = format!("Unrecognized failures ({count} open): no rule knows these messages yet");
     writeln!(out, "{}", header.yellow().bold())?;
-    for g in unrecognized(d) {
-        let (count, shape) = (g.count, g.shape);
-        let app = clean(g.app.unwrap_or("(app not named)")).into_owned();
+    let mut lines: Vec<(u64, String, String)> = Vec::new();
+    for i in open {
+        let app = app_name(r, i.app.as_deref(), i.app_id.as_deref());
+        for m in messages(r, i) {
+            lines.push((m.count, app.clone(), m.shape));
+        }
+    }
+    lines.sort_by_key(|l| std::cmp::Reverse(l.0));
+    for (count, app, shape) in lines {
         writeln!(
             out,
             "   {}  {}: {}",
@@ -142,11 +243,11 @@ fn write_unrecognized(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
             clean(&shape)
         )?;
     }
-    writeln!(out, "   {}", rules::UNRECOGNIZED_HINT)?;
+    writeln!(out, "   {UNRECOGNIZED_HINT}")?;
     writeln!(out)
 }
 
-fn write_errors(out: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
+fn write_errors(out: &mut dyn Write, d: &Report) -> io::Result<()> {
     if d.errors.is_empty() {
         return Ok(());
     }

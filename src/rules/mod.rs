@@ -8,6 +8,9 @@ use std::path::Path;
 
 use crate::record::Finding;
 
+mod lookup;
+pub use lookup::{builtin_ids, nearest, normalize_id};
+
 const BUILTIN: &str = include_str!("builtin.json");
 
 /// The file: a schema version, the ids no longer in use, and the rules in precedence order.
@@ -145,7 +148,7 @@ impl RuleTable {
                 rules.push(rule);
             }
         }
-        let table = Self::compile(rules, builtin.retired)?;
+        let table = Self::compile_with_retired(rules, builtin.retired)?;
         if let Some(path) = extra {
             if let Some(p) = table.example_problems(false).first() {
                 bail!("invalid rules file {}: {p}", path.display());
@@ -155,7 +158,12 @@ impl RuleTable {
     }
 
     /// Compiles rules already validated one by one.
-    pub fn compile(rules: Vec<Rule>, retired: Vec<RetiredId>) -> Result<Self> {
+    pub fn compile(rules: Vec<Rule>) -> Result<Self> {
+        Self::compile_with_retired(rules, Vec::new())
+    }
+
+    /// Compiles rules already validated one by one, keeping the file's retired ids.
+    pub fn compile_with_retired(rules: Vec<Rule>, retired: Vec<RetiredId>) -> Result<Self> {
         let patterns = Compiled::new(
             rules
                 .iter()
@@ -241,6 +249,20 @@ impl RuleTable {
             .zip(&self.patterns.each)
             .filter(|(owner, _)| **owner == rule)
             .find_map(|(_, re)| re.find(&folded).map(|m| m.as_str().to_owned()))
+    }
+
+    /// Where in `text` (already folded) rule `rule` matched first, if it did.
+    pub fn match_start(&self, rule: usize, text: &str) -> Option<usize> {
+        if self.vetoed(text).get(rule).copied().unwrap_or(false) {
+            return None;
+        }
+        self.patterns
+            .owner
+            .iter()
+            .zip(&self.patterns.each)
+            .filter(|(owner, _)| **owner == rule)
+            .filter_map(|(_, re)| re.find(text).map(|m| m.start()))
+            .min()
     }
 
     /// The cause of a failure: its reason first, else nothing but its event type.
@@ -517,7 +539,7 @@ pub fn check_file(text: &str) -> (usize, Vec<Problem>) {
     let n = file.rules.len();
     let mut problems = validate_file(&file);
     if problems.is_empty() {
-        match RuleTable::compile(file.rules, file.retired) {
+        match RuleTable::compile_with_retired(file.rules, file.retired) {
             Ok(table) => problems.extend(table.example_problems(true)),
             Err(e) => problems.push(Problem::file(format!("{e:#}"))),
         }
@@ -550,35 +572,6 @@ pub fn fold(text: &str) -> String {
         out.push(if c == '\u{2019}' { '\'' } else { c });
     }
     out
-}
-
-/// The title of an incident no rule explains.
-pub const UNRECOGNIZED_TITLE: &str = "Unrecognized provisioning failure";
-
-/// What to do about a failure no rule explains; `{app}` is replaced as in a rule.
-pub const UNRECOGNIZED_STEPS: &[&str] = &[
-    "Read the message {app} returned (the reason of each failure): it names what the app refused.",
-    "Fix that in {app}, or in Okta under Applications > {app} > Provisioning.",
-    "On Dashboard > Tasks, select the failed tasks and click Retry Selected.",
-    "If the message keeps coming back, add a rule for it (see `provdiag rules --format json`) so that provdiag names its cause next time.",
-];
-
-/// One line of advice under a list of unrecognized failures.
-pub const UNRECOGNIZED_HINT: &str =
-    "Read each app's message, fix it there, then Retry Selected on Dashboard > Tasks.";
-
-/// The steps for an incident of rule `cause` (or of no rule) on `app`.
-pub fn steps(rule: Option<&Rule>, app: Option<&str>) -> Vec<String> {
-    match rule {
-        Some(r) => r.steps_for(app),
-        None => {
-            let app = app.unwrap_or("the app");
-            UNRECOGNIZED_STEPS
-                .iter()
-                .map(|s| s.replace("{app}", app))
-                .collect()
-        }
-    }
 }
 
 /// The built-in table as it ships, for `rules --format json`.

@@ -91,7 +91,7 @@ fn text_report_names_cause_user_app_and_numbered_steps() {
             "1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App",
         ))
         .stdout(predicate::str::ends_with(
-            "1 record: 1 failure (1 diagnosed, 0 unrecognized), 0 ignored, 0 malformed, 0 duplicates\n",
+            "1 record: 1 failure (1 diagnosed, 0 unrecognized; 1 open, 0 resolved), 0 ignored, 0 malformed, 0 duplicates\n",
         ));
 }
 
@@ -201,7 +201,7 @@ fn unknown_fail_on_cause_lists_the_known_ones() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("unknown cause 'nope'")
+            predicate::str::contains("unknown value 'nope' in --fail-on")
                 .and(predicate::str::contains("license-limit-exceeded")),
         );
 }

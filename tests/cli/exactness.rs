@@ -93,7 +93,9 @@ fn run_with_threads(threads: &str, path: &str) -> Value {
         .args(["--format", "json", "--fail-on", "none", path])
         .output()
         .expect("runs");
-    serde_json::from_slice(&out.stdout).expect("a JSON report")
+    let report = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    super::schema::assert_valid_document(&report);
+    report
 }
 
 fn write(name: &str, text: &str) -> String {

@@ -1,12 +1,17 @@
 //! CLI behaviour, run as a user would: the built binary over fixtures and built inputs.
 
 mod broken;
+mod conventions;
 mod diagnose;
 mod exactness;
 mod exports;
 mod formats;
+mod github;
+mod markdown;
 mod properties;
 mod readme;
+mod resolution;
+mod schema;
 mod wild;
 
 use assert_cmd::Command;
@@ -15,7 +20,10 @@ use serde_json::Value;
 /// The binary, with the environment that changes its output cleared.
 pub fn provdiag() -> Command {
     let mut cmd = Command::cargo_bin("provdiag").expect("the binary is built");
-    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd.env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("PROVDIAG_REDACT_KEY");
     cmd
 }
 
@@ -29,6 +37,7 @@ pub fn json_report(args: &[&str], stdin: impl Into<Vec<u8>>) -> (Value, i32) {
         .expect("runs");
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    schema::assert_valid_document(&report);
     (report, out.status.code().unwrap_or(-1))
 }
 

@@ -2,11 +2,12 @@
 //! one broken record costs only itself.
 
 use proptest::prelude::*;
-use provdiag::diagnosis::Summary;
+use provdiag::group::{Filter, Summary};
 use provdiag::input::{InputFormat, InputSpec};
+use provdiag::redact::RedactKey;
 use provdiag::report::OutputFormat;
 use provdiag::rules::RuleTable;
-use provdiag::{diagnose_inputs, Options};
+use provdiag::{run_pipeline, Options};
 
 const INPUTS: [InputFormat; 5] = [
     InputFormat::Auto,
@@ -32,10 +33,12 @@ fn run(bytes: &[u8], input: InputFormat, format: OutputFormat, redact: bool) -> 
         input,
         format,
         strict: false,
-        redact,
+        redact: redact.then(|| RedactKey::new(b"a test key")),
+        to_terminal: false,
+        filter: Filter::default(),
     };
     let mut out = Vec::new();
-    let diagnosis = diagnose_inputs(&[InputSpec::Message(bytes.to_vec())], &options, table, &mut out)
+    let diagnosis = run_pipeline(&[InputSpec::Message(bytes.to_vec())], &options, table, &mut out)
         .expect("only --strict or a failed write ends a run");
     if format != OutputFormat::Text {
         let text = String::from_utf8(out).expect("reports are UTF-8");
@@ -43,6 +46,13 @@ fn run(bytes: &[u8], input: InputFormat, format: OutputFormat, redact: bool) -> 
             !text.chars().any(|c| c.is_control() && c != '\n'),
             "a control character reached the report"
         );
+        match format {
+            OutputFormat::Json => super::schema::assert_valid_document(
+                &serde_json::from_str(&text).expect("the JSON report is JSON"),
+            ),
+            OutputFormat::Ndjson => super::schema::assert_valid_ndjson(&text),
+            _ => {}
+        }
     }
     let unreadable = diagnosis.unreadable_inputs > 0;
     let s = diagnosis.summary;

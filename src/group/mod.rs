@@ -1,0 +1,466 @@
+//! The group stage: every record counted, successes kept by (user, app, operation), and at the end every
+//! failure resolved or left open and grouped into incidents by (cause, app), with one line per app.
+//!
+//! While reading, the `Ledger` takes records; `Ledger::close` turns it into the `Report` every writer writes
+//! from. Writers never need the rule table: an incident carries its cause's id, title, steps and source.
+
+mod apps;
+mod filter;
+mod resolve;
+mod seen;
+
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+pub use filter::Filter;
+pub use seen::Seen;
+
+use crate::record::{Finding, InputError};
+use crate::rules::RuleTable;
+use resolve::{Hasher, Resolution, Subject, Successes};
+
+/// The figures of a run; `records = failures + ignored + malformed + duplicates`,
+/// `failures = diagnosed + unrecognized = open + resolved`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub records: u64,
+    pub failures: u64,
+    pub diagnosed: u64,
+    pub unrecognized: u64,
+    pub ignored: u64,
+    pub malformed: u64,
+    pub duplicates: u64,
+    pub by_cause: BTreeMap<String, u64>,
+    pub open: u64,
+    pub resolved: u64,
+}
+
+/// A failure, the id of the rule that matched it (none: unrecognized), and when a later success resolved it
+/// (known only once the run is read).
+#[derive(Debug)]
+pub struct Failure {
+    pub finding: Finding,
+    pub cause: Option<Arc<str>>,
+    pub resolved_at: Option<String>,
+}
+
+/// The rule behind an incident, as a report shows it: steps with the app's name filled in.
+#[derive(Debug)]
+pub struct Cause {
+    pub id: Arc<str>,
+    pub title: String,
+    pub summary: String,
+    pub remediation: Vec<String>,
+    pub source: Option<String>,
+}
+
+/// The failures of one cause on one app.
+#[derive(Debug)]
+pub struct Incident {
+    /// None: failures no rule explains.
+    pub cause: Option<Cause>,
+    pub app: Option<String>,
+    pub app_id: Option<String>,
+    pub failures: u64,
+    pub open: u64,
+    pub resolved: u64,
+    /// Each affected person once, in the order first seen.
+    pub users: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// When the last of its failures was resolved, once none is open.
+    pub resolved_at: Option<String>,
+    /// Indices (into `Report::failures`) of its failures, in the order read.
+    pub members: Vec<usize>,
+}
+
+impl Incident {
+    /// The failure reports point at: the first open one, else the first.
+    pub fn first(&self, r: &Report) -> usize {
+        self.members
+            .iter()
+            .copied()
+            .find(|&k| r.failures[k].resolved_at.is_none())
+            .or_else(|| self.members.first().copied())
+            .unwrap_or(0)
+    }
+}
+
+/// How one app fared: its successes, its open and resolved failures, its last events.
+#[derive(Debug, PartialEq, Eq)]
+pub struct App {
+    pub app: String,
+    pub app_id: Option<String>,
+    pub successes: u64,
+    pub open: u64,
+    pub resolved: u64,
+    pub last_success: Option<String>,
+    pub last_failure: Option<String>,
+    /// Its last event is a failure (or, without times, it has open failures and no success).
+    pub failing: bool,
+}
+
+/// What every writer writes: the figures, each failure and its resolution, the incidents (open ones first),
+/// the apps, and what could not be read.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub summary: Summary,
+    /// Inputs that could not be read at all (a missing file, a directory, a binary file): not records.
+    pub unreadable_inputs: u64,
+    pub failures: Vec<Failure>,
+    pub errors: Vec<InputError>,
+    pub incidents: Vec<Incident>,
+    pub apps: Vec<App>,
+    /// What the run could not do exactly, said once each.
+    pub notes: Vec<String>,
+}
+
+/// The group stage's state while records arrive.
+#[derive(Default)]
+pub struct Ledger {
+    summary: Summary,
+    unreadable_inputs: u64,
+    failures: Vec<Failure>,
+    /// What resolution knows of each failure, taken before `--redact`.
+    subjects: Vec<Subject>,
+    errors: Vec<InputError>,
+    /// What the run could not do, known while reading (an input it could not read).
+    notes: Vec<String>,
+    hasher: Hasher,
+    successes: Successes,
+    apps: apps::Tally,
+}
+
+/// What resolution knows of a record: taken from the finding before redaction.
+pub struct Facts(Subject);
+
+impl Facts {
+    pub fn at(&self) -> Option<Timestamp> {
+        self.0.at
+    }
+}
+
+impl Ledger {
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// An input that could not be read at all; `why` becomes a note of the report.
+    pub fn unreadable(&mut self, why: String) {
+        self.unreadable_inputs += 1;
+        if !self.notes.contains(&why) {
+            self.notes.push(why);
+        }
+    }
+
+    pub fn ignored(&mut self) {
+        self.summary.records += 1;
+        self.summary.ignored += 1;
+    }
+
+    pub fn duplicate(&mut self) {
+        self.summary.records += 1;
+        self.summary.duplicates += 1;
+    }
+
+    pub fn malformed(&mut self, error: InputError) {
+        self.summary.records += 1;
+        self.summary.malformed += 1;
+        self.errors.push(error);
+    }
+
+    /// Who, what and when of a record, for resolution.
+    pub fn facts(&self, f: &Finding) -> Facts {
+        Facts(self.hasher.subject(f))
+    }
+
+    /// A provisioning success: counted among the ignored records, kept by key for resolution.
+    pub fn success(&mut self, f: &Finding, facts: Facts) {
+        self.ignored();
+        self.successes.add(&facts.0);
+        self.apps.success(&facts.0, f);
+    }
+
+    /// Counts a failure of rule `cause` (none: unrecognized); the failure as filed.
+    pub fn failure(&mut self, finding: Finding, cause: Option<Arc<str>>, facts: Facts) -> &Failure {
+        let s = &mut self.summary;
+        s.records += 1;
+        s.failures += 1;
+        match &cause {
+            Some(id) => {
+                s.diagnosed += 1;
+                *s.by_cause.entry(id.to_string()).or_default() += 1;
+            }
+            None => s.unrecognized += 1,
+        }
+        self.subjects.push(facts.0);
+        self.failures.push(Failure {
+            finding,
+            cause,
+            resolved_at: None,
+        });
+        &self.failures[self.failures.len() - 1]
+    }
+
+    /// Resolves every failure against every success, and groups: the report.
+    pub fn close(mut self, table: &RuleTable) -> Report {
+        let mut inexact = 0u64;
+        let mut times: Vec<Option<Timestamp>> = Vec::with_capacity(self.failures.len());
+        for (f, subject) in self.failures.iter_mut().zip(&self.subjects) {
+            match self.successes.resolve(subject) {
+                Resolution::Open => times.push(None),
+                Resolution::Resolved { at, exact } => {
+                    inexact += u64::from(!exact);
+                    f.resolved_at = Some(time_text(at));
+                    times.push(Some(at));
+                }
+            }
+        }
+        let resolved = times.iter().filter(|t| t.is_some()).count() as u64;
+        self.summary.resolved = resolved;
+        self.summary.open = self.summary.failures - resolved;
+        let apps = self.apps.close(&self.subjects, &self.failures);
+        let incidents = incidents(&self.failures, &apps.of_failure, &apps.lines, &times, table);
+        let mut notes = std::mem::take(&mut self.notes);
+        if inexact > 0 {
+            notes.push(format!(
+                "{inexact} failure{} had more than {} later successes of the same operation; resolved_at is the earliest of those kept, not necessarily the first",
+                if inexact == 1 { "" } else { "s" },
+                resolve::KEPT / 2
+            ));
+        }
+        Report {
+            summary: self.summary,
+            unreadable_inputs: self.unreadable_inputs,
+            failures: self.failures,
+            errors: self.errors,
+            incidents,
+            apps: apps.lines,
+            notes,
+        }
+    }
+}
+
+/// A time as reports show it: RFC 3339 in UTC, milliseconds as Okta writes them.
+pub(crate) fn time_text(t: Timestamp) -> String {
+    if t.subsec_nanosecond() % 1_000_000 == 0 {
+        format!("{t:.3}")
+    } else {
+        t.to_string()
+    }
+}
+
+/// The incidents: one per (cause, app); open ones first (most open failures first), then the resolved
+/// ones; ties in rule-table order (unrecognized last), then by app.
+fn incidents(
+    failures: &[Failure],
+    app_of: &[Option<usize>],
+    apps: &[App],
+    resolved: &[Option<Timestamp>],
+    table: &RuleTable,
+) -> Vec<Incident> {
+    let rank: HashMap<&str, usize> = table
+        .ids()
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, i))
+        .collect();
+    let mut list: Vec<Incident> = Vec::new();
+    let mut at: HashMap<(Option<&str>, Option<usize>), usize> = HashMap::new();
+    let mut seen_users: Vec<HashSet<String>> = Vec::new();
+    let mut last_fix: Vec<Option<Timestamp>> = Vec::new();
+    for (k, f) in failures.iter().enumerate() {
+        let app = app_of[k];
+        let slot = *at.entry((f.cause.as_deref(), app)).or_insert_with(|| {
+            let line = app.map(|a| &apps[a]);
+            let name = line.map(|l| l.app.clone());
+            list.push(Incident {
+                cause: f.cause.as_ref().and_then(|id| cause(table, id, name.as_deref())),
+                app: name,
+                app_id: line.and_then(|l| l.app_id.clone()),
+                failures: 0,
+                open: 0,
+                resolved: 0,
+                users: Vec::new(),
+                first_seen: None,
+                last_seen: None,
+                resolved_at: None,
+                members: Vec::new(),
+            });
+            seen_users.push(HashSet::new());
+            last_fix.push(None);
+            list.len() - 1
+        });
+        let i = &mut list[slot];
+        i.failures += 1;
+        i.members.push(k);
+        match resolved[k] {
+            Some(t) => {
+                i.resolved += 1;
+                last_fix[slot] = last_fix[slot].max(Some(t));
+            }
+            None => i.open += 1,
+        }
+        if let Some(who) = f.finding.user.as_ref().or(f.finding.login.as_ref()) {
+            if seen_users[slot].insert(who.clone()) {
+                i.users.push(who.clone());
+            }
+        }
+        if let Some(p) = &f.finding.published {
+            if i.first_seen.as_ref().is_none_or(|first| earlier(p, first)) {
+                i.first_seen = Some(p.clone());
+            }
+            if i.last_seen.as_ref().is_none_or(|last| earlier(last, p)) {
+                i.last_seen = Some(p.clone());
+            }
+        }
+    }
+    for (i, fix) in list.iter_mut().zip(last_fix) {
+        if i.open == 0 {
+            i.resolved_at = fix.map(time_text);
+        }
+    }
+    let order = |i: &Incident| {
+        i.cause
+            .as_ref()
+            .and_then(|c| rank.get(&*c.id).copied())
+            .unwrap_or(usize::MAX)
+    };
+    list.sort_by(|a, b| {
+        (b.open > 0)
+            .cmp(&(a.open > 0))
+            .then(b.open.cmp(&a.open))
+            .then(b.failures.cmp(&a.failures))
+            .then_with(|| order(a).cmp(&order(b)))
+            .then_with(|| a.app.cmp(&b.app))
+            .then_with(|| a.app_id.cmp(&b.app_id))
+    });
+    list
+}
+
+/// `a` before `b`, as times where both read as times, else as text.
+fn earlier(a: &str, b: &str) -> bool {
+    match (crate::when::published(a), crate::when::published(b)) {
+        (Some(x), Some(y)) => x < y,
+        _ => a < b,
+    }
+}
+
+fn cause(table: &RuleTable, id: &str, app: Option<&str>) -> Option<Cause> {
+    let rule = table.get(id)?;
+    Some(Cause {
+        id: id.into(),
+        title: rule.title.clone(),
+        summary: rule.summary.clone(),
+        remediation: rule.steps_for(app),
+        source: rule.source.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(user: &str, app: &str, published: &str) -> Finding {
+        Finding {
+            user: Some(user.into()),
+            app: Some(app.into()),
+            published: Some(published.into()),
+            event_type: Some("application.provision.user.push".into()),
+            ..Finding::default()
+        }
+    }
+
+    fn fail(l: &mut Ledger, f: Finding, cause: Option<&str>) {
+        let facts = l.facts(&f);
+        l.failure(f, cause.map(Arc::from), facts);
+    }
+
+    #[test]
+    fn one_cause_on_one_app_is_one_incident_with_each_user_once() {
+        let table = RuleTable::load(None).expect("rules");
+        let x = Some("license-limit-exceeded");
+        let mut l = Ledger::default();
+        fail(&mut l, failure("A", "Box", "2024-04-21T12:00:00.000Z"), x);
+        fail(&mut l, failure("B", "Box", "2024-04-20T12:00:00.000Z"), x);
+        fail(&mut l, failure("A", "Box", "2024-04-22T12:00:00.000Z"), x);
+        fail(&mut l, failure("A", "Zoom", "2024-04-22T12:00:00.000Z"), x);
+        fail(&mut l, failure("C", "Box", "2024-04-22T12:00:00.000Z"), None);
+        l.ignored();
+        let r = l.close(&table);
+        assert_eq!(r.incidents.len(), 3);
+        let first = &r.incidents[0];
+        assert_eq!(
+            (first.failures, first.users.clone()),
+            (3, vec!["A".to_string(), "B".to_string()])
+        );
+        assert_eq!(first.first_seen.as_deref(), Some("2024-04-20T12:00:00.000Z"));
+        assert_eq!(first.last_seen.as_deref(), Some("2024-04-22T12:00:00.000Z"));
+        let c = first.cause.as_ref().expect("a cause");
+        assert_eq!(&*c.id, "license-limit-exceeded");
+        assert!(c.remediation.iter().any(|s| s.contains("Box")), "app filled in");
+        assert_eq!(
+            r.incidents[1].app.as_deref(),
+            Some("Zoom"),
+            "diagnosed before unrecognized on a tie"
+        );
+        let s = &r.summary;
+        assert_eq!(
+            (
+                s.records,
+                s.failures,
+                s.diagnosed,
+                s.unrecognized,
+                s.ignored,
+                s.open,
+                s.resolved
+            ),
+            (6, 5, 4, 1, 1, 5, 0)
+        );
+        assert_eq!(s.by_cause.get("license-limit-exceeded"), Some(&4));
+    }
+
+    #[test]
+    fn resolved_incidents_come_after_open_ones_with_when_they_were_fixed() {
+        let table = RuleTable::load(None).expect("rules");
+        let mut l = Ledger::default();
+        for who in ["A", "B", "C"] {
+            fail(
+                &mut l,
+                failure(who, "Box", "2024-04-21T12:00:00.000Z"),
+                Some("license-limit-exceeded"),
+            );
+        }
+        fail(&mut l, failure("A", "Zoom", "2024-04-21T12:00:00.000Z"), None);
+        for (who, at) in [
+            ("A", "2024-04-21T13:00:00.000Z"),
+            ("B", "2024-04-21T14:00:00.000Z"),
+            ("C", "2024-04-21T15:00:00.000Z"),
+        ] {
+            let s = failure(who, "Box", at);
+            let facts = l.facts(&s);
+            l.success(&s, facts);
+        }
+        let r = l.close(&table);
+        assert_eq!(r.incidents[0].app.as_deref(), Some("Zoom"), "the open one first");
+        let boxed = &r.incidents[1];
+        assert_eq!((boxed.open, boxed.resolved), (0, 3));
+        assert_eq!(boxed.resolved_at.as_deref(), Some("2024-04-21T15:00:00.000Z"));
+        assert_eq!(
+            r.failures[1].resolved_at.as_deref(),
+            Some("2024-04-21T14:00:00.000Z")
+        );
+        assert_eq!((r.summary.open, r.summary.resolved, r.summary.ignored), (1, 3, 3));
+    }
+
+    #[test]
+    fn times_are_shown_as_okta_writes_them() {
+        let t: Timestamp = "2024-04-21T12:00:00Z".parse().expect("time");
+        assert_eq!(time_text(t), "2024-04-21T12:00:00.000Z");
+        let t: Timestamp = "2024-04-21T12:00:00.123456Z".parse().expect("time");
+        assert_eq!(time_text(t), "2024-04-21T12:00:00.123456Z");
+    }
+}

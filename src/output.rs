@@ -1,0 +1,100 @@
+//! Where the report goes: stdout, or with `-o FILE` a file written whole or not at all; and the one
+//! decision on color, which depends on it.
+
+use anyhow::{Context, Result};
+use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
+use std::path::{Path, PathBuf};
+use tempfile::NamedTempFile;
+
+use crate::cli::ColorChoice;
+
+/// The report's destination, buffered.
+pub(crate) enum Output {
+    Stdout(BufWriter<StdoutLock<'static>>),
+    /// A temporary file beside `path`, which takes `path`'s place in `finish`.
+    File {
+        file: BufWriter<NamedTempFile>,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    /// Stdout, or (for a FILE other than `-`) a temporary file in FILE's directory, so that the final
+    /// rename stays on one file system and is atomic.
+    pub fn open(file: Option<&Path>) -> Result<Self> {
+        let Some(path) = file.filter(|p| p.as_os_str() != "-") else {
+            return Ok(Output::Stdout(BufWriter::with_capacity(
+                64 << 10,
+                io::stdout().lock(),
+            )));
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".provdiag-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // What File::create gives (0666 less the umask), rather than a temporary file's 0600.
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let file = builder.tempfile_in(dir).with_context(|| cannot_write(path))?;
+        Ok(Output::File {
+            file: BufWriter::with_capacity(64 << 10, file),
+            path: path.to_owned(),
+        })
+    }
+
+    /// True if a person reads the report as it is written: color and wrapping help.
+    pub fn to_terminal(&self) -> bool {
+        matches!(self, Output::Stdout(_)) && io::stdout().is_terminal()
+    }
+
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Stdout(out) => out,
+            Output::File { file, .. } => file,
+        }
+    }
+
+    /// The report is complete: flush it, and put a file in its place. Not called when the run fails, so
+    /// that the temporary file is removed and an earlier FILE stays as it was.
+    pub fn finish(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut out) => Ok(out.flush()?),
+            Output::File { file, path } => {
+                let file = file
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| cannot_write(&path))?;
+                file.persist(&path).with_context(|| cannot_write(&path))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn cannot_write(path: &Path) -> String {
+    format!("cannot write {} (--output)", path.display())
+}
+
+/// Decides color once for the whole run. `--color always/never` win. For `auto`, `colored` reads NO_COLOR,
+/// CLICOLOR (0: off), CLICOLOR_FORCE and whether stdout is a terminal; what it cannot know is added here:
+/// `TERM=dumb` (a terminal without color) and a report going to a file rather than to stdout, both of which
+/// only CLICOLOR_FORCE overrides, as it overrides the terminal check in `colored`.
+pub(crate) fn set_color(choice: ColorChoice, to_terminal: bool) {
+    match choice {
+        ColorChoice::Always => colored::control::set_override(true),
+        ColorChoice::Never => colored::control::set_override(false),
+        ColorChoice::Auto => {
+            colored::control::unset_override();
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+            if (dumb || !to_terminal) && !forced {
+                colored::control::set_override(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The report's own words for failures no rule explains: no rule, so no rule's title or steps.
+
+/// The title of an incident no rule explains.
+pub const UNRECOGNIZED_TITLE: &str = "Unrecognized provisioning failure";
+
+/// What to do about a failure no rule explains; `{app}` is replaced as in a rule.
+const UNRECOGNIZED_STEPS: &[&str] = &[
+    "Read the message {app} returned (the reason of each failure): it names what the app refused.",
+    "Fix that in {app}, or in Okta under Applications > {app} > Provisioning.",
+    "On Dashboard > Tasks, select the failed tasks and click Retry Selected.",
+    "If the message keeps coming back, add a rule for it (see `provdiag rules --format json`) so that provdiag names its cause next time.",
+];
+
+/// One line of advice under a list of unrecognized failures.
+pub const UNRECOGNIZED_HINT: &str =
+    "Read each app's message, fix it there, then Retry Selected on Dashboard > Tasks.";
+
+/// The steps for failures no rule explains, on `app`.
+pub fn unrecognized_steps(app: Option<&str>) -> Vec<String> {
+    let app = app.unwrap_or("the app");
+    UNRECOGNIZED_STEPS
+        .iter()
+        .map(|s| s.replace("{app}", app))
+        .collect()
+}
+
+/// An incident's title and steps: its rule's, or these words.
+pub fn title_and_steps(i: &crate::group::Incident) -> (&str, Vec<String>) {
+    match &i.cause {
+        Some(c) => (c.title.as_str(), c.remediation.clone()),
+        None => (UNRECOGNIZED_TITLE, unrecognized_steps(i.app.as_deref())),
+    }
+}

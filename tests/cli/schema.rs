@@ -1,0 +1,165 @@
+//! The JSON contract: docs/report.schema.json is a valid draft 2020-12 schema, and every JSON and NDJSON
+//! report the tests produce is checked against it, strictly (a field the schema does not name fails).
+
+use jsonschema::Validator;
+use serde_json::{json, Value};
+use std::sync::LazyLock;
+
+fn shipped() -> Value {
+    let path = format!("{}/docs/report.schema.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path} is JSON: {e}"))
+}
+
+/// The shipped schema lets objects carry fields it does not name (fields are only ever added within a
+/// version). The tests hold the reports to it strictly: every object that lists its properties gets
+/// `additionalProperties: false`, so a field a writer adds without documenting it fails here.
+fn strict(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            for v in map.values_mut() {
+                strict(v);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strict),
+        _ => {}
+    }
+}
+
+/// A validator for `#/$defs/{name}` of the schema, strict or as shipped.
+fn validator(name: &str, is_strict: bool) -> Validator {
+    let schema = shipped();
+    let mut defs = schema["$defs"].clone();
+    if is_strict {
+        // NDJSON lines add `type` to a part through `$ref`; they are checked as shipped, and their parts
+        // strictly with `type` taken off.
+        defs.as_object_mut().map(|d| d.remove("ndjson_line"));
+        strict(&mut defs);
+    }
+    let root = json!({
+        "$schema": schema["$schema"],
+        "$defs": defs,
+        "$ref": format!("#/$defs/{name}"),
+    });
+    jsonschema::validator_for(&root).unwrap_or_else(|e| panic!("the schema's {name} compiles: {e}"))
+}
+
+fn check(v: &Validator, instance: &Value, what: &str) {
+    let errors: Vec<String> = v
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not follow docs/report.schema.json:\n{}\n{instance}",
+        errors.join("\n")
+    );
+}
+
+static DOCUMENT: LazyLock<Validator> = LazyLock::new(|| validator("document", true));
+static LINE: LazyLock<Validator> = LazyLock::new(|| validator("ndjson_line", false));
+static PARTS: LazyLock<Vec<(&'static str, Validator)>> = LazyLock::new(|| {
+    [
+        "finding",
+        "error",
+        "resolution",
+        "incident",
+        "app",
+        "unrecognized",
+        "summary",
+    ]
+    .into_iter()
+    .map(|name| (name, validator(name, true)))
+    .collect()
+});
+
+/// Asserts that a `--format json` document follows the schema.
+pub fn assert_valid_document(report: &Value) {
+    check(&DOCUMENT, report, "the JSON report");
+}
+
+/// Asserts that every line of a `--format ndjson` report is a whole JSON object that follows the schema.
+pub fn assert_valid_ndjson(text: &str) {
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "ends with a whole line: {text:?}"
+    );
+    for (n, line) in text.lines().enumerate() {
+        let value: Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("line {} is JSON ({e}): {line}", n + 1));
+        check(&LINE, &value, &format!("NDJSON line {}", n + 1));
+        let mut part = value.clone();
+        let fields = part.as_object_mut().expect("a line is an object");
+        let kind = fields.remove("type").and_then(|t| t.as_str().map(str::to_owned));
+        match kind.as_deref() {
+            Some("note") => {
+                assert!(fields.remove("note").is_some_and(|n| n.is_string()), "{line}");
+                assert!(fields.is_empty(), "a note line holds only its note: {line}");
+            }
+            Some(kind) => {
+                if kind == "summary" {
+                    assert_eq!(fields.remove("version"), Some(Value::from(1)), "{line}");
+                }
+                let (_, v) = PARTS
+                    .iter()
+                    .find(|(name, _)| *name == kind)
+                    .unwrap_or_else(|| panic!("unknown line type {kind}: {line}"));
+                check(v, &part, &format!("NDJSON line {} ({kind})", n + 1));
+            }
+            None => panic!("a line without a type: {line}"),
+        }
+    }
+}
+
+#[test]
+fn the_schema_is_a_valid_draft_2020_12_schema() {
+    let schema = shipped();
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    jsonschema::meta::validate(&schema).unwrap_or_else(|e| panic!("not a valid schema: {e}"));
+    jsonschema::validator_for(&schema).expect("compiles");
+}
+
+#[test]
+fn the_schema_rejects_what_the_spec_forbids() {
+    let (report, _) = super::json_report(&[&super::fixture("syslog.ndjson")], "");
+    assert_valid_document(&report);
+    let whole = jsonschema::validator_for(&shipped()).expect("compiles");
+    assert!(whole.is_valid(&report), "the shipped root is the document");
+    let broken = |edit: &dyn Fn(&mut Value)| {
+        let mut r = report.clone();
+        edit(&mut r);
+        r
+    };
+    let wrong = [
+        broken(&|r| r["version"] = json!(2)),
+        broken(&|r| r["summary"]["records"] = json!(-1)),
+        broken(&|r| r["findings"][0]["cause"] = json!("Not Kebab")),
+        broken(&|r| r["findings"][0]["source"]["line"] = json!(0)),
+        broken(&|r| {
+            r.as_object_mut().map(|o| o.remove("unrecognized"));
+        }),
+        broken(&|r| r["incidents"][0]["remediation"] = json!([])),
+        broken(&|r| {
+            r.as_object_mut().map(|o| o.remove("apps"));
+        }),
+        broken(&|r| {
+            r["findings"][0].as_object_mut().map(|o| o.remove("resolved_at"));
+        }),
+        broken(&|r| {
+            r["summary"].as_object_mut().map(|o| o.remove("open"));
+        }),
+        broken(&|r| r["summary"]["by_cause"]["license-limit-exceeded"] = json!(0)),
+    ];
+    for r in &wrong {
+        assert!(!whole.is_valid(r), "the shipped schema accepts {r}");
+    }
+    let extra = broken(&|r| r["summary"]["surprise"] = json!(1));
+    assert!(whole.is_valid(&extra), "as shipped, a later field is allowed");
+    assert!(
+        !DOCUMENT.is_valid(&extra),
+        "in the tests, an undocumented field is not"
+    );
+}
