@@ -62,6 +62,11 @@ BACKGROUND = [
 WEIGHTS = [b[4] for b in BACKGROUND]
 
 
+def okta_id(prefix, key):
+    """A 20-character Okta id, the same for the same key."""
+    return prefix + uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:17]
+
+
 def person(rng):
     first, last = rng.choice(FIRST), rng.choice(LAST)
     name = f"{first} {last}"
@@ -81,12 +86,17 @@ def event(rng, i, failure_rate):
     else:
         event_type, result, reason, has_app, _ = rng.choices(BACKGROUND, WEIGHTS)[0]
     city = rng.choice(CITIES)
-    user = {"id": "00u" + uuid.UUID(int=rng.getrandbits(128)).hex[:17], "type": "User", "alternateId": login,
+    # Okta ids are one per person and one per app instance (the random bits are still drawn, so that the rest
+    # of the data is the same as before ids were stable).
+    rng.getrandbits(128)
+    user = {"id": okta_id("00u", login), "type": "User", "alternateId": login,
             "displayName": name, "detailEntry": None}
     targets = [user]
     if has_app:
-        appuser = dict(user, id="0ua" + uuid.UUID(int=rng.getrandbits(128)).hex[:17], type="AppUser")
-        instance = {"id": "0oa" + uuid.UUID(int=rng.getrandbits(128)).hex[:17], "type": "AppInstance",
+        rng.getrandbits(128)
+        rng.getrandbits(128)
+        appuser = dict(user, id=okta_id("0ua", login + app), type="AppUser")
+        instance = {"id": okta_id("0oa", app), "type": "AppInstance",
                     "alternateId": app, "displayName": app, "detailEntry": None}
         targets = [appuser, instance, user]
         rng.shuffle(targets)

@@ -4,6 +4,7 @@ use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::input::InputFormat;
 use crate::report::OutputFormat;
@@ -29,7 +30,8 @@ pub struct Cli {
 const EXIT_CODES: &str =
     "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (resolved ones \
 too with --include-resolved); 2 usage error, \
-unreadable input or rules file, unknown cause, or a malformed record under --strict.";
+unreadable input or rules file, unknown cause, a malformed record under --strict, or a pull that could not \
+finish.";
 
 #[derive(Debug, Args)]
 pub struct Diagnose {
@@ -45,6 +47,26 @@ pub struct Diagnose {
     #[arg(short, long, value_enum, default_value_t = InputFormat::Auto)]
     pub input: InputFormat,
 
+    #[command(flatten)]
+    pub report: ReportOptions,
+
+    /// Write the report to FILE instead of stdout: whole, or not at all
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
+    /// Keep events published at or after WHEN: RFC 3339, a date, or a duration back from now (90m, 24h, 7d)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Keep events published before WHEN (same forms as --since); records without a time are kept
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+}
+
+/// The options that say what to report and how: shared by the diagnose command and `pull`. (`--since` and
+/// `--until` stay out: to `pull` they are the window it asks Okta for.)
+#[derive(Debug, Args)]
+pub struct ReportOptions {
     /// How to write the report
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
@@ -73,18 +95,6 @@ pub struct Diagnose {
     /// PROVDIAG_REDACT_KEY, else a random one for this run)
     #[arg(long)]
     pub redact: bool,
-
-    /// Write the report to FILE instead of stdout: whole, or not at all
-    #[arg(short, long, value_name = "FILE", global = true)]
-    pub output: Option<PathBuf>,
-
-    /// Keep events published at or after WHEN: RFC 3339, a date, or a duration back from now (90m, 24h, 7d)
-    #[arg(long, value_name = "WHEN")]
-    pub since: Option<String>,
-
-    /// Keep events published before WHEN (same forms as --since); records without a time are kept
-    #[arg(long, value_name = "WHEN")]
-    pub until: Option<String>,
 
     /// Keep this app's records only, by name or Okta app id (case-insensitive; repeatable)
     #[arg(long = "app", value_name = "NAME")]
@@ -160,6 +170,73 @@ pub enum Command {
     },
     /// The manual page (roff), from the same definitions as --help: `provdiag man > provdiag.1`
     Man,
+    /// Read the System Log straight from Okta's API and diagnose it as it arrives
+    ///
+    /// The token comes from the environment, never from the command line: OKTA_API_TOKEN (an API token,
+    /// sent as SSWS) or OKTA_ACCESS_TOKEN (an OAuth 2.0 access token with the okta.logs.read scope).
+    #[command(after_help = PULL_EXAMPLES)]
+    Pull(Box<Pull>),
+}
+
+const PULL_EXAMPLES: &str = "Examples:
+  OKTA_API_TOKEN=… provdiag pull --org acme.okta.com --since 7d
+  provdiag pull --org acme.okta.com --state ~/.provdiag-acme.json --format json   (from cron: each event once)
+  provdiag pull --org acme.okta.com --follow --format ndjson";
+
+/// `provdiag pull`: where to read from, which window, and what to keep between runs.
+#[derive(Debug, Args)]
+pub struct Pull {
+    /// The Okta org: acme.okta.com, acme.oktapreview.com, or an https:// URL
+    #[arg(long, value_name = "ORG")]
+    pub org: String,
+
+    /// Read events from this time on: RFC 3339, a date, or a duration back from now (90m, 24h, 7d); default
+    /// 24h. A run whose --state file holds a position starts there instead
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
+    /// Read events up to this time (same forms as --since); without it, up to now. Not with --state or
+    /// --follow, which read up to now
+    #[arg(long, value_name = "WHEN", conflicts_with_all = ["state", "follow"])]
+    pub until: Option<String>,
+
+    /// Remember in FILE where this pull ended, and start there next time: a scheduled job reads each event once
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Write every event received to FILE as NDJSON, exactly as Okta sent it, to diagnose it again offline
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    /// Keep polling for new events, writing findings as they arrive (best with --format ndjson); Ctrl-C ends
+    /// it with the report
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Give up on an answer (the whole page) after this many seconds, and ask again; Okta ends its own work on a
+    /// query after 30
+    #[arg(long, value_name = "SECONDS", default_value = "45", value_parser = seconds)]
+    pub timeout: Duration,
+
+    /// With --follow, how many seconds to wait before asking again when there is nothing new
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
+    pub poll_interval: Duration,
+
+    /// The longest any single wait may be (rate limits, retries): for tests against a fake Okta
+    #[arg(long, value_name = "SECONDS", value_parser = seconds, hide = true)]
+    pub max_wait: Option<Duration>,
+
+    #[command(flatten)]
+    pub report: ReportOptions,
+}
+
+/// A number of seconds, fractions allowed.
+fn seconds(text: &str) -> Result<Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("'{text}' is not a number of seconds"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,7 +268,7 @@ mod tests {
     fn cause_arguments_take_any_text_and_offer_the_built_in_ids() {
         let cli = Cli::try_parse_from(["provdiag", "--fail-on", "my-own-rule,unrecognized", "x"]);
         assert_eq!(
-            cli.map(|c| c.diagnose.fail_on).ok().as_deref(),
+            cli.map(|c| c.diagnose.report.fail_on).ok().as_deref(),
             Some("my-own-rule,unrecognized")
         );
         let cli = Cli::try_parse_from(["provdiag", "explain", "LICENSE_LIMIT_EXCEEDED"]);

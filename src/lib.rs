@@ -7,6 +7,7 @@ pub mod group;
 pub mod input;
 mod output;
 mod pipeline;
+mod pull;
 pub mod record;
 pub mod redact;
 pub mod report;
@@ -66,8 +67,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
             ExitCode::SUCCESS
         }
+        Some(Command::Pull(args)) => {
+            set_color(args.report.color, to_terminal);
+            pull::run(&args, &table, to_terminal, out)?
+        }
         None => {
-            set_color(cli.diagnose.color, to_terminal);
+            set_color(cli.diagnose.report.color, to_terminal);
             diagnose(&cli.diagnose, &table, to_terminal, out)?
         }
     };
@@ -96,7 +101,7 @@ fn redact_key() -> Result<RedactKey> {
 }
 
 fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn Write) -> Result<ExitCode> {
-    let fail_on = FailOn::parse(&args.fail_on, table)?;
+    let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let mut inputs: Vec<InputSpec> = args
         .messages
         .iter()
@@ -116,22 +121,20 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
         }
         inputs.push(InputSpec::Stdin);
     }
-    let options = Options {
-        input: args.input,
-        format: args.format,
-        strict: args.strict,
-        redact: if args.redact { Some(redact_key()?) } else { None },
-        to_terminal,
-        filter: filter(args)?,
-    };
+    let options = Options::new(args.input, &args.report, to_terminal, filter(args)?)?;
     let report = run_pipeline(&inputs, &options, table, out)?;
-    Ok(if report.unreadable_inputs > 0 {
+    Ok(exit_code(&report, &fail_on, args.report.include_resolved))
+}
+
+/// The exit code a finished run asks for (spec, "Exit codes").
+fn exit_code(report: &Report, fail_on: &FailOn, include_resolved: bool) -> ExitCode {
+    if report.unreadable_inputs > 0 {
         ExitCode::from(2)
-    } else if fail_on.selects(&report, args.include_resolved) {
+    } else if fail_on.selects(report, include_resolved) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 /// `--since`, `--until` and `--app` as the group stage's filter.
@@ -146,7 +149,7 @@ fn filter(args: &Diagnose) -> Result<Filter> {
     Ok(Filter {
         since: at("--since", &args.since)?,
         until: at("--until", &args.until)?,
-        apps: args.apps.clone(),
+        apps: args.report.apps.clone(),
     })
 }
 
@@ -161,6 +164,24 @@ pub struct Options {
     pub to_terminal: bool,
     /// `--since`, `--until` and `--app`.
     pub filter: Filter,
+}
+
+impl Options {
+    fn new(
+        input: input::InputFormat,
+        report: &cli::ReportOptions,
+        to_terminal: bool,
+        filter: Filter,
+    ) -> Result<Self> {
+        Ok(Self {
+            input,
+            format: report.format,
+            strict: report.strict,
+            redact: if report.redact { Some(redact_key()?) } else { None },
+            to_terminal,
+            filter,
+        })
+    }
 }
 
 /// A message typed without `-m` (`provdiag Automatic provisioning of user …` unquoted): several FILE
@@ -194,6 +215,7 @@ pub fn run_pipeline(
             Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
             Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
         }
+        pipeline.input_done(&spec.name());
     }
     Ok(pipeline.finish()?)
 }

@@ -27,6 +27,8 @@ pub struct Pipeline<'a> {
     progress: Progress,
     strict: bool,
     seen: Seen,
+    /// What the input being read carries, for the notes on what it lacks.
+    input: Carried,
     /// Why the run must end, once a push has returned `Stop`.
     stopped: Option<anyhow::Error>,
 }
@@ -45,6 +47,7 @@ impl<'a> Pipeline<'a> {
             progress: Progress::new(),
             strict: options.strict,
             seen: Seen::default(),
+            input: Carried::default(),
             stopped: None,
         }
     }
@@ -56,10 +59,37 @@ impl<'a> Pipeline<'a> {
         self.ledger.unreadable(format!("{e:#}"));
     }
 
+    /// The input `name` has been read: says once what its figures could not tell, for want of a field.
+    pub fn input_done(&mut self, name: &str) {
+        let carried = std::mem::take(&mut self.input);
+        let name = if name == "-" { "standard input" } else { name };
+        if carried.events > 0 && carried.keyed == 0 {
+            self.note(format!(
+                "{name}: its events carry no uuid, so repeated events cannot be found (duplicates count as new records)"
+            ));
+        }
+        if carried.operations > 0 && carried.timed == 0 {
+            self.note(format!(
+                "{name}: its events carry no published time (RFC 3339), so no failure can be resolved by a later success"
+            ));
+        }
+    }
+
+    fn note(&mut self, text: String) {
+        if self.ledger.note(text.clone()) {
+            self.notes.note(&text);
+        }
+    }
+
     /// Why the run had to stop, once a push returned `Stop`.
     pub fn stop_reason(&mut self) -> anyhow::Error {
         self.progress.done();
         self.stopped.take().unwrap_or_else(|| anyhow!("stopped"))
+    }
+
+    /// Sends what was written so far on its way: `pull --follow` streams findings as pages arrive.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     /// Resolves and groups what was read, writes the report; the report.
@@ -166,7 +196,38 @@ impl Sink for Pipeline<'_> {
     }
 
     fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop> {
+        self.input.count(key.is_some(), &record);
         let first = key.is_none_or(|key| self.seen.first(key));
         self.push(if first { record } else { Record::Duplicate })
+    }
+}
+
+/// How many of an input's events carry the fields some figures depend on.
+#[derive(Default)]
+struct Carried {
+    events: u64,
+    keyed: u64,
+    /// Provisioning failures and successes: what resolution orders by time.
+    operations: u64,
+    timed: u64,
+}
+
+impl Carried {
+    fn count(&mut self, keyed: bool, record: &Record) {
+        match record {
+            // A Tasks sentence is no event: it never had a uuid or a time to lack.
+            Record::Failure(f) | Record::Success(f) if f.event_type.is_none() => return,
+            Record::Failure(f) | Record::Success(f) => {
+                self.operations += 1;
+                // A time in another form than RFC 3339 cannot be ordered: it counts as none.
+                let timed = f.published.as_deref().and_then(crate::when::published);
+                self.timed += u64::from(timed.is_some());
+            }
+            Record::Ignored => {}
+            // Lines of text and broken records are no events.
+            Record::Candidate(_) | Record::Bare(_) | Record::Malformed(_) | Record::Duplicate => return,
+        }
+        self.events += 1;
+        self.keyed += u64::from(keyed);
     }
 }

@@ -5,7 +5,7 @@
 
 use anyhow::{anyhow, Result};
 use hmac::{Hmac, Mac};
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -115,40 +115,31 @@ impl Redactor {
         }
     }
 
-    /// Every occurrence of each person in `text` (any case, whole words only) replaced in one pass, so that
-    /// a pseudonym is never taken for a person.
+    /// Every occurrence of each person in `text` (any case, whole words only) and every email replaced,
+    /// from one list of places, so that a pseudonym is never taken for a person.
     fn replace_people(&mut self, text: &str, people: &[(String, Kind)]) -> String {
-        let mut values: Vec<(&str, Kind)> = people
-            .iter()
-            .map(|(v, k)| (v.trim(), *k))
-            .filter(|(v, _)| !v.is_empty())
+        let mut found: Vec<(usize, usize, Kind)> = EMAIL
+            .find_iter(text)
+            .map(|m| (m.start(), m.end(), Kind::Login))
             .collect();
-        // Longest first: `John Doe` before `John`.
-        values.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
-        let alternation: Vec<String> = values.iter().map(|(v, _)| regex::escape(v)).collect();
-        if alternation.is_empty() && !EMAIL.is_match(text) {
-            return text.to_owned();
+        for (value, kind) in people {
+            found.extend(occurrences(text, value.trim()).map(|(s, e)| (s, e, *kind)));
         }
-        // Emails first: at the start of `jdoe@example.com` the whole address goes, not the login `jdoe` alone.
-        let pattern = format!("{}|{}", EMAIL.as_str(), alternation.join("|"));
-        let Ok(re) = RegexBuilder::new(&pattern).case_insensitive(true).build() else {
-            return text.to_owned();
-        };
-        let kinds: HashMap<String, Kind> = values.iter().map(|(v, k)| (v.to_lowercase(), *k)).collect();
+        // Leftmost first and, at one place, the longest: all of `jdoe@example.com`, not `jdoe` alone.
+        found.sort_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
-        for m in re.find_iter(text) {
-            if !whole_word(text, m.start(), m.end()) {
+        for (start, end, kind) in found {
+            if start < last {
                 continue;
             }
-            let found = m.as_str();
-            let kind = kinds.get(&found.to_lowercase()).copied().unwrap_or(Kind::Login);
-            out.push_str(&text[last..m.start()]);
+            out.push_str(&text[last..start]);
+            let who = &text[start..end];
             out.push_str(&match kind {
-                Kind::Name => self.name(found),
-                Kind::Login => self.login(found),
+                Kind::Name => self.name(who),
+                Kind::Login => self.login(who),
             });
-            last = m.end();
+            last = end;
         }
         out.push_str(&text[last..]);
         out
@@ -232,6 +223,23 @@ fn named_in(reason: &str, user: Option<&str>) -> Vec<(String, Kind)> {
         }
     }
     people
+}
+
+/// Where `value` stands in `text` in any case, as a whole word. A regex per finding would cost more to
+/// build than the search: a reason is a few hundred bytes.
+fn occurrences<'a>(text: &'a str, value: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let lower = value.to_lowercase();
+    let first = lower.chars().next();
+    text.char_indices().filter_map(move |(start, c)| {
+        // Most places differ at their first character: no allocation there.
+        if c.to_lowercase().next() != first {
+            return None;
+        }
+        let end = start + value.len();
+        let candidate = text.get(start..end)?;
+        let same = !value.is_empty() && candidate.to_lowercase() == lower;
+        (same && whole_word(text, start, end)).then_some((start, end))
+    })
 }
 
 /// True if `text[start..end]` is not the inside of a longer word (`ann` in `channel`).

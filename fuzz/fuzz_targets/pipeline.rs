@@ -32,10 +32,10 @@ fuzz_target!(|data: &[u8]| {
     let mut out = Vec::new();
     let diagnosis = run_pipeline(&[InputSpec::Message(bytes.to_vec())], &options, &TABLE, &mut out)
         .expect("without --strict, only a failed write ends a run");
-    let unreadable = diagnosis.unreadable_inputs > 0;
     let s = diagnosis.summary;
     assert_eq!(s.records, s.failures + s.ignored + s.malformed + s.duplicates);
     assert_eq!(s.failures, s.diagnosed + s.unrecognized);
+    assert_eq!(s.failures, s.open + s.resolved);
     let report = String::from_utf8(out).expect("reports are UTF-8");
     if !matches!(options.format, OutputFormat::Text) {
         assert!(!report.chars().any(|c| c.is_control() && c != '\n'), "control character in report");

@@ -127,7 +127,8 @@ pub struct Ledger {
     /// What resolution knows of each failure, taken before `--redact`.
     subjects: Vec<Subject>,
     errors: Vec<InputError>,
-    /// What the run could not do, known while reading (an input it could not read).
+    /// What the run could not do, known while reading (an input it could not read, an input without uuids
+    /// or times).
     notes: Vec<String>,
     hasher: Hasher,
     successes: Successes,
@@ -154,6 +155,15 @@ impl Ledger {
         if !self.notes.contains(&why) {
             self.notes.push(why);
         }
+    }
+
+    /// Keeps a note for the report; false if the same note was already kept.
+    pub fn note(&mut self, text: String) -> bool {
+        if self.notes.contains(&text) {
+            return false;
+        }
+        self.notes.push(text);
+        true
     }
 
     pub fn ignored(&mut self) {

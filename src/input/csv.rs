@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::event::{outcome, Event, Outcome, TargetRef};
 use super::lines::MAX_RECORD;
+use super::siem::{self, Field, TargetField};
 use super::{ReadFail, Sink};
 use crate::record::{EventKey, InputError, Record, Source};
 
@@ -15,52 +16,54 @@ use crate::record::{EventKey, InputError, Record, Source};
 struct Columns {
     uuid: Option<usize>,
     published: Option<usize>,
+    /// Elastic's `@timestamp`, which holds `published`.
+    timestamp: Option<usize>,
+    /// Log Analytics' `TimeGenerated`: `published` in `OktaV2_CL` only.
+    time_generated: Option<usize>,
+    /// The event type is named as `OktaV2_CL` names it.
+    v2: bool,
+    /// `OktaV2_CL`'s `DebugData` as JSON text.
+    debug_data: Option<usize>,
     event_type: Option<usize>,
     legacy_event_type: Option<usize>,
     result: Option<usize>,
     reason: Option<usize>,
     app: Option<usize>,
-    /// `target` cells holding the JSON array as exported.
+    /// `target` cells holding the JSON array as exported (Sentinel's `target_s`).
     target_json: Option<usize>,
     /// `target.N.type`-style columns: (index, field, column).
     target_fields: Vec<(usize, TargetField, usize)>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum TargetField {
-    Id,
-    Kind,
-    AlternateId,
-    DisplayName,
-}
-
-/// A header name reduced to what tells it apart: `Outcome.Result`, `outcome_result` and `outcome result` alike.
-fn key(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '[' | ']' | '"'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    /// Splunk's `_raw`: the whole event as indexed.
+    raw: Option<usize>,
 }
 
 impl Columns {
+    /// Maps columns by name: Okta's LogEvent paths, and what SIEMs make of them (see `siem::key`).
     fn map(headers: &[String]) -> Self {
         let mut c = Columns::default();
         for (i, h) in headers.iter().enumerate() {
-            let k = key(h);
-            let slot = match k.as_str() {
-                "uuid" => &mut c.uuid,
-                "published" => &mut c.published,
-                "eventtype" => &mut c.event_type,
-                "legacyeventtype" => &mut c.legacy_event_type,
-                "outcomeresult" => &mut c.result,
-                "outcomereason" => &mut c.reason,
-                "debugcontextdebugdataappname" => &mut c.app,
-                "target" | "targets" => &mut c.target_json,
-                _ => {
-                    if let Some(field) = target_field(&k) {
-                        c.target_fields.push((field.0, field.1, i));
-                    }
+            let Some(found) = siem::field(&siem::key(h)) else {
+                continue;
+            };
+            let slot = match found {
+                Field::Uuid => &mut c.uuid,
+                Field::Published => &mut c.published,
+                Field::Timestamp => &mut c.timestamp,
+                Field::TimeGenerated => &mut c.time_generated,
+                Field::EventType => &mut c.event_type,
+                Field::OriginalEventType => {
+                    c.v2 = true;
+                    &mut c.event_type
+                }
+                Field::DebugData => &mut c.debug_data,
+                Field::LegacyEventType => &mut c.legacy_event_type,
+                Field::Result => &mut c.result,
+                Field::Reason => &mut c.reason,
+                Field::AppName => &mut c.app,
+                Field::Target => &mut c.target_json,
+                Field::Raw => &mut c.raw,
+                Field::TargetPart(index, part) => {
+                    c.target_fields.push((index, part, i));
                     continue;
                 }
             };
@@ -72,6 +75,9 @@ impl Columns {
     /// The names of the columns a failure cannot be told without.
     fn missing(&self) -> Vec<&'static str> {
         let mut missing = Vec::new();
+        if self.raw.is_some() {
+            return missing;
+        }
         if self.event_type.is_none() && self.legacy_event_type.is_none() {
             missing.push("eventType");
         }
@@ -82,40 +88,24 @@ impl Columns {
     }
 }
 
-/// `target0type`, `target1displayname`, `targetalternateid` (index 0).
-fn target_field(k: &str) -> Option<(usize, TargetField)> {
-    let rest = k.strip_prefix("target")?;
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    let index = rest[..digits].parse().unwrap_or(0);
-    let field = match &rest[digits..] {
-        "id" => TargetField::Id,
-        "type" => TargetField::Kind,
-        "alternateid" => TargetField::AlternateId,
-        "displayname" => TargetField::DisplayName,
-        _ => return None,
-    };
-    Some((index, field))
-}
-
-/// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows.
+/// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows (under any
+/// name a SIEM gives them), or Splunk's `_raw`.
 pub fn is_header(line: &[u8]) -> bool {
     let line = super::lossy(line);
-    let known = line
-        .split(',')
-        .map(key)
-        .filter(|k| KNOWN.contains(&k.as_str()))
+    let fields = || line.split(',').map(|f| f.trim().trim_matches('"'));
+    if fields().any(|f| f == "_raw") {
+        return true;
+    }
+    let known = fields()
+        .map(siem::key)
+        .filter(|k| siem::field(k).is_some() || OTHER_KNOWN.contains(&k.as_str()))
         .count();
     known >= 2
 }
 
-/// Header keys (see `key`) of LogEvent columns, for telling a System Log CSV from prose.
-const KNOWN: &[&str] = &[
-    "uuid",
-    "published",
-    "eventtype",
-    "legacyeventtype",
-    "outcomeresult",
-    "outcomereason",
+/// Header keys (see `siem::key`) of LogEvent columns this reader does not use, for telling a System Log CSV
+/// from prose.
+const OTHER_KNOWN: &[&str] = &[
     "displaymessage",
     "severity",
     "actoralternateid",
@@ -182,6 +172,14 @@ pub fn read(input: impl Read, path: &Arc<str>, sink: &mut dyn Sink) -> Result<()
         if row.len() != names.len() {
             let message = format!("row has {} fields, the header has {}", row.len(), names.len());
             sink.push(malformed(source, message))?;
+            continue;
+        }
+        if let Some(raw) = columns.raw {
+            let mut out = Vec::new();
+            super::json::parse_raw(&super::lossy(row.get(raw).unwrap_or_default()), &source, &mut out);
+            for p in out {
+                sink.push_event(p.key, p.record)?;
+            }
             continue;
         }
         let (key, record) = row_record(&row, columns, source);
@@ -315,7 +313,18 @@ fn classify_row(row: &csv::ByteRecord, c: &Columns, uuid: Option<&str>, source: 
             TargetField::DisplayName => t.display_name = Some(value),
         }
     }
-    let (reason, published, app) = (cell(c.reason), cell(c.published), cell(c.app));
+    let time_generated = c.time_generated.filter(|_| c.v2);
+    let published = [c.published, c.timestamp, time_generated]
+        .into_iter()
+        .filter_map(&cell)
+        .find(|p| !p.trim().is_empty());
+    let published = published.as_deref().map(siem::published);
+    let reason = cell(c.reason);
+    let app = cell(c.app).filter(|a| !a.trim().is_empty()).or_else(|| {
+        cell(c.debug_data)
+            .and_then(|d| siem::debug_app(&d))
+            .map(Into::into)
+    });
     let event = Event {
         outcome: kind,
         uuid,
@@ -386,8 +395,16 @@ mod tests {
     fn headers_are_told_from_prose() {
         assert!(is_header(b"Published,Event Type,Outcome.Result"));
         assert!(is_header(b"\"uuid\",\"OUTCOME_REASON\""));
+        assert!(is_header(
+            b"TimeGenerated [UTC],EventOriginalType,OriginalOutcomeResult"
+        ));
+        assert!(is_header(b"eventType_s,outcome_result_s"));
+        assert!(is_header(b"\"_time\",\"_raw\""));
         assert!(!is_header(
             b"Automatic provisioning of user A to app B failed: x, y"
+        ));
+        assert!(!is_header(
+            b"Error while creating user Ann, Conflict, retry later"
         ));
     }
 

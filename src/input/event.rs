@@ -5,15 +5,17 @@ use super::text::parse_sentence;
 use crate::record::{Finding, Record, Source};
 use crate::rules::fold;
 
-/// True for the event types of provisioning operations (spec, "failure").
+/// How the event types of provisioning operations start (spec, "failure"); `pull` asks Okta for these.
+pub const PROVISIONING_PREFIXES: &[&str] = &[
+    "application.provision.",
+    "application.integration.",
+    "application.configuration.",
+    "app.user_management",
+];
+
+/// True for the event types of provisioning operations.
 pub fn is_provisioning(event_type: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "application.provision.",
-        "application.integration.",
-        "application.configuration.",
-        "app.user_management",
-    ];
-    PREFIXES.iter().any(|p| event_type.starts_with(p))
+    PROVISIONING_PREFIXES.iter().any(|p| event_type.starts_with(p))
 }
 
 /// What an event's outcome means to provdiag.

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::event::{self, non_empty, Event, TargetRef};
 use super::lines::{read_more, Lines, MAX_RECORD};
 use super::parallel::{self, Block, Frame, FrameKind, Splitter};
+use super::siem::{self, Row};
 use super::{ReadFail, Sink};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
@@ -106,8 +107,8 @@ fn parse_block(block: &Block, path: &Arc<str>) -> Vec<Parsed> {
     out
 }
 
-/// Turns one JSON value (an event, or an event hook delivery) into its records.
-fn parse_value(bytes: &[u8], source: &Source, out: &mut Vec<Parsed>) {
+/// Turns one JSON value (an event, an event hook delivery, or a SIEM's row) into its records.
+pub(super) fn parse_value(bytes: &[u8], source: &Source, out: &mut Vec<Parsed>) {
     if nested_too_deep(bytes) {
         let message = format!("nested deeper than {MAX_DEPTH} levels: not a System Log event");
         return out.push(malformed(source.clone(), message));
@@ -137,21 +138,58 @@ fn parse_value(bytes: &[u8], source: &Source, out: &mut Vec<Parsed>) {
 
 fn records_of(head: Head<'_>, bytes: &[u8], source: &Source, out: &mut Vec<Parsed>) {
     let Some(events) = hook_events(&head) else {
+        // Every LogEvent has an `outcome`; an object without one may be a SIEM's row, and is looked at
+        // again there. Okta's own events never take that slower path.
+        if head.outcome.is_none() {
+            return siem_records(bytes, source, out);
+        }
         let key = head.uuid.as_deref().and_then(EventKey::new);
         let record = classify(&head, bytes, source);
         return out.push(Parsed { key, record });
     };
     for raw in events {
-        let offset = raw.get().as_ptr() as usize - bytes.as_ptr() as usize;
-        let line = source.line + memchr_iter(b'\n', &bytes[..offset]).count() as u64;
-        parse_value(
-            raw.get().as_bytes(),
-            &Source {
-                path: source.path.clone(),
-                line,
-            },
-            out,
-        );
+        parse_value(raw.get().as_bytes(), &inner_source(raw, bytes, source), out);
+    }
+}
+
+/// Where a value nested in `outer` (which starts at `source`) starts.
+fn inner_source(inner: &RawValue, outer: &[u8], source: &Source) -> Source {
+    let offset = (inner.get().as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
+    let before = &outer[..offset.min(outer.len())];
+    Source {
+        path: source.path.clone(),
+        line: source.line + memchr_iter(b'\n', before).count() as u64,
+    }
+}
+
+/// The records of an object that is not a LogEvent: what a SIEM wrapped events in, or made of them.
+fn siem_records(bytes: &[u8], source: &Source, out: &mut Vec<Parsed>) {
+    let text = super::lossy(bytes);
+    match siem::row(&text) {
+        Err(e) => out.push(malformed(
+            source.clone(),
+            describe(&e, text.as_bytes(), source.line),
+        )),
+        Ok(Row::Nothing) => {}
+        Ok(Row::Raw(raw)) => parse_raw(&raw, source, out),
+        Ok(Row::Nested(values)) => {
+            for value in values {
+                let at = inner_source(value, text.as_bytes(), source);
+                parse_value(value.get().as_bytes(), &at, out);
+            }
+        }
+        Ok(Row::Fields(map)) => out.push(siem::fields_record(&map, source)),
+    }
+}
+
+/// The records of an event as a SIEM indexed it (Splunk's `_raw`): JSON is read as an event, anything
+/// else as a line of text, so that a Tasks sentence in it is still a failure.
+pub(super) fn parse_raw(raw: &str, source: &Source, out: &mut Vec<Parsed>) {
+    if raw.trim_start().starts_with('{') {
+        parse_value(raw.trim().as_bytes(), source, out);
+    } else {
+        let record = super::text::line_record(raw, source.clone());
+        out.push(Parsed { key: None, record });
     }
 }
 

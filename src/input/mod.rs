@@ -6,6 +6,7 @@ mod event;
 mod json;
 pub(crate) mod lines;
 mod parallel;
+mod siem;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};
@@ -15,6 +16,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use detect::{detect, Shape};
+pub(crate) use event::PROVISIONING_PREFIXES;
 
 use crate::record::{EventKey, Record};
 
@@ -106,6 +108,11 @@ pub fn read_input(spec: &InputSpec, format: InputFormat, sink: &mut dyn Sink) ->
             read_stream(file, &name, format, sink)
         }
     }
+}
+
+/// Reads one page of System Log events (a JSON array, as the API sends it) named `name`.
+pub(crate) fn read_page(page: &[u8], name: &Arc<str>, sink: &mut dyn Sink) -> Result<(), ReadFail> {
+    read_stream(Cursor::new(page), name, InputFormat::Json, sink)
 }
 
 /// Why a FILE cannot be opened; a missing one that reads like a message (it has spaces) was most likely

@@ -1,8 +1,8 @@
 //! `--format github`: GitHub Actions workflow commands. An `::error` per open diagnosed incident and a
 //! `::warning` per message shape of open unrecognized failures or per unreadable record, the most important
-//! first and no more than GitHub shows, a `::notice` for what did not fit and one with the figures; and, where
-//! GitHub asks for one, the markdown report appended to the step summary. What later successes resolved is
-//! not annotated: it needs nobody's attention.
+//! first and no more than GitHub shows, a `::notice` per note, one for what did not fit and one with the
+//! figures; and, where GitHub asks for one, the markdown report appended to the step summary. What later
+//! successes resolved is not annotated: it needs nobody's attention.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -12,8 +12,8 @@ use super::{accounting, app_name, clean, markdown::Markdown, some_users, Notes, 
 use crate::group::Report;
 use crate::record::Source;
 
-/// GitHub shows at most this many `::error` and this many `::warning` annotations of one step; the rest
-/// are dropped without a word, so the report says itself how many it left out.
+/// GitHub shows at most this many annotations of each kind (`::error`, `::warning`, `::notice`) of one
+/// step; the rest are dropped without a word, so the report says itself how many it left out.
 const SHOWN: usize = 10;
 
 pub struct Github {
@@ -77,102 +77,122 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 impl Writer for Github {
     fn finish(&mut self, out: &mut dyn Write, d: &Report) -> io::Result<()> {
-        // Most important first: open incidents come most open failures first.
-        let open: Vec<_> = d.incidents.iter().filter(|i| i.open > 0).collect();
-        let errors: Vec<String> = open
+        let (errors, warnings) = (errors(d), warnings(d));
+        let notes: Vec<String> = d
+            .notes
             .iter()
-            .filter_map(|i| {
-                let cause = i.cause.as_ref()?;
-                let app = i
-                    .app
-                    .as_deref()
-                    .map(|a| app_name(d, Some(a), i.app_id.as_deref()));
-                let mut msg = plural(i.open, "open failure", "open failures");
-                if let Some(app) = &app {
-                    msg += &format!(" on {app}");
-                }
-                msg += &format!(" [{}]", cause.id);
-                if i.resolved > 0 {
-                    msg += &format!(" ({} resolved)", i.resolved);
-                }
-                if !i.users.is_empty() {
-                    msg += &format!("; users: {}", some_users(&i.users, 10));
-                }
-                let said = messages(d, i);
-                if !said.is_empty() {
-                    msg += &format!("\n{} said:", app.as_deref().unwrap_or("The app"));
-                    for m in said.iter().take(3) {
-                        msg += &format!("\n{}× {}", m.count, clean(&m.shape));
-                    }
-                }
-                msg += "\nWhat to do:";
-                for (k, step) in cause.remediation.iter().enumerate() {
-                    msg += &format!("\n{}. {}", k + 1, clean(step));
-                }
-                if let Some(source) = &cause.source {
-                    msg += &format!("\nMore: {}", clean(source));
-                }
-                let title = match &app {
-                    Some(app) => format!("{} ({app})", clean(&cause.title)),
-                    None => clean(&cause.title).into_owned(),
-                };
-                let at = place(&d.failures[i.first(d)].finding.source);
-                Some(format!("::error {at}title={}::{}", property(&title), data(&msg)))
-            })
+            .map(|n| format!("::notice title=provdiag note::{}", data(&clean(n))))
             .collect();
-        // Unrecognized message shapes of every app, most failures first.
-        let mut shapes: Vec<(u64, String)> = open
-            .iter()
-            .filter(|i| i.cause.is_none())
-            .flat_map(|i| {
-                let title = match i.app.as_deref() {
-                    Some(a) => format!(
-                        "Unrecognized provisioning failure ({})",
-                        app_name(d, Some(a), i.app_id.as_deref())
-                    ),
-                    None => "Unrecognized provisioning failure".to_owned(),
-                };
-                messages(d, i).into_iter().map(move |m| {
-                    let at = place(&d.failures[m.first].finding.source);
-                    let msg = format!("{}× {}", m.count, clean(&m.shape));
-                    let line = format!("::warning {at}title={}::{}", property(&title), data(&msg));
-                    (m.count, line)
-                })
-            })
-            .collect();
-        shapes.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
-        let mut warnings: Vec<String> = shapes.into_iter().map(|(_, line)| line).collect();
-        warnings.extend(d.errors.iter().map(|e| {
-            let at = place(&e.source);
-            format!(
-                "::warning {at}title=Unreadable record::{}",
-                data(&clean(&e.message))
-            )
-        }));
-        for line in errors.iter().take(SHOWN).chain(warnings.iter().take(SHOWN)) {
-            writeln!(out, "{line}")?;
+        // Two notices always have room: what did not fit, and the figures.
+        let kinds = [
+            (&errors, SHOWN, "incident"),
+            (&warnings, SHOWN, "warning"),
+            (&notes, SHOWN - 2, "note"),
+        ];
+        let mut left = Vec::new();
+        for (lines, room, kind) in kinds {
+            for line in lines.iter().take(room) {
+                writeln!(out, "{line}")?;
+            }
+            let more = lines.len().saturating_sub(room) as u64;
+            if more > 0 {
+                left.push(format!("{more} more {kind}{}", if more == 1 { "" } else { "s" }));
+            }
         }
-        let (more_errors, more_warnings) = (
-            errors.len().saturating_sub(SHOWN) as u64,
-            warnings.len().saturating_sub(SHOWN) as u64,
-        );
-        if more_errors + more_warnings > 0 {
-            let mut left = Vec::new();
-            if more_errors > 0 {
-                left.push(plural(more_errors, "more incident", "more incidents"));
-            }
-            if more_warnings > 0 {
-                left.push(plural(more_warnings, "more warning", "more warnings"));
-            }
+        if let Some((last, first)) = left.split_last() {
+            let list = match first {
+                [] => last.clone(),
+                _ => format!("{} and {last}", first.join(", ")),
+            };
             writeln!(
                 out,
-                "::notice title=provdiag::{} not annotated: GitHub shows {SHOWN} errors and {SHOWN} warnings of a step. The step summary (or --format markdown) has them all.",
-                left.join(" and ")
+                "::notice title=provdiag::{list} not annotated: GitHub shows {SHOWN} annotations of each kind per step. The step summary (or --format markdown) has them all."
             )?;
         }
         writeln!(out, "::notice title=provdiag::{}", data(&accounting(d)))?;
         self.append_summary(d)
     }
+}
+
+/// An `::error` per open diagnosed incident; open incidents come most open failures first.
+fn errors(d: &Report) -> Vec<String> {
+    d.incidents
+        .iter()
+        .filter(|i| i.open > 0)
+        .filter_map(|i| {
+            let cause = i.cause.as_ref()?;
+            let app = i
+                .app
+                .as_deref()
+                .map(|a| app_name(d, Some(a), i.app_id.as_deref()));
+            let mut msg = plural(i.open, "open failure", "open failures");
+            if let Some(app) = &app {
+                msg += &format!(" on {app}");
+            }
+            msg += &format!(" [{}]", cause.id);
+            if i.resolved > 0 {
+                msg += &format!(" ({} resolved)", i.resolved);
+            }
+            if !i.users.is_empty() {
+                msg += &format!("; users: {}", some_users(&i.users, 10));
+            }
+            let said = messages(d, i);
+            if !said.is_empty() {
+                msg += &format!("\n{} said:", app.as_deref().unwrap_or("The app"));
+                for m in said.iter().take(3) {
+                    msg += &format!("\n{}× {}", m.count, clean(&m.shape));
+                }
+            }
+            msg += "\nWhat to do:";
+            for (k, step) in cause.remediation.iter().enumerate() {
+                msg += &format!("\n{}. {}", k + 1, clean(step));
+            }
+            if let Some(source) = &cause.source {
+                msg += &format!("\nMore: {}", clean(source));
+            }
+            let title = match &app {
+                Some(app) => format!("{} ({app})", clean(&cause.title)),
+                None => clean(&cause.title).into_owned(),
+            };
+            let at = place(&d.failures[i.first(d)].finding.source);
+            Some(format!("::error {at}title={}::{}", property(&title), data(&msg)))
+        })
+        .collect()
+}
+
+/// A `::warning` per message shape of open unrecognized failures (most failures first, whatever the app),
+/// then one per unreadable record.
+fn warnings(d: &Report) -> Vec<String> {
+    let mut shapes: Vec<(u64, String)> = d
+        .incidents
+        .iter()
+        .filter(|i| i.open > 0 && i.cause.is_none())
+        .flat_map(|i| {
+            let title = match i.app.as_deref() {
+                Some(a) => format!(
+                    "Unrecognized provisioning failure ({})",
+                    app_name(d, Some(a), i.app_id.as_deref())
+                ),
+                None => "Unrecognized provisioning failure".to_owned(),
+            };
+            messages(d, i).into_iter().map(move |m| {
+                let at = place(&d.failures[m.first].finding.source);
+                let msg = format!("{}× {}", m.count, clean(&m.shape));
+                let line = format!("::warning {at}title={}::{}", property(&title), data(&msg));
+                (m.count, line)
+            })
+        })
+        .collect();
+    shapes.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
+    let mut lines: Vec<String> = shapes.into_iter().map(|(_, line)| line).collect();
+    lines.extend(d.errors.iter().map(|e| {
+        let at = place(&e.source);
+        format!(
+            "::warning {at}title=Unreadable record::{}",
+            data(&clean(&e.message))
+        )
+    }));
+    lines
 }
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ impl Writer for Markdown {
         match (s.failures, d.unreadable_inputs) {
             (0, 0) => writeln!(out, "No provisioning failures found.\n")?,
             (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
+            _ if s.open == 0 => writeln!(out, "{}\n", super::all_resolved(d))?,
             _ => {}
         }
         write_apps(out, d)?;
@@ -167,6 +168,13 @@ impl Writer for Markdown {
                     e.source.line,
                     md(&e.message)
                 )?;
+            }
+            writeln!(out)?;
+        }
+        if !d.notes.is_empty() {
+            writeln!(out, "## What these figures cannot tell\n")?;
+            for note in &d.notes {
+                writeln!(out, "- {}", md(note))?;
             }
             writeln!(out)?;
         }

@@ -10,6 +10,7 @@ mod model;
 mod ndjson;
 mod notes;
 mod progress;
+mod pull;
 mod shape;
 mod text;
 mod wording;
@@ -20,6 +21,7 @@ pub use escape::clean;
 pub use explain::{explain, rules, rules_test};
 pub use notes::Notes;
 pub use progress::Progress;
+pub use pull::PullNotes;
 
 use crate::group::{Failure, Report};
 use crate::record::InputError;
@@ -90,6 +92,18 @@ fn unread_note(n: u64) -> String {
         format!("{n} inputs")
     };
     format!("No provisioning failures in what could be read, but {what} could not be read (see the messages on stderr).")
+}
+
+/// What a report says first when every failure it read was resolved by a later success.
+fn all_resolved(r: &Report) -> String {
+    match r.summary.resolved {
+        1 => {
+            "No open provisioning failures: the one failure read was resolved by a later success.".to_owned()
+        }
+        n => {
+            format!("No open provisioning failures: all {n} failures read were resolved by later successes.")
+        }
+    }
 }
 
 fn plural(n: u64) -> &'static str {

@@ -27,6 +27,11 @@ impl Notes {
         }
     }
 
+    /// What the run could not do for want of a field (said once, and kept in the report).
+    pub fn note(&self, text: &str) {
+        eprintln!("provdiag: note: {}", clean(text));
+    }
+
     /// An input that could not be read at all; the run goes on with the others.
     pub fn unreadable(&self, e: &anyhow::Error) {
         eprintln!("provdiag: {}", clean(&format!("{e:#}")));

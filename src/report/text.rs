@@ -56,6 +56,7 @@ impl Writer for Text {
         match (r.summary.failures, r.unreadable_inputs) {
             (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
             (0, n) => writeln!(out, "{}", super::unread_note(n).yellow())?,
+            _ if r.summary.open == 0 => writeln!(out, "{}\n", super::all_resolved(r).green())?,
             _ => {}
         }
         write_apps(out, r)?;

@@ -219,6 +219,7 @@ fn john(key: Option<&str>) -> (String, String) {
     }
     let out = cmd.output().expect("runs");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    super::schema::assert_valid_document(&report);
     let user = report["findings"][0]["user"].as_str().expect("a user").to_owned();
     (user, String::from_utf8_lossy(&out.stderr).into_owned())
 }
@@ -264,6 +265,7 @@ fn redacted_reason(args: &[&str], paste: &str) -> String {
         .output()
         .expect("runs");
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    super::schema::assert_valid_document(&report);
     assert_eq!(report["summary"]["failures"], 1, "{report}");
     report["findings"][0]["reason"]
         .as_str()

@@ -101,7 +101,7 @@ fn annotations_stop_at_what_github_shows_most_failures_first_then_say_how_many_m
         .filter(|i| !i["cause"].is_null())
         .count();
     let notice = format!(
-        "::notice title=provdiag::{} more incidents and {} more warnings not annotated: GitHub shows 10 errors and 10 warnings of a step.",
+        "::notice title=provdiag::{} more incidents and {} more warnings not annotated: GitHub shows 10 annotations of each kind per step.",
         diagnosed - 10,
         groups + malformed - 10
     );
@@ -227,4 +227,41 @@ fn under_strict_a_report_is_whole_or_absent_in_every_format() {
     // Without --strict the same input gives whole reports of all three failures.
     let (report, code) = json_report(&["-i", "ndjson", "-m", &input], "");
     assert_eq!((report["summary"]["failures"].as_u64(), code), (Some(3), 1));
+}
+
+#[test]
+fn notes_are_notices_and_notices_stay_within_what_github_shows() {
+    let syslog = fixture("syslog.ndjson");
+    let missing: Vec<String> = (0..12).map(|k| format!("/nonexistent/{k}.json")).collect();
+    let mut args = vec!["--format", "github", syslog.as_str()];
+    args.extend(missing.iter().map(String::as_str));
+    let (gh, _, code) = run(&args, None);
+    assert_eq!(code, Some(2), "inputs could not be read");
+    let notices: Vec<&str> = gh.lines().filter(|l| l.starts_with("::notice ")).collect();
+    assert_eq!(notices.len(), 10, "{gh}");
+    let notes: Vec<&&str> = notices
+        .iter()
+        .filter(|l| l.starts_with("::notice title=provdiag note::cannot read /nonexistent/"))
+        .collect();
+    assert_eq!(notes.len(), 8, "{gh}");
+    assert!(
+        notices[8].starts_with("::notice title=provdiag::4 more notes not annotated: "),
+        "{gh}"
+    );
+    assert!(notices[9].contains(" records: "), "the figures last: {gh}");
+    // The markdown report lists every note.
+    let mut args = vec!["--format", "markdown", syslog.as_str()];
+    args.extend(missing.iter().map(String::as_str));
+    let (md, _, _) = run(&args, None);
+    let section = md
+        .split("## What these figures cannot tell\n")
+        .nth(1)
+        .expect("a notes section");
+    assert_eq!(
+        section
+            .lines()
+            .filter(|l| l.starts_with("- cannot read /nonexistent/"))
+            .count(),
+        12
+    );
 }

@@ -8,10 +8,13 @@ mod exports;
 mod formats;
 mod github;
 mod markdown;
+mod okta;
 mod properties;
+mod pull;
 mod readme;
 mod resolution;
 mod schema;
+mod siem;
 mod wild;
 
 use assert_cmd::Command;

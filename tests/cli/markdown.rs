@@ -35,12 +35,18 @@ fn table(title: &str, summary: &str, step: &str, source: &str) -> RuleTable {
     RuleTable::compile(rules).expect("compiles")
 }
 
-fn event(n: usize, (user, app, reason): &Failure) -> String {
+/// The failure event of `f`, or with `resolved` the later success that resolves it.
+fn event(n: usize, (user, app, reason): &Failure, resolved: bool) -> String {
+    let (result, hour) = if resolved {
+        ("SUCCESS", 13)
+    } else {
+        ("FAILURE", 12)
+    };
     json!({
-        "uuid": format!("u-{n}"),
-        "published": format!("2024-04-21T12:{:02}:00Z", n % 60),
+        "uuid": format!("u-{n}-{result}"),
+        "published": format!("2024-04-21T{hour}:{:02}:00Z", n % 60),
         "eventType": "application.provision.user.push",
-        "outcome": {"result": "FAILURE", "reason": reason},
+        "outcome": {"result": result, "reason": reason},
         "target": [
             {"type": "User", "displayName": user, "alternateId": format!("{user}@x")},
             {"type": "AppInstance", "displayName": app},
@@ -49,15 +55,19 @@ fn event(n: usize, (user, app, reason): &Failure) -> String {
     .to_string()
 }
 
-/// The markdown report of `failures` (and one malformed line quoting `junk`) read from a file named `file`.
+/// The markdown report of `failures` (each one at an odd place resolved by a later success, and one
+/// malformed line quoting `junk`) read from a file named `file`.
 fn report(failures: &[Failure], junk: &str, file: &str, table: &RuleTable) -> String {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join(file);
     let mut text: String = failures
         .iter()
         .enumerate()
-        .map(|(n, f)| event(n, f) + "\n")
+        .map(|(n, f)| event(n, f, false) + "\n")
         .collect();
+    for (n, f) in failures.iter().enumerate().filter(|(n, _)| n % 2 == 1) {
+        text += &(event(n, f, true) + "\n");
+    }
     text += &format!("{{\"outcome\": \"{}\n", junk.replace(['"', '\\', '\n', '\r'], ""));
     std::fs::write(&path, text).expect("writes");
     let options = RunOptions {
@@ -233,9 +243,12 @@ proptest! {
         let summary = format!("S {summary}");
         let table = table(&title, &summary, &step, &source);
         let md = report(&failures, &junk, &format!("{file}.ndjson"), &table);
+        // Every app is named (an open incident, the resolved list, the apps table); the users and the
+        // rule's summary of open failures are shown.
+        let open = failures.iter().step_by(2);
         let mut names: Vec<&str> = failures.iter().map(|(_, app, _)| app.as_str()).collect();
-        names.extend(failures.iter().map(|(user, _, _)| user.as_str()));
-        if failures.iter().any(|(_, _, r)| r.starts_with("zz-mark")) {
+        names.extend(open.clone().map(|(user, _, _)| user.as_str()));
+        if open.clone().any(|(_, _, r)| r.starts_with("zz-mark")) {
             names.extend([title.as_str(), summary.as_str()]);
         }
         check(&md, &names, &table)?;

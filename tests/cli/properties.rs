@@ -106,6 +106,9 @@ proptest! {
         let was_failure = lines[line].contains("\"FAILURE\"") && lines[line].contains("application.");
         let half: String = lines[line].chars().take(lines[line].chars().count() / 2).collect();
         lines[line] = format!("{half}{junk}");
+        // Half an event and some junk can happen to close into valid JSON (`…"published":"x"` + `}`): that
+        // is a record, not a broken line.
+        prop_assume!(serde_json::from_str::<serde_json::Value>(&lines[line]).is_err());
         let after = run(lines.join("\n").as_bytes(), InputFormat::Ndjson, OutputFormat::Json, false).expect("read");
         prop_assert_eq!(after.records, before.records);
         prop_assert_eq!(after.malformed, 1);

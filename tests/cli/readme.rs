@@ -51,9 +51,10 @@ fn readme_shell_commands_hold() {
             );
         } else if command == "cargo install --locked --path ." {
             // `--locked` fails when Cargo.lock does not fit Cargo.toml; `cargo metadata --locked` checks the
-            // same without building.
+            // same without building. Not --offline: metadata reads every platform's manifests, and a fresh clone has
+            // downloaded only this platform's crates.
             let out = std::process::Command::new(env!("CARGO"))
-                .args(["metadata", "--locked", "--offline", "--format-version", "1"])
+                .args(["metadata", "--locked", "--format-version", "1"])
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .output()
                 .expect("cargo runs");
@@ -64,6 +65,15 @@ fn readme_shell_commands_hold() {
             );
         } else if command == "cargo test" {
             // This is that run.
+        } else if let Some(setting) = command.strip_prefix("export ") {
+            // The token is set in the environment: one of the two variables `pull` reads.
+            let var = setting.split('=').next().unwrap_or("");
+            assert!(
+                matches!(var, "OKTA_API_TOKEN" | "OKTA_ACCESS_TOKEN"),
+                "`{command}` sets a variable pull does not read"
+            );
+        } else if let Some(args) = command.strip_prefix("provdiag pull ") {
+            readme_pull(command, args);
         } else {
             panic!(
                 "the README shows `{command}`, which no test runs: make it a console block or check it here"
@@ -89,4 +99,40 @@ fn readme_rules_file_example_is_a_valid_rules_file() {
         .args(["explain", id])
         .assert()
         .success();
+}
+
+/// Runs a `provdiag pull` example against a fake Okta (its `--org` pointed there), in an empty directory: it
+/// reads and reports every event, and writes the files it names.
+fn readme_pull(command: &str, args: &str) {
+    let okta = super::okta::FakeOkta::start(super::pull::fixture_events(), 4);
+    let dir = tempfile::tempdir().expect("a directory");
+    let mut args: Vec<&str> = args.split_whitespace().collect();
+    let org = args.iter().position(|&a| a == "--org").expect("an --org") + 1;
+    args[org] = &okta.url;
+    let out = provdiag()
+        .env("OKTA_API_TOKEN", "00readmeExampleToken")
+        .env_remove("OKTA_ACCESS_TOKEN")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .current_dir(dir.path())
+        .arg("pull")
+        .args(&args)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1))
+            && (stdout.contains("10 records: ") || stdout.contains("\"records\": 10")),
+        "`{command}` reads every event: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for flag in ["--state", "--save"] {
+        if let Some(i) = args.iter().position(|&a| a == flag) {
+            assert!(
+                dir.path().join(args[i + 1]).is_file(),
+                "`{command}` writes {}",
+                args[i + 1]
+            );
+        }
+    }
 }

@@ -637,6 +637,18 @@ fn exit_codes_count_open_failures_unless_resolved_ones_are_included() {
     ];
     let code = |events: &[Ev], args: &[&str]| report(events, args).1;
     assert_eq!(code(&fixed, &[]), 0, "everything was fixed");
+    let text = provdiag()
+        .args(["--color", "never"])
+        .write_stdin(ndjson(&fixed))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(text.stdout).expect("utf-8");
+    assert!(
+        text.starts_with(
+            "No open provisioning failures: the one failure read was resolved by a later success."
+        ),
+        "{text}"
+    );
     assert_eq!(code(&fixed, &["--include-resolved"]), 1);
     assert_eq!(code(&fixed, &["--fail-on", "license-limit-exceeded"]), 0);
     assert_eq!(
@@ -688,8 +700,9 @@ fn ndjson_says_at_the_end_which_streamed_findings_were_resolved() {
         .write_stdin(ndjson(&events))
         .output()
         .expect("runs");
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .expect("utf-8")
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    super::schema::assert_valid_ndjson(&text);
+    let lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))
         .collect();

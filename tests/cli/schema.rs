@@ -163,3 +163,27 @@ fn the_schema_rejects_what_the_spec_forbids() {
         "in the tests, an undocumented field is not"
     );
 }
+
+#[test]
+fn an_input_that_cannot_be_read_is_a_note_in_json_and_ndjson() {
+    let lle = "Automatic provisioning of user Ann Lee to app Box failed: License Limit Exceeded.";
+    let (report, code) = super::json_report(&["/nonexistent/x.json", "-m", lle], "");
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"]["diagnosed"], 1, "the other input is read");
+    let notes = report["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{report}");
+    assert!(
+        notes[0]
+            .as_str()
+            .is_some_and(|n| n.starts_with("cannot read /nonexistent/x.json")),
+        "{report}"
+    );
+    let out = super::provdiag()
+        .args(["--format", "ndjson", "/nonexistent/x.json", "-m", lle])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert_valid_ndjson(&text);
+    let note = format!("{{\"type\":\"note\",\"note\":{}}}", notes[0]);
+    assert!(text.lines().any(|l| l == note), "{note}\n{text}");
+}
