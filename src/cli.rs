@@ -160,6 +160,8 @@ pub enum Command {
     Rules {
         #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
+        #[command(subcommand)]
+        action: Option<RulesAction>,
     },
     /// Shell completions, to be sourced by the shell
     Completions {
@@ -235,6 +237,15 @@ fn seconds(text: &str) -> Result<Duration, String> {
         .ok()
         .and_then(|s| Duration::try_from_secs_f64(s).ok())
         .ok_or_else(|| format!("'{text}' is not a number of seconds"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Check a rules file: schema, patterns, and that every example lands on its rule (exit 0 or 2)
+    Test {
+        /// The rules file (the JSON of `provdiag rules --format json`)
+        file: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use cli::{Cli, ColorChoice, Command, Diagnose, RulesFormat};
+use cli::{Cli, ColorChoice, Command, Diagnose, RulesAction, RulesFormat};
 use fail_on::FailOn;
 use group::{Filter, Report};
 use input::{InputSpec, ReadFail};
@@ -40,7 +40,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             report::explain(out, table.lookup(&cause)?)?;
             ExitCode::SUCCESS
         }
-        Some(Command::Rules { format }) => {
+        Some(Command::Rules {
+            action: Some(RulesAction::Test { file }),
+            ..
+        }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read rules file {}", file.display()))?;
+            let (n, problems) = rules::check_file(&text);
+            if report::rules_test(out, &file.display().to_string(), n, &problems)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            }
+        }
+        Some(Command::Rules { format, .. }) => {
             set_color(ColorChoice::Auto, to_terminal);
             report::rules(out, &table, format == RulesFormat::Json)?;
             ExitCode::SUCCESS

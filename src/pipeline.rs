@@ -157,6 +157,23 @@ impl<'a> Pipeline<'a> {
         }
     }
 
+    /// A pasted line without a Tasks sentence: a failure if a rule matches it or if it is `bare` (shaped
+    /// like an Okta provisioning error), else ignored.
+    fn pasted(&mut self, mut f: Finding, bare: bool) -> Result<(), Stop> {
+        let cause = self.table.classify(&f);
+        if cause.is_none() && !bare {
+            self.ledger.ignored();
+            return Ok(());
+        }
+        // Such a line may name anyone before its message: redacted, it keeps the message from where
+        // Okta's wording (or the rule's match) starts.
+        if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
+            let at = cause.and_then(|c| self.table.match_start(c, line));
+            f.reason = Some(redact::message_of(line, at).to_owned());
+        }
+        self.failure(f, cause)
+    }
+
     fn malformed(&mut self, e: InputError) -> Result<(), Stop> {
         if self.strict {
             self.stopped = Some(anyhow!(
@@ -189,21 +206,8 @@ impl Sink for Pipeline<'_> {
                 let cause = self.table.classify(&f);
                 self.failure(f, cause)
             }
-            Record::Candidate(mut f) => match self.table.classify(&f) {
-                Some(cause) => {
-                    // A line without a Tasks sentence may name anyone before its message: redacted, it
-                    // keeps the message from where Okta's wording (or the rule's match) starts.
-                    if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
-                        let at = self.table.match_start(cause, line);
-                        f.reason = Some(redact::message_of(line, at).to_owned());
-                    }
-                    self.failure(f, Some(cause))
-                }
-                None => {
-                    self.ledger.ignored();
-                    Ok(())
-                }
-            },
+            Record::Candidate(f) => self.pasted(f, false),
+            Record::Bare(f) => self.pasted(f, true),
             // Not redacted: nothing of a success is shown, and resolution takes its facts before redaction.
             Record::Success(f) => {
                 self.success(f);
@@ -252,7 +256,7 @@ impl Carried {
             }
             Record::Ignored => {}
             // Lines of text and broken records are no events.
-            Record::Candidate(_) | Record::Malformed(_) => return,
+            Record::Candidate(_) | Record::Bare(_) | Record::Malformed(_) => return,
         }
         self.events += 1;
         self.keyed += u64::from(keyed);

@@ -41,6 +41,10 @@ pub enum Record {
     Failure(Finding),
     /// A text line without a Tasks sentence: a failure only if a rule matches its text.
     Candidate(Finding),
+    /// A text line shaped like an Okta provisioning error copied without its Tasks sentence (`… Errors
+    /// reported by remote server: …`, `Error while <operation> …: …`): a failure whether or not a rule
+    /// matches it, read like a `Candidate` otherwise.
+    Bare(Finding),
     /// A provisioning event that succeeded: counted as ignored, and what resolves earlier failures. Only
     /// its who, what and when are read (`reason` stays `None`).
     Success(Finding),

@@ -93,7 +93,7 @@ impl Event<'_> {
             .or_else(|| non_empty(self.app_hint));
         let mut reason = non_empty(self.reason).filter(|_| self.outcome == Outcome::Failure);
         if let Some(s) = reason.as_deref().and_then(|r| parse_sentence(&fold(r))) {
-            user = user.or(Some(s.user));
+            user = user.or(s.user);
             app = app.or(Some(s.app));
             reason = s.reason;
         }

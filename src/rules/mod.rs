@@ -13,12 +13,24 @@ pub use lookup::{builtin_ids, nearest, normalize_id};
 
 const BUILTIN: &str = include_str!("builtin.json");
 
-/// The file: a schema version and the rules in precedence order.
+/// The file: a schema version, the ids no longer in use, and the rules in precedence order.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     pub version: u32,
+    /// Ids that named a cause once and are kept so that they are never given to another.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<RetiredId>,
     pub rules: Vec<Rule>,
+}
+
+/// An id no rule may take again.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetiredId {
+    pub id: String,
+    /// Why it went, and which rule took over its failures, if any.
+    pub reason: String,
 }
 
 /// One known cause of provisioning failures.
@@ -31,9 +43,13 @@ pub struct Rule {
     /// One paragraph: what is wrong and why.
     pub summary: String,
     /// Regular expressions, matched case-insensitively against the failure's reason with every run of
-    /// white space folded to one space.
+    /// white space folded to one space. Any one of them selects the rule.
     #[serde(default)]
     pub patterns: Vec<String>,
+    /// Regular expressions that keep the rule from applying although a pattern matched: the words that
+    /// tell a look-alike cause apart (an MFA prompt is not a wrong password).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unless: Vec<String>,
     /// System Log event types that are this cause whatever their reason says.
     #[serde(default)]
     pub event_types: Vec<String>,
@@ -42,8 +58,23 @@ pub struct Rule {
     /// The Okta article or app document the rule was learned from (https).
     #[serde(default, alias = "link", skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Other documented causes of the same message, after the likeliest one the rule names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_causes: Vec<OtherCause>,
     #[serde(default)]
     pub examples: Examples,
+}
+
+/// A less likely cause of a rule's message: what it is, how to tell it apart, and its fix.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherCause {
+    pub cause: String,
+    /// What the admin can check to know this is the cause.
+    pub tell: String,
+    pub fix: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// Texts that must, and must not, land on the rule.
@@ -64,14 +95,39 @@ impl Rule {
     }
 }
 
-/// The compiled table: user rules first, then the built-in ones, in one `RegexSet`.
-pub struct RuleTable {
-    rules: Vec<Rule>,
+/// One set of patterns compiled once, with the rule each pattern belongs to.
+struct Compiled {
     set: RegexSet,
     /// For each pattern in `set`, the index of its rule.
     owner: Vec<usize>,
     /// Each pattern on its own, for the text it matched.
     each: Vec<Regex>,
+}
+
+impl Compiled {
+    fn new<'a>(patterns: impl Iterator<Item = (usize, &'a str)>) -> Result<Self> {
+        let (owner, patterns): (Vec<usize>, Vec<&str>) = patterns.unzip();
+        let set = RegexSetBuilder::new(&patterns)
+            .case_insensitive(true)
+            .size_limit(64 << 20)
+            .build()
+            .context("cannot compile the rule patterns")?;
+        let each = patterns
+            .iter()
+            .map(|p| regex::RegexBuilder::new(p).case_insensitive(true).build())
+            .collect::<Result<_, _>>()
+            .context("cannot compile the rule patterns")?;
+        Ok(Self { set, owner, each })
+    }
+}
+
+/// The compiled table: user rules first, then the built-in ones, in one `RegexSet` (and one for the
+/// `unless` patterns).
+pub struct RuleTable {
+    rules: Vec<Rule>,
+    retired: Vec<RetiredId>,
+    patterns: Compiled,
+    unless: Compiled,
 }
 
 impl RuleTable {
@@ -92,45 +148,49 @@ impl RuleTable {
                 rules.push(rule);
             }
         }
-        let table = Self::compile(rules)?;
+        let table = Self::compile_with_retired(rules, builtin.retired)?;
         if let Some(path) = extra {
-            table
-                .check_examples(false)
-                .with_context(|| format!("invalid rules file {}", path.display()))?;
+            if let Some(p) = table.example_problems(false).first() {
+                bail!("invalid rules file {}: {p}", path.display());
+            }
         }
         Ok(table)
     }
 
     /// Compiles rules already validated one by one.
     pub fn compile(rules: Vec<Rule>) -> Result<Self> {
-        let mut patterns = Vec::new();
-        let mut owner = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            for p in &rule.patterns {
-                patterns.push(p.as_str());
-                owner.push(i);
-            }
-        }
-        let set = RegexSetBuilder::new(&patterns)
-            .case_insensitive(true)
-            .size_limit(64 << 20)
-            .build()
-            .context("cannot compile the rule patterns")?;
-        let each = patterns
-            .iter()
-            .map(|p| regex::RegexBuilder::new(p).case_insensitive(true).build())
-            .collect::<Result<_, _>>()
-            .context("cannot compile the rule patterns")?;
+        Self::compile_with_retired(rules, Vec::new())
+    }
+
+    /// Compiles rules already validated one by one, keeping the file's retired ids.
+    pub fn compile_with_retired(rules: Vec<Rule>, retired: Vec<RetiredId>) -> Result<Self> {
+        let patterns = Compiled::new(
+            rules
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.patterns.iter().map(move |p| (i, p.as_str()))),
+        )?;
+        let unless = Compiled::new(
+            rules
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.unless.iter().map(move |p| (i, p.as_str()))),
+        )?;
         Ok(Self {
             rules,
-            set,
-            owner,
-            each,
+            retired,
+            patterns,
+            unless,
         })
     }
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Ids kept out of use.
+    pub fn retired(&self) -> &[RetiredId] {
+        &self.retired
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -141,13 +201,34 @@ impl RuleTable {
         self.rules.iter().map(|r| r.id.as_str()).collect()
     }
 
-    /// The first rule in table order that matches `text` (already folded) or `event_type`.
+    /// For each rule, whether one of its `unless` patterns matches `text` (already folded).
+    fn vetoed(&self, text: &str) -> Vec<bool> {
+        let mut out = vec![false; self.rules.len()];
+        if !self.unless.owner.is_empty() {
+            for p in self.unless.set.matches(text).iter() {
+                out[self.unless.owner[p]] = true;
+            }
+        }
+        out
+    }
+
+    /// The first rule in table order that matches `text` (already folded) or `event_type`, and that none
+    /// of its `unless` patterns rules out.
     pub fn match_text(&self, text: &str, event_type: Option<&str>) -> Option<usize> {
-        let by_pattern = self.set.matches(text).iter().map(|p| self.owner[p]).min();
+        let vetoed = self.vetoed(text);
+        let by_pattern = self
+            .patterns
+            .set
+            .matches(text)
+            .iter()
+            .map(|p| self.patterns.owner[p])
+            .filter(|&r| !vetoed[r])
+            .min();
         let by_type = event_type.and_then(|t| {
             self.rules
                 .iter()
-                .position(|r| r.event_types.iter().any(|e| e.eq_ignore_ascii_case(t)))
+                .enumerate()
+                .position(|(i, r)| !vetoed[i] && r.event_types.iter().any(|e| e.eq_ignore_ascii_case(t)))
         });
         match (by_pattern, by_type) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -155,21 +236,30 @@ impl RuleTable {
         }
     }
 
-    /// The words of `text` that rule `rule` matched (the first of its patterns that does), `text` folded.
+    /// The words of `text` that rule `rule` matched (the first of its patterns that does), `text` folded;
+    /// nothing when one of its `unless` patterns rules it out.
     pub fn matched_text(&self, rule: usize, text: &str) -> Option<String> {
         let folded = fold(text);
-        self.owner
+        if self.vetoed(&folded).get(rule).copied().unwrap_or(false) {
+            return None;
+        }
+        self.patterns
+            .owner
             .iter()
-            .zip(&self.each)
+            .zip(&self.patterns.each)
             .filter(|(owner, _)| **owner == rule)
             .find_map(|(_, re)| re.find(&folded).map(|m| m.as_str().to_owned()))
     }
 
     /// Where in `text` (already folded) rule `rule` matched first, if it did.
     pub fn match_start(&self, rule: usize, text: &str) -> Option<usize> {
-        self.owner
+        if self.vetoed(text).get(rule).copied().unwrap_or(false) {
+            return None;
+        }
+        self.patterns
+            .owner
             .iter()
-            .zip(&self.each)
+            .zip(&self.patterns.each)
             .filter(|(owner, _)| **owner == rule)
             .filter_map(|(_, re)| re.find(text).map(|m| m.start()))
             .min()
@@ -185,66 +275,276 @@ impl RuleTable {
     /// With `first_only` false a `match` example only has to match its own rule: a user's rule may be
     /// shadowed by an earlier one on purpose.
     pub fn check_examples(&self, first_only: bool) -> Result<()> {
+        match self.example_problems(first_only).into_iter().next() {
+            Some(p) => bail!("{p}"),
+            None => Ok(()),
+        }
+    }
+
+    /// Every example that does not land where it says, one problem each.
+    pub fn example_problems(&self, first_only: bool) -> Vec<Problem> {
+        let mut out = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            for ex in &rule.examples.matching {
+            for (k, ex) in rule.examples.matching.iter().enumerate() {
+                let landed = self.match_text(&fold(ex), None);
                 let ok = if first_only {
-                    self.match_text(&fold(ex), None) == Some(i)
+                    landed == Some(i)
                 } else {
                     self.matched_text(i, ex).is_some()
                 };
                 if !ok {
-                    bail!("rule '{}': example {:?} does not land on it", rule.id, ex);
+                    let instead = match landed {
+                        Some(j) if j != i => format!("it lands on '{}', an earlier rule", self.rules[j].id),
+                        _ => "no pattern of the rule matches it".to_owned(),
+                    };
+                    out.push(Problem::field(
+                        i,
+                        &rule.id,
+                        format!("examples.match[{k}]"),
+                        format!("{ex:?} does not land on this rule: {instead}"),
+                    ));
                 }
             }
-            for ex in &rule.examples.no_match {
+            for (k, ex) in rule.examples.no_match.iter().enumerate() {
                 if self.matched_text(i, ex).is_some() {
-                    bail!("rule '{}': no_match example {:?} matches it", rule.id, ex);
+                    out.push(Problem::field(
+                        i,
+                        &rule.id,
+                        format!("examples.no_match[{k}]"),
+                        format!("{ex:?} matches this rule, and must not"),
+                    ));
                 }
             }
         }
-        Ok(())
+        out
     }
 }
 
-/// Parses and validates one rule file: version, ids, non-empty fields, patterns that compile.
-pub fn parse_rule_file(text: &str) -> Result<RuleFile> {
-    let file: RuleFile = serde_json::from_str(text)?;
-    if file.version != 1 {
-        bail!(
-            "unsupported version {} (this provdiag reads version 1)",
-            file.version
-        );
-    }
-    let mut seen = std::collections::HashSet::new();
-    for rule in &file.rules {
-        validate(rule)?;
-        if !seen.insert(rule.id.as_str()) {
-            bail!("rule id '{}' appears twice", rule.id);
+/// One thing wrong with a rules file, placed as precisely as it can be: which rule, which field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Index of the rule in the file, and its id when it has one.
+    pub rule: Option<(usize, Option<String>)>,
+    /// The field, as a path inside the rule (`patterns[2]`) or the file (`version`).
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    fn file(message: impl Into<String>) -> Self {
+        Self {
+            rule: None,
+            field: None,
+            message: message.into(),
         }
+    }
+
+    fn field(index: usize, id: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            rule: Some((index, Some(id.to_owned()))),
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.rule {
+            Some((i, Some(id))) => write!(f, "rule '{id}' (rule {} in the file)", i + 1)?,
+            Some((i, None)) => write!(f, "rule {} in the file", i + 1)?,
+            None => {}
+        }
+        match (&self.rule, &self.field) {
+            (Some(_), Some(field)) => write!(f, ", field '{field}': ")?,
+            (None, Some(field)) => write!(f, "field '{field}': ")?,
+            (Some(_), None) => write!(f, ": ")?,
+            (None, None) => {}
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Parses and validates one rule file: version, ids, non-empty fields, patterns that compile. The error
+/// names the rule and the field at fault.
+pub fn parse_rule_file(text: &str) -> Result<RuleFile> {
+    let file = read_rule_file(text).map_err(|p| anyhow::anyhow!("{p}"))?;
+    if let Some(p) = validate_file(&file).into_iter().next() {
+        bail!("{p}");
     }
     Ok(file)
 }
 
-fn validate(rule: &Rule) -> Result<()> {
+/// The file's structure read into a `RuleFile`, or the one problem that stopped it.
+fn read_rule_file(text: &str) -> Result<RuleFile, Problem> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| Problem::file(format!("not valid JSON: {e}")))?;
+    if !value.is_object() {
+        return Err(Problem::file(
+            "a rules file is a JSON object with \"version\" and \"rules\" (the output of `provdiag rules --format json`)",
+        ));
+    }
+    serde_path_to_error::deserialize::<_, RuleFile>(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        placed(&value, &path, message)
+    })
+}
+
+/// Places a problem found at JSON `path` (`rules[2].examples.match`) on its rule and field.
+fn placed(value: &serde_json::Value, path: &str, message: String) -> Problem {
+    let Some(rest) = path.strip_prefix("rules[") else {
+        let field = (!path.is_empty() && path != ".").then(|| path.to_owned());
+        return Problem {
+            rule: None,
+            field,
+            message,
+        };
+    };
+    let (index, field) = match rest.split_once(']') {
+        Some((n, field)) => (n.parse::<usize>().ok(), field.trim_start_matches('.')),
+        None => (None, ""),
+    };
+    let Some(index) = index else {
+        return Problem::file(format!("{path}: {message}"));
+    };
+    let id = value["rules"][index]["id"].as_str().map(str::to_owned);
+    Problem {
+        rule: Some((index, id)),
+        field: (!field.is_empty()).then(|| field.to_owned()),
+        message,
+    }
+}
+
+/// Prefixes of ids that name a fix instead of the problem.
+const FIX_PREFIXES: &[&str] = &["use-", "enable-", "fix-", "avoid-"];
+
+/// Everything wrong with a file's contents, rule by rule.
+fn validate_file(file: &RuleFile) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if file.version != 1 {
+        out.push(Problem {
+            rule: None,
+            field: Some("version".into()),
+            message: format!(
+                "unsupported version {} (this provdiag reads version 1)",
+                file.version
+            ),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, rule) in file.rules.iter().enumerate() {
+        out.extend(validate(i, rule));
+        if !seen.insert(rule.id.as_str()) {
+            out.push(Problem::field(i, &rule.id, "id", "this id appears twice"));
+        }
+        if file.retired.iter().any(|r| r.id == rule.id) {
+            out.push(Problem::field(
+                i,
+                &rule.id,
+                "id",
+                "this id is retired and may not be used again",
+            ));
+        }
+    }
+    for (k, r) in file.retired.iter().enumerate() {
+        if !is_kebab(&r.id) || r.reason.trim().is_empty() {
+            out.push(Problem {
+                rule: None,
+                field: Some(format!("retired[{k}]")),
+                message: "a retired id is kebab-case and says why it was retired".into(),
+            });
+        }
+    }
+    out
+}
+
+fn validate(i: usize, rule: &Rule) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut bad = |field: &str, message: String| out.push(Problem::field(i, &rule.id, field, message));
     if !is_kebab(&rule.id) {
-        bail!(
-            "rule id '{}' is not kebab-case (lowercase words joined by '-')",
-            rule.id
+        bad(
+            "id",
+            format!("'{}' is not kebab-case (lowercase words joined by '-')", rule.id),
+        );
+    } else if let Some(p) = FIX_PREFIXES.iter().find(|p| rule.id.starts_with(**p)) {
+        bad(
+            "id",
+            format!("an id names the problem, not the fix: drop the '{p}' prefix"),
         );
     }
-    if rule.title.trim().is_empty() || rule.summary.trim().is_empty() {
-        bail!("rule '{}' needs a title and a summary", rule.id);
+    if rule.title.trim().is_empty() {
+        bad("title", "needs a title".into());
+    }
+    if rule.summary.trim().is_empty() {
+        bad("summary", "needs a summary".into());
     }
     if rule.patterns.is_empty() && rule.event_types.is_empty() {
-        bail!("rule '{}' has neither patterns nor event_types", rule.id);
+        bad(
+            "patterns",
+            "has neither patterns nor event_types: nothing can select it".into(),
+        );
     }
     if rule.remediation.iter().all(|s| s.trim().is_empty()) {
-        bail!("rule '{}' has no remediation steps", rule.id);
+        bad("remediation", "has no remediation steps".into());
     }
-    for p in &rule.patterns {
-        Regex::new(p).with_context(|| format!("rule '{}': pattern {:?} is not a valid regex", rule.id, p))?;
+    for (field, list) in [("patterns", &rule.patterns), ("unless", &rule.unless)] {
+        for (k, p) in list.iter().enumerate() {
+            if let Err(e) = Regex::new(p) {
+                let first = e.to_string();
+                let first = first.lines().last().unwrap_or("").trim().to_owned();
+                bad(
+                    &format!("{field}[{k}]"),
+                    format!("{p:?} is not a valid regex: {first}"),
+                );
+            }
+        }
     }
-    Ok(())
+    if let Some(s) = &rule.source {
+        if !is_https(s) {
+            bad("source", format!("{s:?} is not an https:// URL"));
+        }
+    }
+    for (k, o) in rule.other_causes.iter().enumerate() {
+        if o.cause.trim().is_empty() || o.tell.trim().is_empty() || o.fix.trim().is_empty() {
+            bad(
+                &format!("other_causes[{k}]"),
+                "needs a cause, how to tell it (tell) and its fix".into(),
+            );
+        }
+        if let Some(s) = o.source.as_deref().filter(|s| !is_https(s)) {
+            bad(
+                &format!("other_causes[{k}].source"),
+                format!("{s:?} is not an https:// URL"),
+            );
+        }
+    }
+    out
+}
+
+/// An `https://` URL with a host.
+fn is_https(s: &str) -> bool {
+    s.strip_prefix("https://").is_some_and(|rest| {
+        rest.split('/').next().is_some_and(|h| h.contains('.')) && !s.contains(char::is_whitespace)
+    })
+}
+
+/// Every problem of a rules file, for `provdiag rules test`: its structure, each rule's fields and
+/// patterns, and whether each example lands on its rule among the file's own rules.
+pub fn check_file(text: &str) -> (usize, Vec<Problem>) {
+    let file = match read_rule_file(text) {
+        Ok(file) => file,
+        Err(p) => return (0, vec![p]),
+    };
+    let n = file.rules.len();
+    let mut problems = validate_file(&file);
+    if problems.is_empty() {
+        match RuleTable::compile_with_retired(file.rules, file.retired) {
+            Ok(table) => problems.extend(table.example_problems(true)),
+            Err(e) => problems.push(Problem::file(format!("{e:#}"))),
+        }
+    }
+    (n, problems)
 }
 
 /// Lowercase ASCII words of letters and digits joined by single hyphens.
@@ -320,6 +620,150 @@ mod tests {
                 "invalid-credentials",
                 "create-users-disabled",
                 "license-limit-exceeded"
+            ]
+        );
+    }
+
+    /// The registry's rules, like ruff's: every rule is complete, cites an https source, names the
+    /// problem, and its examples land on it; retired ids stay out of use.
+    #[test]
+    fn every_rule_is_complete_and_names_the_problem() {
+        let file = parse_rule_file(BUILTIN).expect("built-in table parses");
+        for rule in &file.rules {
+            let id = rule.id.as_str();
+            assert!(is_kebab(id), "{id}");
+            assert!(
+                !FIX_PREFIXES.iter().any(|p| id.starts_with(p)),
+                "{id} names a fix"
+            );
+            for (field, text) in [("title", &rule.title), ("summary", &rule.summary)] {
+                assert!(!text.trim().is_empty(), "{id}: {field}");
+            }
+            assert!(
+                rule.remediation.iter().any(|s| s.contains("{app}")),
+                "{id}: remediation names the app"
+            );
+            assert!(
+                rule.source.as_deref().is_some_and(is_https),
+                "{id}: source is an https URL"
+            );
+            assert!(!rule.examples.matching.is_empty(), "{id}: examples.match");
+            assert!(!rule.examples.no_match.is_empty(), "{id}: examples.no_match");
+            assert!(!file.retired.iter().any(|r| r.id == id), "{id} is retired");
+        }
+        let sources: std::collections::HashSet<_> =
+            file.rules.iter().filter_map(|r| r.source.as_deref()).collect();
+        assert!(sources.len() * 2 > file.rules.len(), "{sources:?}");
+        let (n, problems) = check_file(BUILTIN);
+        assert_eq!((n, problems), (file.rules.len(), vec![]));
+    }
+
+    #[test]
+    fn the_seed_remediations_keep_the_seed_s_facts() {
+        let t = builtin();
+        let steps = |id: &str| t.get(id).expect("rule").remediation.join(" ");
+        let creds = steps("invalid-credentials");
+        for fact in [
+            "Provisioning > Integration",
+            "Test API Credentials",
+            "Dashboard > Tasks",
+            "Retry Selected",
+        ] {
+            assert!(creds.contains(fact), "invalid-credentials: {fact}");
+        }
+        let create = steps("create-users-disabled");
+        for fact in [
+            "Provisioning > To App",
+            "Create Users",
+            "Update User Attributes",
+            "Deactivate Users",
+            "Retry Selected",
+        ] {
+            assert!(create.contains(fact), "create-users-disabled: {fact}");
+        }
+        assert!(steps("license-limit-exceeded").contains("Retry Selected"));
+    }
+
+    #[test]
+    fn unless_keeps_a_look_alike_off_the_rule() {
+        let t = builtin();
+        let id = |text: &str| t.match_text(&fold(text), None).map(|i| t.rules()[i].id.clone());
+        // An MFA prompt relayed through the credentials check is MFA, not a wrong password.
+        let mfa = "Could not validate your Office 365 credentials, received error: 400 AADSTS50079: you must enroll in multi-factor authentication";
+        assert_eq!(id(mfa).as_deref(), Some("conditional-access-blocks-sync"));
+        let creds = "Could not validate your Office 365 credentials, received error: 400 AADSTS50126: Error validating credentials due to invalid username or password.";
+        assert_eq!(id(creds).as_deref(), Some("invalid-credentials"));
+        let i = t
+            .ids()
+            .iter()
+            .position(|r| *r == "invalid-credentials")
+            .expect("rule");
+        assert_eq!(t.matched_text(i, mfa), None);
+    }
+
+    #[test]
+    fn rule_file_errors_name_the_rule_and_the_field() {
+        let cases = [
+            ("[]", "JSON object with \"version\" and \"rules\""),
+            (
+                r#"{"version":1,"rules":[{"id":"a","title":"t","summary":"s","patterns":["x"],"remediation":["r"]},{"id":"b","summary":"s","patterns":["x"],"remediation":["r"]}]}"#,
+                "rule 'b' (rule 2 in the file): missing field `title`",
+            ),
+            (
+                r#"{"version":1,"rules":[{"id":"a","title":"t","summary":"s","patern":["x"],"remediation":["r"]}]}"#,
+                "rule 'a' (rule 1 in the file), field 'patern': unknown field `patern`",
+            ),
+            (
+                r#"{"version":1,"rules":[{"id":"a","title":"t","summary":"s","patterns":["x"],"remediation":["r"],"examples":{"match":[3]}}]}"#,
+                "field 'examples.match[0]': invalid type: integer `3`, expected a string",
+            ),
+            (
+                r#"{"version":1,"rules":[{"id":"fix-token","title":"t","summary":"s","patterns":["x"],"remediation":["r"]}]}"#,
+                "field 'id': an id names the problem, not the fix",
+            ),
+            (
+                r#"{"version":1,"retired":[{"id":"old-cause","reason":"split in two"}],"rules":[{"id":"old-cause","title":"t","summary":"s","patterns":["x"],"remediation":["r"]}]}"#,
+                "field 'id': this id is retired",
+            ),
+            (
+                r#"{"version":1,"rules":[{"id":"a","title":"t","summary":"s","patterns":["x"],"remediation":["r"],"source":"http://example.com"}]}"#,
+                "field 'source'",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = format!("{:#}", parse_rule_file(text).expect_err(text));
+            assert!(err.contains(want), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn check_file_reports_every_problem_including_examples_that_miss() {
+        let text = r#"{"version":1,"rules":[
+            {"id":"a","title":"t","summary":"s","patterns":["alpha"],"remediation":["r"],
+             "examples":{"match":["alpha","beta"],"no_match":["alpha two"]}},
+            {"id":"b","title":"","summary":"s","patterns":["("],"remediation":["r"]}]}"#;
+        let (n, problems) = check_file(text);
+        assert_eq!(n, 2);
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(
+            shown[0].starts_with("rule 'b' (rule 2 in the file), field 'title'"),
+            "{shown:?}"
+        );
+        assert!(
+            shown[1].contains("field 'patterns[0]'") && shown[1].contains("regex"),
+            "{shown:?}"
+        );
+        // Once the fields are sound, the examples are checked.
+        let text = text
+            .replace(r#""title":"""#, r#""title":"t""#)
+            .replace(r#"["("]"#, r#"["gamma"]"#);
+        let shown: Vec<String> = check_file(&text).1.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "rule 'a' (rule 1 in the file), field 'examples.match[1]': \"beta\" does not land on this rule: no pattern of the rule matches it",
+                "rule 'a' (rule 1 in the file), field 'examples.no_match[0]': \"alpha two\" matches this rule, and must not",
             ]
         );
     }

@@ -97,7 +97,7 @@ fn an_event_cut_in_the_middle_of_a_page_costs_only_itself() {
     let broken = [&lines[..cut + 4], &lines[next..]].concat().join("\n");
     let (report, _) = json_report(&[], broken);
     assert_accounted(&report);
-    assert_eq!(figures(&report), [10, 5, 3, 2, 4, 1, 0]);
+    assert_eq!(figures(&report), [10, 5, 4, 1, 4, 1, 0]);
     assert_eq!(report["errors"][0]["source"]["line"], cut as u64 + 1);
     assert!(report["errors"][0]["message"]
         .as_str()

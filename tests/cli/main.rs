@@ -16,6 +16,7 @@ mod readme;
 mod resolution;
 mod schema;
 mod siem;
+mod wild;
 
 use assert_cmd::Command;
 use serde_json::Value;

@@ -22,9 +22,11 @@ fn table(title: &str, summary: &str, step: &str, source: &str) -> RuleTable {
         title: title.into(),
         summary: summary.into(),
         patterns: vec!["zz-mark".into()],
+        unless: Vec::new(),
         event_types: Vec::new(),
         remediation: vec![step.into(), "Then retry on {app}.".into()],
         source: Some(source.into()),
+        other_causes: Vec::new(),
         examples: Examples::default(),
     };
     let builtin = RuleTable::load(None).expect("built-in rules");
