@@ -55,6 +55,8 @@ pub struct Cause {
     pub summary: String,
     pub remediation: Vec<String>,
     pub source: Option<String>,
+    /// How many other documented causes the same message has (told apart by `provdiag explain <id>`).
+    pub other_causes: usize,
 }
 
 /// The failures of one cause on one app.
@@ -367,6 +369,7 @@ fn cause(table: &RuleTable, id: &str, app: Option<&str>) -> Option<Cause> {
         summary: rule.summary.clone(),
         remediation: rule.steps_for(app),
         source: rule.source.clone(),
+        other_causes: rule.other_causes.len(),
     })
 }
 

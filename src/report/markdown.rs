@@ -153,6 +153,11 @@ impl Writer for Markdown {
                     some_users(&users, USERS_SHOWN)
                 )?;
             }
+            if let Some(c) = &i.cause {
+                if let Some(line) = wording::other_causes(c.other_causes, &c.id) {
+                    writeln!(out, "{}\n", md(&line))?;
+                }
+            }
             if let Some(url) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
                 writeln!(out, "Source: {}\n", source(url))?;
             }

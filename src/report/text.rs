@@ -8,7 +8,7 @@ use colored::Colorize;
 use std::io::{self, Write};
 
 use super::shape::messages;
-use super::wording::UNRECOGNIZED_HINT;
+use super::wording::{self, UNRECOGNIZED_HINT};
 use super::{accounting, app_name, clean, some_users, Writer};
 use crate::group::{Incident, Report};
 
@@ -139,6 +139,9 @@ impl Text {
                 "{}",
                 self.para(&clean(step), &number, &" ".repeat(number.len()))
             )?;
+        }
+        if let Some(line) = wording::other_causes(cause.other_causes, &cause.id) {
+            writeln!(out, "{}", self.para(&clean(&line), "   ", "   "))?;
         }
         if let Some(link) = &cause.source {
             writeln!(out, "   More: {}", clean(link).underline())?;

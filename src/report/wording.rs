@@ -1,4 +1,5 @@
-//! The report's own words for failures no rule explains: no rule, so no rule's title or steps.
+//! The report's own words: for failures no rule explains (no rule, so no rule's title or steps), and the
+//! pointer to a cause's other documented causes.
 
 /// The title of an incident no rule explains.
 pub const UNRECOGNIZED_TITLE: &str = "Unrecognized provisioning failure";
@@ -29,5 +30,18 @@ pub fn title_and_steps(i: &crate::group::Incident) -> (&str, Vec<String>) {
     match &i.cause {
         Some(c) => (c.title.as_str(), c.remediation.clone()),
         None => (UNRECOGNIZED_TITLE, unrecognized_steps(i.app.as_deref())),
+    }
+}
+
+/// The line that says a diagnosed message has other documented causes, and where they are told apart.
+pub fn other_causes(n: usize, id: &str) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some(format!(
+            "This message has 1 other documented cause: `provdiag explain {id}` tells them apart."
+        )),
+        n => Some(format!(
+            "This message has {n} other documented causes: `provdiag explain {id}` tells them apart."
+        )),
     }
 }

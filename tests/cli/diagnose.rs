@@ -404,3 +404,47 @@ fn explain_shows_the_other_causes_and_their_sources() {
     let listing = provdiag().arg("rules").output().expect("runs");
     assert!(String::from_utf8_lossy(&listing.stdout).contains("(and 3 other causes)"));
 }
+
+/// A message with several documented causes says so in the text and markdown reports, with the count of
+/// the rule's other causes and the command that tells them apart; a message with one cause says nothing.
+#[test]
+fn an_incident_points_at_the_other_documented_causes_of_its_message() {
+    let rules = provdiag()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let rules: serde_json::Value = serde_json::from_slice(&rules.stdout).expect("json");
+    let others = |id: &str| {
+        rules["rules"]
+            .as_array()
+            .and_then(|list| list.iter().find(|r| r["id"] == id))
+            .and_then(|r| r["other_causes"].as_array())
+            .map_or(0, Vec::len)
+    };
+    let n = others("create-users-disabled");
+    assert!(n >= 2, "the seed rule documents its other causes");
+    let matching = "Automatic provisioning of user X to app Box failed: Matching user not found";
+    for format in ["text", "markdown"] {
+        let out = provdiag()
+            .args(["--color", "never", "-f", format, "-m", matching])
+            .output()
+            .expect("runs");
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            report.contains(&format!("{n} other documented causes"))
+                && report.contains("explain create-users-disabled"),
+            "{format}: {report}"
+        );
+    }
+    assert_eq!(others("license-limit-exceeded"), 0);
+    let out = provdiag()
+        .args([
+            "--color",
+            "never",
+            "-m",
+            "Automatic provisioning of user X to app Y failed: License Limit Exceeded.",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("other documented cause"));
+}
