@@ -110,18 +110,18 @@ struct Compiled {
 
 impl Compiled {
     fn new<'a>(patterns: impl Iterator<Item = (usize, &'a str)>) -> Result<Self> {
-        let (owner, patterns): (Vec<usize>, Vec<&str>) = patterns.unzip();
+        let (owner, patterns): (Vec<usize>, Vec<String>) =
+            patterns.map(|(i, p)| (i, ascii_word_boundaries(p))).unzip();
         let set = RegexSetBuilder::new(&patterns)
             .case_insensitive(true)
             .size_limit(64 << 20)
             .build()
             .context("cannot compile the rule patterns")?;
         let each = patterns.iter().map(|_| OnceLock::new()).collect();
-        let text = patterns.iter().map(|p| (*p).to_owned()).collect();
         Ok(Self {
             set,
             owner,
-            text,
+            text: patterns,
             each,
         })
     }
@@ -141,6 +141,43 @@ impl Compiled {
                     .as_ref()
             })
     }
+}
+
+/// `pattern` with its word boundaries (`\b`, `\B`) made ASCII ones. A Unicode word boundary keeps the fast
+/// engines off any text with a non-ASCII letter in it (a name such as Zoë): matching the whole table then
+/// took 230 µs a failure instead of 0.5 µs. Message words are ASCII; only a letter such as `ë` right next
+/// to one of them is told apart differently.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(b @ ('b' | 'B')) => {
+                out.push_str("(?-u:\\");
+                out.push(b);
+                // `\\b{start}` and its kin keep their braces inside the group.
+                if chars.as_str().starts_with('{') {
+                    for c in chars.by_ref() {
+                        out.push(c);
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                }
+                out.push(')');
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// The compiled table: user rules first, then the built-in ones, in one `RegexSet` (and one for the
@@ -790,6 +827,19 @@ mod tests {
             assert!(!is_kebab(bad), "{bad}");
         }
         assert!(is_kebab("api-rate-limit-exceeded2"));
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii_ones_and_nothing_else_changes() {
+        assert_eq!(
+            ascii_word_boundaries(r"\btoken\b \\b [\d\]] \Bx \b{start}y\b{end} z\"),
+            r"(?-u:\b)token(?-u:\b) \\b [\d\]] (?-u:\B)x (?-u:\b{start})y(?-u:\b{end}) z\"
+        );
+        // Each form compiles, and a name with a non-ASCII letter beside the words costs no match.
+        for p in [r"\btoken\b", r"\b{start}token\b{end}", r"\Boken\b"] {
+            let re = regex::Regex::new(&ascii_word_boundaries(p)).expect("compiles");
+            assert!(re.is_match("Zoë Müller: invalid token"), "{p}");
+        }
     }
 
     #[test]
