@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
-use super::resolve::{Key, Subject, Where};
+use super::resolve::{Key, Map, Subject, Where};
 use super::{time_text, App, Failure};
 use crate::record::Finding;
 
@@ -23,7 +23,7 @@ struct Entry {
 #[derive(Default)]
 pub(super) struct Tally {
     entries: Vec<(Where, Entry)>,
-    at: HashMap<Where, usize>,
+    at: Map<Where, usize>,
 }
 
 /// The apps of a run, and the app of each failure (an index into `lines`).

@@ -7,6 +7,7 @@
 //! People and apps are kept as keyed hashes of their folded ids, logins and names, taken before `--redact`:
 //! nothing of them is printed, and a crafted name cannot aim at another's hash (the key is random per run).
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher as _};
@@ -25,11 +26,17 @@ pub(crate) const KEPT_PER_APP: usize = 8192;
 /// The operation kind of a provisioning event type: a push is resolved by a push, a deactivation by a
 /// deactivation. `None` for event types that are no operation on a user (integration and configuration
 /// events), which only ever fail without a user.
-pub(crate) fn operation(event_type: &str) -> Option<String> {
-    let t = event_type.trim().to_ascii_lowercase();
-    if let Some(op) = t.strip_prefix("application.provision.") {
-        return Some(op.to_owned());
+pub(crate) fn operation(event_type: &str) -> Option<Cow<'_, str>> {
+    const CURRENT: &str = "application.provision.";
+    let t = event_type.trim();
+    // The current names, as written: they are hashed folded (this runs for every success read).
+    if t.len() > CURRENT.len() && t.is_char_boundary(CURRENT.len()) {
+        let (prefix, op) = t.split_at(CURRENT.len());
+        if prefix.eq_ignore_ascii_case(CURRENT) {
+            return Some(Cow::Borrowed(op));
+        }
     }
+    let t = t.to_ascii_lowercase();
     let legacy = t.strip_prefix("app.user_management.")?;
     // The older names carry the outcome in the name (`push_new_user_failed`, `…_success`).
     let stem = [
@@ -50,10 +57,14 @@ pub(crate) fn operation(event_type: &str) -> Option<String> {
         "reactivate_user" | "reactivated_user" => "user.reactivate",
         "push_password" | "push_password_update" | "push_user_password" => "user.push_password",
         "deprovision_user" => "user.deprovision",
-        other => return Some(format!("legacy.{other}")),
+        other => return Some(Cow::Owned(format!("legacy.{other}"))),
     };
-    Some(op.to_owned())
+    Some(Cow::Borrowed(op))
 }
+
+/// A map whose keys are already keyed hashes (`Key`s and what holds them): hashing them again with SipHash
+/// cost more than the rest of a success.
+pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A hash of a folded value; never zero, so that an absent one costs no space (`Option<Key>` is 8 bytes).
 pub(crate) type Key = NonZeroU64;
@@ -265,7 +276,7 @@ enum Field {
 /// Lists of indices, one per key, as chains through one vector: most lists hold one index, and a `Vec` each
 /// would cost an allocation each.
 struct Chains<K> {
-    head: HashMap<K, u32>,
+    head: Map<K, u32>,
     /// (index, next link or `u32::MAX`).
     links: Vec<(u32, u32)>,
 }
@@ -273,7 +284,7 @@ struct Chains<K> {
 impl<K> Default for Chains<K> {
     fn default() -> Self {
         Self {
-            head: HashMap::new(),
+            head: Map::default(),
             links: Vec::new(),
         }
     }
@@ -300,10 +311,10 @@ impl<K: std::hash::Hash + Eq> Chains<K> {
 #[derive(Default)]
 pub(crate) struct Successes {
     keys: Vec<(Who, Where, Times)>,
-    at: HashMap<(Key, Who, Where), u32>,
+    at: Map<(Key, Who, Where), u32>,
     by_user: Chains<(Key, Field)>,
     apps: Vec<(Where, Times)>,
-    app_at: HashMap<Where, u32>,
+    app_at: Map<Where, u32>,
     by_app: Chains<(bool, Key)>,
 }
 
@@ -458,7 +469,7 @@ mod tests {
 
     #[test]
     fn operations_from_current_and_legacy_event_types() {
-        let op = |t: &str| operation(t);
+        let op = operation;
         assert_eq!(op(PUSH).as_deref(), Some("user.push"));
         assert_eq!(
             op("app.user_management.push_new_user_failed").as_deref(),
