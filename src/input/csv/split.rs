@@ -222,3 +222,176 @@ impl<R: Read + Send> Splitter for Rows<R> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::testing::Chunked;
+    use proptest::prelude::*;
+
+    /// The rows of `input` as one csv_core reader over all of it tells them (what the reader did before
+    /// rows were cut apart): (line of the row's first byte, its fields).
+    fn csv_core_rows(input: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut core = csv_core::Reader::new();
+        let (mut out, mut ends) = (vec![0; input.len() + 1], vec![0; input.len() + 1]);
+        let mut rows = Vec::new();
+        let mut pos = 0;
+        loop {
+            // csv_core skips line ends before a row: where the row starts, for its line.
+            let start = pos
+                + input[pos..]
+                    .iter()
+                    .take_while(|&&b| b == b'\r' || b == b'\n')
+                    .count();
+            let line = 1 + input[..start].iter().filter(|&&b| b == b'\n').count() as u64;
+            let (mut nout, mut nend) = (0, 0);
+            loop {
+                let (result, nin, o, e) =
+                    core.read_record(&input[pos..], &mut out[nout..], &mut ends[nend..]);
+                pos += nin;
+                nout += o;
+                nend += e;
+                match result {
+                    csv_core::ReadRecordResult::InputEmpty => {}
+                    csv_core::ReadRecordResult::Record => break,
+                    csv_core::ReadRecordResult::End => return rows,
+                    full => panic!("buffers hold the whole input: {full:?}"),
+                }
+            }
+            let mut fields = Vec::new();
+            let mut from = 0;
+            for &end in &ends[..nend] {
+                fields.push(out[from..end].to_vec());
+                from = end;
+            }
+            rows.push((line, fields));
+        }
+    }
+
+    /// The rows this splitter cuts, each parsed alone by csv_core (as the workers do): (line, fields), or
+    /// (line, no fields) for a row too big.
+    fn split_rows(input: &[u8], chunk: usize, limits: Limits) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut rows = Rows::new(Chunked { data: input, chunk }, limits);
+        let mut out = Vec::new();
+        while let Some(block) = rows.next_block().expect("reads") {
+            assert!(block.frames.len() <= limits.max_lines);
+            for f in &block.frames {
+                let fields = match f.kind {
+                    FrameKind::TooBig => Vec::new(),
+                    _ => csv_core_rows(&block.bytes[f.start..f.end])
+                        .into_iter()
+                        .map(|(line, fields)| {
+                            assert_eq!(line, 1, "a row holds no line end outside quotes");
+                            fields
+                        })
+                        .collect::<Vec<_>>()
+                        .concat(),
+                };
+                out.push((f.line, fields));
+            }
+        }
+        out
+    }
+
+    const SMALL: Limits = Limits {
+        max_record: 1 << 20,
+        max_depth: 128,
+        block: 7,
+        max_lines: 3,
+        in_flight: 2,
+    };
+
+    #[test]
+    fn rows_are_cut_where_csv_core_ends_them() {
+        let input: &[u8] = b"a,b\r\n\"x\ny\",\"q\"\"\r\n\"\r\nab\"c,\"d\"e\"f\n\r\n,\rlone,cr\n\"open,\nz";
+        let want = csv_core_rows(input);
+        assert_eq!(want.len(), 6, "{want:?}");
+        for chunk in 1..=input.len() {
+            assert_eq!(split_rows(input, chunk, SMALL), want, "reads of {chunk} bytes");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Whatever the bytes (quotes anywhere, CR, LF, CRLF, blank lines, an unclosed quote), the rows and
+        /// their lines are csv_core's.
+        #[test]
+        fn any_bytes_are_cut_as_csv_core_reads_them(
+            input in proptest::collection::vec(prop::sample::select(b"ab ,\"\"\r\n".to_vec()), 0..120),
+            chunk in 1usize..20,
+        ) {
+            prop_assert_eq!(split_rows(&input, chunk, SMALL), csv_core_rows(&input));
+        }
+    }
+
+    #[test]
+    fn rows_are_handed_on_as_soon_as_a_read_returns_them() {
+        /// A live stream: one read's worth, then nothing more for now (a test failure if asked).
+        struct Live(Option<&'static [u8]>);
+        impl Read for Live {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let data = self
+                    .0
+                    .take()
+                    .expect("read again before the rows in hand were handed on");
+                buf[..data.len()].copy_from_slice(data);
+                Ok(data.len())
+            }
+        }
+        let mut rows = Rows::new(Live(Some(b"a,b\n1,\"2\n3\"\n4,5\n6,")), Limits::default());
+        rows.max_rows = 1;
+        let header = rows.next_block().expect("reads").expect("a block");
+        assert_eq!(header.frames.len(), 1);
+        rows.max_rows = 100;
+        let block = rows.next_block().expect("reads").expect("a block");
+        let lines: Vec<u64> = block.frames.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [2, 4], "the rows ended so far, not the one still open");
+    }
+
+    #[test]
+    fn an_overlong_row_costs_its_first_line_and_its_bytes_are_not_kept() {
+        let limits = Limits {
+            max_record: 20,
+            block: 4,
+            ..SMALL
+        };
+        let mut input = b"a,b\n1,\"".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 50));
+        input.extend_from_slice(b"\n2,y\n3,\"unclosed\n4,z\n5,w\n6,v\n7,u\n");
+        let mut rows = Rows::new(
+            Chunked {
+                data: &input,
+                chunk: 3,
+            },
+            limits,
+        );
+        let mut got = Vec::new();
+        while let Some(block) = rows.next_block().expect("reads") {
+            assert!(
+                block.bytes.len() <= limits.max_record + 2 * limits.block,
+                "{} bytes kept",
+                block.bytes.len()
+            );
+            for f in &block.frames {
+                got.push((
+                    f.line,
+                    f.kind,
+                    String::from_utf8_lossy(&block.bytes[f.start..f.end]).into_owned(),
+                ));
+            }
+        }
+        let want = [
+            (1, FrameKind::Value, "a,b"),
+            (2, FrameKind::TooBig, ""),
+            (3, FrameKind::Value, "2,y"),
+            (4, FrameKind::TooBig, ""),
+            (5, FrameKind::Value, "4,z"),
+            (6, FrameKind::Value, "5,w"),
+            (7, FrameKind::Value, "6,v"),
+            (8, FrameKind::Value, "7,u"),
+        ];
+        let want: Vec<(u64, FrameKind, String)> =
+            want.iter().map(|&(l, k, s)| (l, k, s.to_owned())).collect();
+        assert_eq!(got, want);
+    }
+}
