@@ -36,6 +36,17 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The limits for a regular file: it never makes a reader wait, so a read takes in four times as much
+    /// (fewer, larger blocks: a third of the thread wake-ups on a large export).
+    pub fn for_file(self) -> Self {
+        Self {
+            block: self.block.saturating_mul(4),
+            ..self
+        }
+    }
+}
+
 /// Whole records cut from the input, in order.
 #[derive(Default)]
 pub struct Block {

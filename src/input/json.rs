@@ -19,19 +19,134 @@ use super::siem::{self, Row};
 use super::{ReadFail, Reading, Sink};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
-/// The fields every event is read for: enough to count it, dedupe it and tell whether it failed.
-#[derive(Deserialize)]
+/// The fields every event is read for, in one pass: enough to count it, dedupe it and tell whether it failed,
+/// and, for a provisioning event, who and what it names. Okta writes `eventType` and `outcome` before
+/// `debugContext` and `target`, so by the time those come the pass knows whether the event matters: the
+/// few that do have them read there and then, every other event has them skipped unbuilt. Where the order
+/// is another, they are kept as raw text and read once the event is known to matter.
 struct Head<'a> {
-    #[serde(borrow, default)]
     uuid: Option<Cow<'a, str>>,
-    #[serde(rename = "eventType", borrow, default)]
     event_type: Option<Cow<'a, str>>,
-    #[serde(rename = "legacyEventType", borrow, default)]
     legacy_event_type: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
     outcome: Option<OutcomeFields<'a>>,
-    #[serde(borrow, default)]
     data: Option<&'a RawValue>,
+    published: Option<Cow<'a, str>>,
+    target: Part<'a, Vec<Target<'a>>>,
+    debug_context: Part<'a, DebugContext>,
+}
+
+/// A field read only for events that matter.
+enum Part<'a, T> {
+    Absent,
+    /// Skipped: the event was known not to matter.
+    Skipped,
+    /// Met before the event was known to matter: its text, read if it does.
+    Raw(&'a RawValue),
+    Read(T),
+}
+
+impl<'a, T: Deserialize<'a>> Part<'a, T> {
+    /// The value, read now if it was kept raw; `None` if absent or skipped.
+    fn take(self) -> Result<Option<T>, serde_json::Error> {
+        match self {
+            Part::Absent | Part::Skipped => Ok(None),
+            Part::Raw(raw) => serde_json::from_str(raw.get()),
+            Part::Read(v) => Ok(Some(v)),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Head<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(HeadVisitor(std::marker::PhantomData))
+    }
+}
+
+struct HeadVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for HeadVisitor<'a> {
+    type Value = Head<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a System Log event")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head<'a>, A::Error> {
+        use serde::de::Error;
+        let mut head = Head {
+            uuid: None,
+            event_type: None,
+            legacy_event_type: None,
+            outcome: None,
+            data: None,
+            published: None,
+            target: Part::Absent,
+            debug_context: Part::Absent,
+        };
+        // Which fields were met: a field given twice makes the event malformed, as a derived reading would.
+        let mut met = [false; 8];
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let (k, name) = match &*key {
+                "uuid" => (0, "uuid"),
+                "eventType" => (1, "eventType"),
+                "legacyEventType" => (2, "legacyEventType"),
+                "outcome" => (3, "outcome"),
+                "data" => (4, "data"),
+                "published" => (5, "published"),
+                "target" => (6, "target"),
+                "debugContext" => (7, "debugContext"),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if std::mem::replace(&mut met[k], true) {
+                return Err(A::Error::duplicate_field(name));
+            }
+            match k {
+                0 => head.uuid = map.next_value()?,
+                1 => head.event_type = map.next_value()?,
+                2 => head.legacy_event_type = map.next_value()?,
+                3 => head.outcome = map.next_value()?,
+                4 => head.data = map.next_value()?,
+                5 => head.published = map.next_value()?,
+                6 => {
+                    head.target = match head.known() {
+                        Some(false) => map.next_value::<IgnoredAny>().map(|_| Part::Skipped)?,
+                        Some(true) => Part::Read(map.next_value::<Option<_>>()?.unwrap_or_default()),
+                        None => map.next_value::<&RawValue>().map(Part::Raw)?,
+                    }
+                }
+                _ => {
+                    head.debug_context = match head.known() {
+                        Some(false) => map.next_value::<IgnoredAny>().map(|_| Part::Skipped)?,
+                        Some(true) => Part::Read(map.next_value::<Option<_>>()?.unwrap_or_default()),
+                        None => map.next_value::<&RawValue>().map(Part::Raw)?,
+                    }
+                }
+            }
+        }
+        Ok(head)
+    }
+}
+
+impl Head<'_> {
+    /// The event type that counts: `eventType`, else the legacy one.
+    fn kind(&self) -> Option<&str> {
+        self.event_type.as_deref().or(self.legacy_event_type.as_deref())
+    }
+
+    /// What the event is to provdiag.
+    fn outcome(&self) -> event::Outcome {
+        let result = self.outcome.as_ref().and_then(|o| o.result.as_deref());
+        event::outcome(result, self.kind())
+    }
+
+    /// Whether the event matters (a provisioning failure or success), once nothing read later can change
+    /// that: its `eventType` and `outcome` have been read. `None` while it may.
+    fn known(&self) -> Option<bool> {
+        (self.event_type.is_some() && self.outcome.is_some()).then(|| self.outcome() != event::Outcome::Other)
+    }
 }
 
 #[derive(Deserialize)]
@@ -40,17 +155,6 @@ struct OutcomeFields<'a> {
     result: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     reason: Option<Cow<'a, str>>,
-}
-
-/// What a failed event is read for on top of its head.
-#[derive(Deserialize)]
-struct Detail<'a> {
-    #[serde(borrow, default)]
-    published: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    target: Option<Vec<Target<'a>>>,
-    #[serde(rename = "debugContext", default)]
-    debug_context: Option<DebugContext>,
 }
 
 #[derive(Deserialize)]
@@ -65,7 +169,7 @@ struct Target<'a> {
     display_name: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct DebugContext {
     #[serde(rename = "debugData", default)]
     debug_data: Option<AppName>,
@@ -315,7 +419,7 @@ fn records_of(
             return Ok(());
         }
         let key = head.uuid.as_deref().and_then(EventKey::new);
-        let record = classify(&head, bytes, source);
+        let record = classify(head, source);
         out.push(Parsed { key, record });
         return Ok(());
     };
@@ -459,30 +563,22 @@ fn hook_events<'a>(head: &Head<'a>, bytes: &[u8], line: u64) -> Result<Option<Ve
     }
 }
 
-fn classify(head: &Head<'_>, bytes: &[u8], source: &Source) -> Record {
-    let event_type = head.event_type.as_deref().or(head.legacy_event_type.as_deref());
-    let head_outcome = head.outcome.as_ref();
-    let kind = event::outcome(head_outcome.and_then(|o| o.result.as_deref()), event_type);
+fn classify(mut head: Head<'_>, source: &Source) -> Record {
+    let kind = head.outcome();
     if kind == event::Outcome::Other {
         return Record::Ignored;
     }
-    // The head parse skipped most strings unchecked; bad UTF-8 in a name shows up here, and is decoded lossily.
-    let lossy;
-    let detail = match serde_json::from_slice::<Detail>(bytes) {
-        Ok(d) => d,
-        Err(_) if std::str::from_utf8(bytes).is_err() => {
-            lossy = String::from_utf8_lossy(bytes);
-            match serde_json::from_str::<Detail>(&lossy) {
-                Ok(d) => d,
-                Err(e) => return malformed(source.clone(), describe(&e, bytes, source.line)).record,
-            }
-        }
-        Err(e) => return malformed(source.clone(), describe(&e, bytes, source.line)).record,
+    let fail = |e: serde_json::Error| malformed(source.clone(), describe_part(&e)).record;
+    let targets = match std::mem::replace(&mut head.target, Part::Absent).take() {
+        Ok(t) => t.unwrap_or_default(),
+        Err(e) => return fail(e),
     };
-    let targets: Vec<TargetRef> = detail
-        .target
+    let debug_context = match std::mem::replace(&mut head.debug_context, Part::Absent).take() {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    let targets: Vec<TargetRef> = targets
         .iter()
-        .flatten()
         .map(|t| TargetRef {
             id: t.id.as_deref(),
             kind: t.kind.as_deref(),
@@ -490,20 +586,30 @@ fn classify(head: &Head<'_>, bytes: &[u8], source: &Source) -> Record {
             display_name: t.display_name.as_deref(),
         })
         .collect();
-    let app_hint = detail
-        .debug_context
+    let app_hint = debug_context
         .and_then(|d| d.debug_data)
         .and_then(|d| non_empty(d.0.as_deref()));
+    let head_outcome = head.outcome.as_ref();
     let event = Event {
         outcome: kind,
         uuid: head.uuid.as_deref(),
-        event_type,
+        event_type: head.kind(),
         reason: head_outcome.and_then(|o| o.reason.as_deref()),
-        published: detail.published.as_deref(),
+        published: head.published.as_deref(),
         targets: &targets,
         app_hint: app_hint.as_deref(),
     };
     event.record(source.clone())
+}
+
+/// Why a field kept raw (met before the event's type) cannot be read.
+fn describe_part(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Data => {
+            "not a System Log event: a field of its target or debugContext has the wrong type".to_owned()
+        }
+        _ => "invalid JSON in its target or debugContext".to_owned(),
+    }
 }
 
 /// A message for a JSON error in our own words: serde's text can quote the data, which may hold names.
@@ -553,6 +659,69 @@ mod tests {
             Some(Record::Failure(f)) => f.app,
             other => panic!("not a failure: {other:?}"),
         }
+    }
+
+    fn records(event: &str) -> Vec<Record> {
+        let source = Source {
+            path: "-".into(),
+            line: 1,
+        };
+        let mut out = Vec::new();
+        if let Err(message) = parse_value(event.as_bytes(), &source, &Limits::default(), &mut out) {
+            out.push(malformed(source, message));
+        }
+        out.into_iter().map(|p| p.record).collect()
+    }
+
+    #[test]
+    fn an_event_reads_the_same_whatever_the_order_of_its_fields() {
+        let fields = [
+            r#""eventType":"application.provision.user.push""#,
+            r#""outcome":{"result":"FAILURE","reason":"License Limit Exceeded"}"#,
+            r#""published":"2024-04-01T00:00:43.788Z""#,
+            r#""uuid":"8b03ee7c-c6cd-45ff-b885-ce6350c80450""#,
+            r#""debugContext":{"debugData":{"appname":"Box"}}"#,
+            r#""target":[{"id":"00u1","type":"User","alternateId":"jd@example.com","displayName":"John Doe"},{"id":"0oa1","type":"AppInstance","displayName":"Salesforce.com"}]"#,
+        ];
+        let want = format!("{:?}", records(&format!("{{{}}}", fields.join(","))));
+        assert!(want.contains("Salesforce.com") && want.contains("John Doe") && want.contains("Failure"));
+        // Okta's order puts the type and outcome first; a SIEM may sort keys, or put them last.
+        for order in [[5, 4, 3, 2, 1, 0], [4, 5, 0, 2, 3, 1], [0, 5, 4, 1, 2, 3]] {
+            let event = format!("{{{}}}", order.map(|i| fields[i]).join(","));
+            assert_eq!(format!("{:?}", records(&event)), want, "{event}");
+        }
+    }
+
+    #[test]
+    fn a_target_of_the_wrong_type_costs_only_an_event_that_matters() {
+        let failure = |target: &str, first: bool| {
+            let head = r#""eventType":"application.provision.user.push","outcome":{"result":"FAILURE"}"#;
+            let target = format!(r#""target":{target}"#);
+            let fields = if first {
+                [target.as_str(), head]
+            } else {
+                [head, target.as_str()]
+            };
+            records(&format!("{{{}}}", fields.join(",")))
+        };
+        for first in [true, false] {
+            assert!(
+                matches!(failure(r#""x""#, first)[..], [Record::Malformed(_)]),
+                "{first}"
+            );
+            assert!(
+                matches!(failure("null", first)[..], [Record::Failure(_)]),
+                "{first}"
+            );
+        }
+        let sign_in = r#"{"eventType":"user.session.start","outcome":{"result":"FAILURE"},"target":"x"}"#;
+        assert!(matches!(records(sign_in)[..], [Record::Ignored]));
+    }
+
+    #[test]
+    fn a_field_given_twice_makes_the_event_malformed() {
+        let event = r#"{"eventType":"user.session.start","outcome":{"result":"SUCCESS"},"eventType":"application.provision.user.push"}"#;
+        assert!(matches!(records(event)[..], [Record::Malformed(_)]));
     }
 
     #[test]

@@ -134,7 +134,17 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
     let format = options.format;
     match spec {
         InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &reading, format, sink),
-        InputSpec::Stdin => read_stream(io::stdin(), &reading, format, sink),
+        InputSpec::Stdin => {
+            let reading = Reading {
+                limits: if stdin_is_a_file() {
+                    reading.limits.for_file()
+                } else {
+                    reading.limits
+                },
+                ..reading
+            };
+            read_stream(io::stdin(), &reading, format, sink)
+        }
         InputSpec::Path(path) => {
             if path.is_dir() {
                 return Err(ReadFail::Input(anyhow!(
@@ -143,8 +153,34 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
                 )));
             }
             let file = File::open(path).map_err(|e| open_error(name, e))?;
+            let reading = Reading {
+                limits: if file.metadata().is_ok_and(|m| m.is_file()) {
+                    reading.limits.for_file()
+                } else {
+                    reading.limits
+                },
+                ..reading
+            };
             read_stream(file, &reading, format, sink)
         }
+    }
+}
+
+/// True if standard input is a regular file (`provdiag < export.json`): nothing live to wait for.
+fn stdin_is_a_file() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(File::from)
+            .and_then(|f| f.metadata())
+            .is_ok_and(|m| m.is_file())
+    }
+    #[cfg(not(unix))]
+    {
+        false
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use super::{parse_rule_file, Rule, RuleTable, BUILTIN};
+use super::{Rule, RuleTable};
 
 /// A cause id as people type it, in the shape ids have: lowercase, `_`, spaces and runs of `-` as one `-`.
 pub fn normalize_id(typed: &str) -> String {
@@ -70,7 +70,7 @@ fn similarity(typed: &str, candidate: &str) -> f64 {
 /// The ids of the built-in rules, for shell completion (which cannot know a `--rules` file's ids).
 pub fn builtin_ids() -> &'static [String] {
     static IDS: LazyLock<Vec<String>> = LazyLock::new(|| {
-        parse_rule_file(BUILTIN)
+        super::parse_builtin()
             .map(|f| f.rules.into_iter().map(|r| r.id).collect())
             .unwrap_or_default()
     });

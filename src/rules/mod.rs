@@ -2,7 +2,8 @@
 //! its loading and validation, and the matcher that maps a failure to its cause.
 
 use anyhow::{bail, Context, Result};
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
+use regex_automata::{meta, util::syntax, Input, MatchKind, PatternSet};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -98,7 +99,10 @@ impl Rule {
 
 /// One set of patterns compiled once, with the rule each pattern belongs to.
 struct Compiled {
-    set: RegexSet,
+    /// Every pattern in one automaton that tells which of them match. Built without a literal prefilter:
+    /// for 151 case-insensitive patterns the prefilter took 25 ms of every run's start to build, and
+    /// buys nothing on a message of a hundred bytes (0.5 µs a match either way).
+    set: meta::Regex,
     /// For each pattern in `set`, the index of its rule.
     owner: Vec<usize>,
     /// Each pattern's text, and the pattern compiled on its own the first time the words it matched are asked
@@ -110,20 +114,35 @@ struct Compiled {
 
 impl Compiled {
     fn new<'a>(patterns: impl Iterator<Item = (usize, &'a str)>) -> Result<Self> {
-        let (owner, patterns): (Vec<usize>, Vec<&str>) = patterns.unzip();
-        let set = RegexSetBuilder::new(&patterns)
-            .case_insensitive(true)
-            .size_limit(64 << 20)
-            .build()
+        let (owner, patterns): (Vec<usize>, Vec<String>) =
+            patterns.map(|(i, p)| (i, ascii_word_boundaries(p))).unzip();
+        let set = meta::Builder::new()
+            .configure(
+                meta::Config::new()
+                    .match_kind(MatchKind::All)
+                    .auto_prefilter(false)
+                    .nfa_size_limit(Some(64 << 20)),
+            )
+            .syntax(syntax::Config::new().case_insensitive(true))
+            .build_many(&patterns)
             .context("cannot compile the rule patterns")?;
         let each = patterns.iter().map(|_| OnceLock::new()).collect();
-        let text = patterns.iter().map(|p| (*p).to_owned()).collect();
         Ok(Self {
             set,
             owner,
-            text,
+            text: patterns,
             each,
         })
+    }
+
+    /// The rules of the patterns that match `text`, in pattern order (a rule may come more than once).
+    fn matching_rules(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
+        let mut found = PatternSet::new(self.set.pattern_len());
+        if !self.owner.is_empty() {
+            self.set.which_overlapping_matches(&Input::new(text), &mut found);
+        }
+        let rules: Vec<usize> = found.iter().map(|p| self.owner[p.as_usize()]).collect();
+        rules.into_iter()
     }
 
     /// The patterns of rule `rule`, each compiled on its own. One the set compiled always compiles alone.
@@ -141,6 +160,43 @@ impl Compiled {
                     .as_ref()
             })
     }
+}
+
+/// `pattern` with its word boundaries (`\b`, `\B`) made ASCII ones. A Unicode word boundary keeps the fast
+/// engines off any text with a non-ASCII letter in it (a name such as Zoë): matching the whole table then
+/// took 230 µs a failure instead of 0.5 µs. Message words are ASCII; only a letter such as `ë` right next
+/// to one of them is told apart differently.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(b @ ('b' | 'B')) => {
+                out.push_str("(?-u:\\");
+                out.push(b);
+                // `\\b{start}` and its kin keep their braces inside the group.
+                if chars.as_str().starts_with('{') {
+                    for c in chars.by_ref() {
+                        out.push(c);
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                }
+                out.push(')');
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// The compiled table: user rules first, then the built-in ones, in one `RegexSet` (and one for the
@@ -164,7 +220,7 @@ impl RuleTable {
                 parse_rule_file(&text).with_context(|| format!("invalid rules file {}", path.display()))?;
             rules = file.rules;
         }
-        let builtin = parse_rule_file(BUILTIN).context("invalid built-in rule table")?;
+        let builtin = parse_builtin().context("invalid built-in rule table")?;
         for rule in builtin.rules {
             if !rules.iter().any(|r: &Rule| r.id == rule.id) {
                 rules.push(rule);
@@ -226,10 +282,8 @@ impl RuleTable {
     /// For each rule, whether one of its `unless` patterns matches `text` (already folded).
     fn vetoed(&self, text: &str) -> Vec<bool> {
         let mut out = vec![false; self.rules.len()];
-        if !self.unless.owner.is_empty() {
-            for p in self.unless.set.matches(text).iter() {
-                out[self.unless.owner[p]] = true;
-            }
+        for rule in self.unless.matching_rules(text) {
+            out[rule] = true;
         }
         out
     }
@@ -238,14 +292,7 @@ impl RuleTable {
     /// of its `unless` patterns rules out.
     pub fn match_text(&self, text: &str, event_type: Option<&str>) -> Option<usize> {
         let vetoed = self.vetoed(text);
-        let by_pattern = self
-            .patterns
-            .set
-            .matches(text)
-            .iter()
-            .map(|p| self.patterns.owner[p])
-            .filter(|&r| !vetoed[r])
-            .min();
+        let by_pattern = self.patterns.matching_rules(text).filter(|&r| !vetoed[r]).min();
         let by_type = event_type.and_then(|t| {
             self.rules
                 .iter()
@@ -391,6 +438,17 @@ pub fn parse_rule_file(text: &str) -> Result<RuleFile> {
     Ok(file)
 }
 
+/// The built-in table, read as every run reads it: validated but for compiling each pattern on its own,
+/// which took 40% of a run's start. The table ships inside the binary, and a test validates it in full.
+fn parse_builtin() -> Result<RuleFile> {
+    let file = read_rule_file(BUILTIN).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let problems = validate_file_with(&file, false);
+    if let Some(p) = problems.into_iter().next() {
+        bail!("{p}");
+    }
+    Ok(file)
+}
+
 /// The file's structure read into a `RuleFile`, or the one problem that stopped it.
 fn read_rule_file(text: &str) -> Result<RuleFile, Problem> {
     let value: serde_json::Value =
@@ -437,6 +495,12 @@ const FIX_PREFIXES: &[&str] = &["use-", "enable-", "fix-", "avoid-"];
 
 /// Everything wrong with a file's contents, rule by rule.
 fn validate_file(file: &RuleFile) -> Vec<Problem> {
+    validate_file_with(file, true)
+}
+
+/// `validate_file`, each pattern compiled on its own only if `compile` (the set compiles them all anyway,
+/// but without saying which one is at fault).
+fn validate_file_with(file: &RuleFile, compile: bool) -> Vec<Problem> {
     let mut out = Vec::new();
     if file.version != 1 {
         out.push(Problem {
@@ -450,7 +514,7 @@ fn validate_file(file: &RuleFile) -> Vec<Problem> {
     }
     let mut seen = std::collections::HashSet::new();
     for (i, rule) in file.rules.iter().enumerate() {
-        out.extend(validate(i, rule));
+        out.extend(validate(i, rule, compile));
         if !seen.insert(rule.id.as_str()) {
             out.push(Problem::field(i, &rule.id, "id", "this id appears twice"));
         }
@@ -475,7 +539,7 @@ fn validate_file(file: &RuleFile) -> Vec<Problem> {
     out
 }
 
-fn validate(i: usize, rule: &Rule) -> Vec<Problem> {
+fn validate(i: usize, rule: &Rule, compile: bool) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut bad = |field: &str, message: String| out.push(Problem::field(i, &rule.id, field, message));
     if !is_kebab(&rule.id) {
@@ -504,7 +568,8 @@ fn validate(i: usize, rule: &Rule) -> Vec<Problem> {
     if rule.remediation.iter().all(|s| s.trim().is_empty()) {
         bad("remediation", "has no remediation steps".into());
     }
-    for (field, list) in [("patterns", &rule.patterns), ("unless", &rule.unless)] {
+    let lists = [("patterns", &rule.patterns), ("unless", &rule.unless)];
+    for (field, list) in lists.into_iter().filter(|_| compile) {
         for (k, p) in list.iter().enumerate() {
             if let Err(e) = Regex::new(p) {
                 let first = e.to_string();
@@ -790,6 +855,19 @@ mod tests {
             assert!(!is_kebab(bad), "{bad}");
         }
         assert!(is_kebab("api-rate-limit-exceeded2"));
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii_ones_and_nothing_else_changes() {
+        assert_eq!(
+            ascii_word_boundaries(r"\btoken\b \\b [\d\]] \Bx \b{start}y\b{end} z\"),
+            r"(?-u:\b)token(?-u:\b) \\b [\d\]] (?-u:\B)x (?-u:\b{start})y(?-u:\b{end}) z\"
+        );
+        // Each form compiles, and a name with a non-ASCII letter beside the words costs no match.
+        for p in [r"\btoken\b", r"\b{start}token\b{end}", r"\Boken\b"] {
+            let re = regex::Regex::new(&ascii_word_boundaries(p)).expect("compiles");
+            assert!(re.is_match("Zoë Müller: invalid token"), "{p}");
+        }
     }
 
     #[test]
