@@ -64,6 +64,31 @@ impl<'de: 'a, 'a> Deserialize<'de> for Head<'a> {
 
 struct HeadVisitor<'a>(std::marker::PhantomData<&'a ()>);
 
+/// The fields of an event that `Head` reads; every other key is skipped without being copied.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(field_identifier, rename_all = "camelCase")]
+enum HeadField {
+    Uuid,
+    EventType,
+    LegacyEventType,
+    Outcome,
+    Data,
+    Published,
+    Target,
+    DebugContext,
+    #[serde(other)]
+    Other,
+}
+
+/// A string value, borrowed from the input unless it holds an escape (a bare `Cow` is always copied).
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// An optional string value, borrowed where it can be.
+fn text<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Cow<'de, str>>, A::Error> {
+    Ok(map.next_value::<Option<Text<'de>>>()?.map(|t| t.0))
+}
+
 impl<'de: 'a, 'a> Visitor<'de> for HeadVisitor<'a> {
     type Value = Head<'a>;
 
@@ -85,17 +110,17 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadVisitor<'a> {
         };
         // Which fields were met: a field given twice makes the event malformed, as a derived reading would.
         let mut met = [false; 8];
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            let (k, name) = match &*key {
-                "uuid" => (0, "uuid"),
-                "eventType" => (1, "eventType"),
-                "legacyEventType" => (2, "legacyEventType"),
-                "outcome" => (3, "outcome"),
-                "data" => (4, "data"),
-                "published" => (5, "published"),
-                "target" => (6, "target"),
-                "debugContext" => (7, "debugContext"),
-                _ => {
+        while let Some(field) = map.next_key::<HeadField>()? {
+            let (k, name) = match field {
+                HeadField::Uuid => (0, "uuid"),
+                HeadField::EventType => (1, "eventType"),
+                HeadField::LegacyEventType => (2, "legacyEventType"),
+                HeadField::Outcome => (3, "outcome"),
+                HeadField::Data => (4, "data"),
+                HeadField::Published => (5, "published"),
+                HeadField::Target => (6, "target"),
+                HeadField::DebugContext => (7, "debugContext"),
+                HeadField::Other => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
@@ -103,27 +128,29 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadVisitor<'a> {
             if std::mem::replace(&mut met[k], true) {
                 return Err(A::Error::duplicate_field(name));
             }
-            match k {
-                0 => head.uuid = map.next_value()?,
-                1 => head.event_type = map.next_value()?,
-                2 => head.legacy_event_type = map.next_value()?,
-                3 => head.outcome = map.next_value()?,
-                4 => head.data = map.next_value()?,
-                5 => head.published = map.next_value()?,
-                6 => {
+            match field {
+                HeadField::Uuid => head.uuid = text(&mut map)?,
+                HeadField::EventType => head.event_type = text(&mut map)?,
+                HeadField::LegacyEventType => head.legacy_event_type = text(&mut map)?,
+                HeadField::Outcome => head.outcome = map.next_value()?,
+                HeadField::Data => head.data = map.next_value()?,
+                HeadField::Published => head.published = text(&mut map)?,
+                HeadField::Target => {
                     head.target = match head.known() {
                         Some(false) => map.next_value::<IgnoredAny>().map(|_| Part::Skipped)?,
                         Some(true) => Part::Read(map.next_value::<Option<_>>()?.unwrap_or_default()),
                         None => map.next_value::<&RawValue>().map(Part::Raw)?,
                     }
                 }
-                _ => {
+                HeadField::DebugContext => {
                     head.debug_context = match head.known() {
                         Some(false) => map.next_value::<IgnoredAny>().map(|_| Part::Skipped)?,
                         Some(true) => Part::Read(map.next_value::<Option<_>>()?.unwrap_or_default()),
                         None => map.next_value::<&RawValue>().map(Part::Raw)?,
                     }
                 }
+                // Skipped above.
+                HeadField::Other => {}
             }
         }
         Ok(head)
@@ -197,7 +224,7 @@ impl<'de> Visitor<'de> for AppNameVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AppName, A::Error> {
         let mut app = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             if app.is_none() && key.eq_ignore_ascii_case("appname") {
                 app = map.next_value::<Scalar>()?.0;
             } else {
