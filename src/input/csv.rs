@@ -1,17 +1,21 @@
 //! The System Log CSV: columns mapped by header name (case, spacing and dotted LogEvent paths tolerated),
-//! one record per data row. Rows are cut by csv_core over a buffer this reader owns, so that a row that
-//! grows past the record limit (an unclosed quote swallowing the file) costs only its own line.
+//! one record per data row. The reading thread only cuts rows (`split`), so that a row that grows past the
+//! record limit (an unclosed quote swallowing the file) costs only its own line; workers parse them with
+//! csv_core and make their records, by the header read first.
+
+mod split;
 
 use anyhow::anyhow;
 use csv_core::ReadRecordResult;
-use memchr::{memchr, memchr_iter};
 use std::io::Read;
 
-use super::block::{read_more, Limits};
+use super::block::{Block, FrameKind, Limits, Splitter};
 use super::event::{outcome, Event, Outcome, TargetRef};
+use super::parallel;
 use super::siem::{self, Field, TargetField};
 use super::{ReadFail, Reading, Sink};
-use crate::record::{EventKey, InputError, Record, Source};
+use crate::record::{EventKey, InputError, Parsed, Record, Source};
+use split::Rows;
 
 /// Which column holds each field provdiag reads.
 #[derive(Default)]
@@ -124,68 +128,123 @@ const OTHER_KNOWN: &[&str] = &[
     "actordisplayname",
 ];
 
-pub fn read(input: impl Read, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    let path = &reading.path;
+pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     let mut rows = Rows::new(input, reading.limits);
-    let mut header: Option<(usize, Columns)> = None;
-    loop {
-        let row = match rows.next_row()? {
-            Next::End => return Ok(()),
-            Next::TooBig(line) => {
-                // An unclosed quote swallows the rest of a file into one row; reading resumed on its next line.
-                let message = format!(
-                    "row longer than {} (an unclosed quote?), skipped",
-                    size(reading.limits.max_record)
-                );
-                let source = Source {
-                    path: path.clone(),
-                    line,
-                };
-                sink.push(malformed(source, message))?;
-                continue;
-            }
-            Next::Row(row) => row,
+    // The header is read first, a row at a time: the workers need its columns, and what comes before it
+    // (blank or overlong rows) is reported in order.
+    rows.max_rows = 1;
+    let mut fields = Fields::new();
+    let header = loop {
+        let Some(block) = rows.next_block()? else {
+            return Ok(());
         };
+        let Some(frame) = block.frames.first() else {
+            continue;
+        };
+        if frame.kind == FrameKind::TooBig {
+            let source = Source {
+                path: reading.path.clone(),
+                line: frame.line,
+            };
+            sink.push(malformed(source, too_big(&reading.limits)))?;
+            continue;
+        }
+        let row = fields.parse(&block.bytes[frame.start..frame.end]);
         if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        let Some((width, columns)) = &header else {
-            let names: Vec<String> = row.iter().map(|f| super::lossy(f).into_owned()).collect();
-            let columns = Columns::map(&names);
-            let missing = columns.missing();
-            if !missing.is_empty() {
-                return Err(ReadFail::Input(anyhow!(
-                    "this CSV lacks the column{} provdiag needs: {} (its header has: {}); \
-                     export the System Log with these columns, or pass -i text to read it as plain lines",
-                    if missing.len() > 1 { "s" } else { "" },
-                    missing.join(", "),
-                    header_names(&names)
-                )));
-            }
-            header = Some((names.len(), columns));
-            continue;
+        let names: Vec<String> = row.iter().map(|f| super::lossy(f).into_owned()).collect();
+        let columns = Columns::map(&names);
+        let missing = columns.missing();
+        if !missing.is_empty() {
+            return Err(ReadFail::Input(anyhow!(
+                "this CSV lacks the column{} provdiag needs: {} (its header has: {}); \
+                 export the System Log with these columns, or pass -i text to read it as plain lines",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                header_names(&names)
+            )));
+        }
+        break Header {
+            width: names.len(),
+            columns,
         };
-        let source = Source {
-            path: path.clone(),
-            line: row.line,
-        };
-        if row.len() != *width {
-            let message = format!("row has {} fields, the header has {width}", row.len());
-            sink.push(malformed(source, message))?;
+    };
+    rows.max_rows = reading.limits.max_lines.max(1);
+    parallel::run(
+        rows,
+        |block: &Block, reading: &Reading| parse_rows(block, reading, &header),
+        reading,
+        sink,
+    )
+}
+
+/// The header's width and what its columns hold: what every worker reads the rows by.
+struct Header {
+    width: usize,
+    columns: Columns,
+}
+
+/// The records of one block of rows: runs on a worker.
+fn parse_rows(block: &Block, reading: &Reading, header: &Header) -> Vec<Parsed> {
+    FIELDS.with(|fields| match fields.try_borrow_mut() {
+        Ok(mut fields) => parse_rows_with(block, reading, header, &mut fields),
+        Err(_) => parse_rows_with(block, reading, header, &mut Fields::new()),
+    })
+}
+
+thread_local! {
+    /// Each thread's row parser, built once: building a csv_core reader (its DFA) costs more than parsing a
+    /// block, and a copy of one cannot be made instead (csv_core 0.1's `Reader::clone` keeps only part of
+    /// its DFA: the copy reads no row).
+    static FIELDS: std::cell::RefCell<Fields> = std::cell::RefCell::new(Fields::new());
+}
+
+fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &mut Fields) -> Vec<Parsed> {
+    let mut out = Vec::with_capacity(block.frames.len());
+    // One source for the block, its line moved along: most rows are ignored, and cloning the path for each
+    // would have every worker contend for its reference count.
+    let mut source = Source {
+        path: reading.path.clone(),
+        line: 0,
+    };
+    for frame in &block.frames {
+        source.line = frame.line;
+        if frame.kind == FrameKind::TooBig {
+            out.push(parsed(malformed(source.clone(), too_big(&reading.limits))));
             continue;
         }
-        if let Some(raw) = columns.raw {
-            let mut out = Vec::new();
+        let row = fields.parse(&block.bytes[frame.start..frame.end]);
+        if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let width = header.width;
+        if row.len() != width {
+            let message = format!("row has {} fields, the header has {width}", row.len());
+            out.push(parsed(malformed(source.clone(), message)));
+            continue;
+        }
+        if let Some(raw) = header.columns.raw {
             let raw = super::lossy(row.get(raw).unwrap_or_default());
             super::json::parse_raw(&raw, &source, &reading.limits, &mut out);
-            for p in out {
-                sink.push_event(p.key, p.record)?;
-            }
             continue;
         }
-        let (key, record) = row_record(&row, columns, source);
-        sink.push_event(key, record)?;
+        let (key, record) = row_record(&row, &header.columns, &source);
+        out.push(Parsed { key, record });
     }
+    out
+}
+
+fn parsed(record: Record) -> Parsed {
+    Parsed { key: None, record }
+}
+
+/// What a row over the size limit is told as.
+fn too_big(limits: &Limits) -> String {
+    format!(
+        "row longer than {} (an unclosed quote?), skipped",
+        size(limits.max_record)
+    )
 }
 
 /// A header's names as an error message shows them: the first few, each cut short (a file that is not a
@@ -215,11 +274,10 @@ fn size(bytes: usize) -> String {
     }
 }
 
-/// One data row: its fields one after another, where each ends, and the line it starts on.
+/// One data row: its fields one after another, and where each ends.
 struct Row<'a> {
     fields: &'a [u8],
     ends: &'a [usize],
-    line: u64,
 }
 
 impl<'a> Row<'a> {
@@ -238,159 +296,45 @@ impl<'a> Row<'a> {
     }
 }
 
-/// What the row reader found next.
-enum Next<'a> {
-    Row(Row<'a>),
-    /// A row over `max_record` starting on this line; reading resumes on the line after it.
-    TooBig(u64),
-    End,
-}
-
-/// Cuts CSV rows with csv_core, holding the current row's bytes so that an overlong one can be taken back:
-/// it is reported by its first line, and the lines it swallowed are read again as rows.
-struct Rows<R> {
-    inner: R,
-    limits: Limits,
+/// Parses one row's bytes into fields with csv_core, reusing its buffers from row to row.
+struct Fields {
     core: csv_core::Reader,
-    buf: Vec<u8>,
-    /// How far csv_core has read in `buf`.
-    pos: usize,
-    /// Where the row being read starts in `buf`, if one is.
-    row_start: Option<usize>,
-    /// The line of `buf[pos]` between rows; of the row's start while one is read.
-    line: u64,
     fields: Vec<u8>,
-    out: usize,
     ends: Vec<usize>,
-    nends: usize,
-    eof: bool,
-    /// Dropping the rest of an overlong first line of a row, already reported.
-    skipping_line: bool,
 }
 
-impl<R: Read> Rows<R> {
-    fn new(inner: R, limits: Limits) -> Self {
+impl Fields {
+    fn new() -> Self {
         Self {
-            inner,
-            limits,
             core: csv_core::Reader::new(),
-            buf: Vec::new(),
-            pos: 0,
-            row_start: None,
-            line: 1,
             fields: vec![0; 1024],
-            out: 0,
             ends: vec![0; 64],
-            nends: 0,
-            eof: false,
-            skipping_line: false,
         }
     }
 
-    /// Reads more input after dropping what no row needs any more; false at the end.
-    fn refill(&mut self) -> std::io::Result<bool> {
-        let keep = self.row_start.unwrap_or(self.pos);
-        self.buf.drain(..keep);
-        self.pos -= keep;
-        if let Some(start) = &mut self.row_start {
-            *start = 0;
-        }
-        let more = read_more(&mut self.inner, &mut self.buf, self.limits.block)? > 0;
-        self.eof = !more;
-        Ok(more)
-    }
-
-    fn next_row(&mut self) -> std::io::Result<Next<'_>> {
+    /// The fields of one row as the splitter cut it (no line end: the end of `bytes` ends the row).
+    fn parse(&mut self, bytes: &[u8]) -> Row<'_> {
+        self.core.reset();
+        let (mut pos, mut out, mut nends) = (0, 0, 0);
         loop {
-            if self.skipping_line {
-                match memchr(b'\n', &self.buf[self.pos..]) {
-                    Some(i) => {
-                        self.pos += i + 1;
-                        self.line += 1;
-                        self.skipping_line = false;
-                    }
-                    None => {
-                        self.pos = self.buf.len();
-                        if !self.refill()? {
-                            return Ok(Next::End);
-                        }
-                        continue;
-                    }
-                }
-            }
-            if self.row_start.is_none() {
-                // Blank lines between rows: csv_core skips them, and they count as lines.
-                let blanks = self.buf[self.pos..]
-                    .iter()
-                    .take_while(|&&b| b == b'\n' || b == b'\r')
-                    .count();
-                self.line += memchr_iter(b'\n', &self.buf[self.pos..self.pos + blanks]).count() as u64;
-                self.pos += blanks;
-                if self.pos == self.buf.len() {
-                    if !self.refill()? {
-                        return Ok(Next::End);
-                    }
-                    continue;
-                }
-                self.row_start = Some(self.pos);
-                self.core.reset();
-                (self.out, self.nends) = (0, 0);
-            }
-            let start = self.row_start.unwrap_or(self.pos);
-            if self.pos == self.buf.len() && !self.eof {
-                // csv_core takes empty input for the end: it gets more first, unless the row is too long.
-                if self.pos - start > self.limits.max_record {
-                    return Ok(self.resync(start));
-                }
-                self.refill()?;
-                continue;
-            }
-            let (result, nin, nout, nend) = self.core.read_record(
-                &self.buf[self.pos..],
-                &mut self.fields[self.out..],
-                &mut self.ends[self.nends..],
-            );
-            self.pos += nin;
-            self.out += nout;
-            self.nends += nend;
+            // Once every byte is in, csv_core is given empty input: the end of the row, which it then ends.
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(&bytes[pos..], &mut self.fields[out..], &mut self.ends[nends..]);
+            pos += nin;
+            out += nout;
+            nends += nend;
             match result {
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => self.fields.resize(self.fields.len() * 2, 0),
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                ReadRecordResult::Record => {
-                    let line = self.line;
-                    self.line += memchr_iter(b'\n', &self.buf[start..self.pos]).count() as u64;
-                    self.row_start = None;
-                    if self.pos - start > self.limits.max_record {
-                        return Ok(Next::TooBig(line));
-                    }
-                    return Ok(Next::Row(Row {
-                        fields: &self.fields[..self.out],
-                        ends: &self.ends[..self.nends],
-                        line,
-                    }));
-                }
-                ReadRecordResult::End => return Ok(Next::End),
+                ReadRecordResult::Record | ReadRecordResult::End => break,
             }
         }
-    }
-
-    /// The row starting at `start` has grown past the limit: report it by its first line and read again
-    /// from the line after (or drop the rest of that line, if it is itself too long).
-    fn resync(&mut self, start: usize) -> Next<'static> {
-        let line = self.line;
-        self.row_start = None;
-        match memchr(b'\n', &self.buf[start..]) {
-            Some(i) => {
-                self.pos = start + i + 1;
-                self.line += 1;
-            }
-            None => {
-                self.pos = self.buf.len();
-                self.skipping_line = true;
-            }
+        Row {
+            fields: &self.fields[..out],
+            ends: &self.ends[..nends],
         }
-        Next::TooBig(line)
     }
 }
 
@@ -399,14 +343,14 @@ fn malformed(source: Source, message: String) -> Record {
 }
 
 /// A row's record, and its event key.
-fn row_record(row: &Row, c: &Columns, source: Source) -> (Option<EventKey>, Record) {
+fn row_record(row: &Row, c: &Columns, source: &Source) -> (Option<EventKey>, Record) {
     let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
     let uuid = cell(c.uuid);
     let key = uuid.as_deref().and_then(EventKey::new);
     (key, classify_row(row, c, uuid.as_deref(), source))
 }
 
-fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: Source) -> Record {
+fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: &Source) -> Record {
     let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
     let event_type = cell(c.event_type)
         .filter(|t| !t.trim().is_empty())
@@ -470,7 +414,7 @@ fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: Source) -> R
         targets: &targets,
         app_hint: app.as_deref(),
     };
-    event.record(source)
+    event.record(source.clone())
 }
 
 /// A target as the JSON array in a `target` cell holds it.
@@ -549,19 +493,24 @@ mod tests {
             },
             limits,
         );
+        let mut fields = Fields::new();
         let mut out = Vec::new();
-        loop {
-            match rows.next_row().expect("reads") {
-                Next::End => return out,
-                Next::TooBig(line) => out.push((line, vec!["too big".to_owned()])),
-                Next::Row(row) => out.push((
-                    row.line,
+        while let Some(block) = rows.next_block().expect("reads") {
+            for f in &block.frames {
+                if f.kind == FrameKind::TooBig {
+                    out.push((f.line, vec!["too big".to_owned()]));
+                    continue;
+                }
+                let row = fields.parse(&block.bytes[f.start..f.end]);
+                out.push((
+                    f.line,
                     row.iter()
                         .map(|f| String::from_utf8_lossy(f).into_owned())
                         .collect(),
-                )),
+                ));
             }
         }
+        out
     }
 
     #[test]
@@ -616,5 +565,128 @@ mod tests {
         assert_eq!(c.targets, 2);
         let got: Vec<(usize, usize)> = c.target_fields.iter().map(|&(n, _, col)| (n, col)).collect();
         assert_eq!(got, [(1, 0), (0, 1), (0, 4)]);
+    }
+
+    /// Every record a reading gives, as (line, what it is, its Debug text with its key).
+    #[derive(Default)]
+    struct Collect(Vec<(u64, &'static str, String)>);
+
+    impl Sink for Collect {
+        fn push(&mut self, record: Record) -> Result<(), crate::input::Stop> {
+            self.push_event(None, record)
+        }
+        fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), crate::input::Stop> {
+            let (line, kind) = match &record {
+                Record::Failure(f) => (f.source.line, "failure"),
+                Record::Success(f) => (f.source.line, "success"),
+                Record::Malformed(e) => (e.source.line, "malformed"),
+                Record::Ignored => (0, "ignored"),
+                _ => (0, "other"),
+            };
+            self.0.push((line, kind, format!("{key:?} {record:?}")));
+            Ok(())
+        }
+    }
+
+    fn read_with(input: &[u8], threads: usize, limits: Limits) -> Vec<(u64, &'static str, String)> {
+        let reading = Reading {
+            path: "t.csv".into(),
+            threads,
+            limits,
+        };
+        let mut sink = Collect::default();
+        assert!(read(input, &reading, &mut sink).is_ok());
+        sink.0
+    }
+
+    /// Small limits: blocks of a few rows, reads of a few bytes, rows over 300 bytes too big.
+    const SMALL: Limits = Limits {
+        max_record: 300,
+        max_depth: 128,
+        block: 64,
+        max_lines: 4,
+        in_flight: 3,
+    };
+
+    /// A System Log CSV of `rows` data rows of every shape (quoted line ends and quotes, CRLF, blank lines,
+    /// rows cut short), with the line and kind of record each row must give.
+    fn generated(rows: usize) -> (Vec<u8>, Vec<(u64, &'static str)>) {
+        let mut out =
+            b"uuid,published,eventType,outcome.result,outcome.reason,target.0.displayName\r\n".to_vec();
+        let mut want = Vec::new();
+        let mut line = 2;
+        let mut seed = 7u64;
+        for i in 0..rows {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let uuid = format!("{:08x}-0f0c-11ef-9a1b-0242ac120002", i);
+            let row = match (seed >> 33) % 6 {
+                0 => format!(
+                    "{uuid},2024-04-01T00:00:00Z,application.provision.user.push,FAILURE,\"Error: \"\"quoted\"\",\nthen a second line\",Ann\r\n"
+                ),
+                1 => format!("{uuid},2024-04-01T00:00:00Z,application.provision.user.push,SUCCESS,,\"Bo, B\"\n"),
+                2 => format!("{uuid},2024-04-01T00:00:00Z,user.session.start,SUCCESS,,Cy\n"),
+                3 => format!("{uuid},cut,short\r\n"),
+                4 => format!(
+                    "{uuid},2024-04-01T00:00:00Z,application.provision.user.deactivate,FAILURE,\"a\r\nb\"\"\n\r\nc\",\"Di\"\r\n"
+                ),
+                _ => format!("\n{uuid},2024-04-01T00:00:00Z,app.user_management.push,FAILURE,plain,Ed\n"),
+            };
+            let starts_blank = row.starts_with('\n');
+            let kind = match (seed >> 33) % 6 {
+                1 => "success",
+                2 => "ignored",
+                3 => "malformed",
+                _ => "failure",
+            };
+            let first = line + u64::from(starts_blank);
+            want.push((if kind == "ignored" { 0 } else { first }, kind));
+            line += row.matches('\n').count() as u64;
+            out.extend_from_slice(row.as_bytes());
+        }
+        (out, want)
+    }
+
+    #[test]
+    fn n_rows_give_n_records_on_their_lines_whatever_the_workers() {
+        let (input, want) = generated(500);
+        for threads in [1, 2, 4] {
+            for limits in [SMALL, Limits::default()] {
+                let got: Vec<(u64, &str)> = read_with(&input, threads, limits)
+                    .into_iter()
+                    .map(|(line, kind, _)| (line, kind))
+                    .collect();
+                assert!(got == want, "{threads} workers, {limits:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_parallel_reading_gives_the_records_of_a_sequential_one() {
+        let (mut input, _) = generated(300);
+        // An unclosed quote swallowing the rows after it, then more rows; and a last row cut by the end.
+        let (more, _) = generated(200);
+        input.extend_from_slice(b"0000-x,2024,application.provision.user.push,FAILURE,\"never closed,Ann\n");
+        input.extend_from_slice(&more[more.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1)..]);
+        input.extend_from_slice(b"ffff-y,2024,application.provision.user.push,FAILURE,\"cut");
+        for limits in [SMALL, Limits::default()] {
+            let sequential = read_with(&input, 1, limits);
+            assert!(sequential.len() > 490, "{} records", sequential.len());
+            for threads in [2, 3, 8] {
+                assert!(
+                    read_with(&input, threads, limits) == sequential,
+                    "{threads} workers, {limits:?}"
+                );
+            }
+        }
+        // With the small limits, the unclosed quote costs its own line only: the rows it swallowed are read.
+        let small = read_with(&input, 4, SMALL);
+        let too_big: Vec<&(u64, &str, String)> = small
+            .iter()
+            .filter(|(_, _, d)| d.contains("row longer than 300 bytes"))
+            .collect();
+        assert_eq!(too_big.len(), 1, "{too_big:?}");
+        assert!(small.len() >= 499, "{} records", small.len());
     }
 }

@@ -15,13 +15,12 @@ use super::block::{Block, Frame, FrameKind, Splitter};
 use super::{ReadFail, Reading, Sink};
 use crate::record::{InputError, Parsed, Record, Source};
 
-/// Turns one block into records: the part that runs on the workers.
-pub type ParseBlock = fn(&Block, &Reading) -> Vec<Parsed>;
-
-/// Reads every block of `splitter`, parsing with `parse` on up to `reading.threads` workers.
+/// Reads every block of `splitter`, parsing with `parse` (the part that runs on the workers; a closure, so
+/// that it may hold what the input told before its records, such as a CSV header) on up to
+/// `reading.threads` workers.
 pub fn run(
     mut splitter: impl Splitter,
-    parse: ParseBlock,
+    parse: impl Fn(&Block, &Reading) -> Vec<Parsed> + Sync,
     reading: &Reading,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadFail> {
@@ -44,6 +43,7 @@ pub fn run(
     let (work_tx, work_rx) = sync_channel::<(u64, Block)>(in_flight);
     let (done_tx, done_rx) = sync_channel::<(u64, Option<Vec<Parsed>>)>(in_flight);
     let work_rx = Mutex::new(work_rx);
+    let parse = &parse;
     thread::scope(|s| {
         let reader = s.spawn(move || -> io::Result<()> {
             let mut seq = 0;
