@@ -199,13 +199,39 @@ fn ascii_word_boundaries(pattern: &str) -> String {
     out
 }
 
-/// The compiled table: user rules first, then the built-in ones, in one `RegexSet` (and one for the
-/// `unless` patterns).
+/// The rule table: user rules first, then the built-in ones, their patterns in one set (and the `unless`
+/// patterns in another).
 pub struct RuleTable {
     rules: Vec<Rule>,
     retired: Vec<RetiredId>,
+    /// The sets, compiled when first needed: the built-in table's take ~10 ms, which `warm` spends on another
+    /// thread while the input is read, and `explain` or `rules` never. A user's table is compiled at once,
+    /// so that its problems are told before anything is read.
+    sets: OnceLock<Result<Sets, String>>,
+}
+
+/// A table's patterns compiled.
+struct Sets {
     patterns: Compiled,
     unless: Compiled,
+}
+
+impl Sets {
+    fn new(rules: &[Rule]) -> Result<Self> {
+        let patterns = Compiled::new(
+            rules
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.patterns.iter().map(move |p| (i, p.as_str()))),
+        )?;
+        let unless = Compiled::new(
+            rules
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.unless.iter().map(move |p| (i, p.as_str()))),
+        )?;
+        Ok(Self { patterns, unless })
+    }
 }
 
 impl RuleTable {
@@ -226,11 +252,17 @@ impl RuleTable {
                 rules.push(rule);
             }
         }
+        let Some(path) = extra else {
+            // The built-in table alone: it compiles (a unit test says so), when first needed.
+            return Ok(Self {
+                rules,
+                retired: builtin.retired,
+                sets: OnceLock::new(),
+            });
+        };
         let table = Self::compile_with_retired(rules, builtin.retired)?;
-        if let Some(path) = extra {
-            if let Some(p) = table.example_problems(false).first() {
-                bail!("invalid rules file {}: {p}", path.display());
-            }
+        if let Some(p) = table.example_problems(false).first() {
+            bail!("invalid rules file {}: {p}", path.display());
         }
         Ok(table)
     }
@@ -242,24 +274,27 @@ impl RuleTable {
 
     /// Compiles rules already validated one by one, keeping the file's retired ids.
     pub fn compile_with_retired(rules: Vec<Rule>, retired: Vec<RetiredId>) -> Result<Self> {
-        let patterns = Compiled::new(
-            rules
-                .iter()
-                .enumerate()
-                .flat_map(|(i, r)| r.patterns.iter().map(move |p| (i, p.as_str()))),
-        )?;
-        let unless = Compiled::new(
-            rules
-                .iter()
-                .enumerate()
-                .flat_map(|(i, r)| r.unless.iter().map(move |p| (i, p.as_str()))),
-        )?;
+        let sets = Sets::new(&rules)?;
         Ok(Self {
             rules,
             retired,
-            patterns,
-            unless,
+            sets: OnceLock::from(Ok(sets)),
         })
+    }
+
+    /// The compiled sets; `None` only if they could not be compiled, which `load` and `compile` rule out
+    /// for a user's table, and a unit test for the built-in one.
+    fn sets(&self) -> Option<&Sets> {
+        self.sets
+            .get_or_init(|| Sets::new(&self.rules).map_err(|e| format!("{e:#}")))
+            .as_ref()
+            .ok()
+    }
+
+    /// Compiles the sets now if no one has yet: called on a thread of its own as a run starts, so that the
+    /// first failure read finds them ready.
+    pub fn warm(&self) {
+        let _ = self.sets();
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -282,7 +317,8 @@ impl RuleTable {
     /// For each rule, whether one of its `unless` patterns matches `text` (already folded).
     fn vetoed(&self, text: &str) -> Vec<bool> {
         let mut out = vec![false; self.rules.len()];
-        for rule in self.unless.matching_rules(text) {
+        let Some(sets) = self.sets() else { return out };
+        for rule in sets.unless.matching_rules(text) {
             out[rule] = true;
         }
         out
@@ -292,7 +328,9 @@ impl RuleTable {
     /// of its `unless` patterns rules out.
     pub fn match_text(&self, text: &str, event_type: Option<&str>) -> Option<usize> {
         let vetoed = self.vetoed(text);
-        let by_pattern = self.patterns.matching_rules(text).filter(|&r| !vetoed[r]).min();
+        let by_pattern = self
+            .sets()
+            .and_then(|sets| sets.patterns.matching_rules(text).filter(|&r| !vetoed[r]).min());
         let by_type = event_type.and_then(|t| {
             self.rules
                 .iter()
@@ -312,7 +350,8 @@ impl RuleTable {
         if self.vetoed(&folded).get(rule).copied().unwrap_or(false) {
             return None;
         }
-        self.patterns
+        self.sets()?
+            .patterns
             .of_rule(rule)
             .find_map(|re| re.find(&folded).map(|m| m.as_str().to_owned()))
     }
@@ -322,7 +361,8 @@ impl RuleTable {
         if self.vetoed(text).get(rule).copied().unwrap_or(false) {
             return None;
         }
-        self.patterns
+        self.sets()?
+            .patterns
             .of_rule(rule)
             .filter_map(|re| re.find(text).map(|m| m.start()))
             .min()
@@ -855,6 +895,18 @@ mod tests {
             assert!(!is_kebab(bad), "{bad}");
         }
         assert!(is_kebab("api-rate-limit-exceeded2"));
+    }
+
+    #[test]
+    fn the_built_in_table_compiles_when_first_needed() {
+        let table = RuleTable::load(None).expect("the built-in table loads");
+        assert!(table.sets.get().is_none(), "compiled before it was needed");
+        assert!(table.sets().is_some(), "the built-in patterns compile");
+        let lle = table.classify(&Finding {
+            reason: Some("License Limit Exceeded".into()),
+            ..Finding::default()
+        });
+        assert!(lle.is_some_and(|i| table.rules()[i].id.contains("licen")));
     }
 
     #[test]
