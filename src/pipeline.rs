@@ -204,20 +204,20 @@ impl Sink for Pipeline<'_> {
         match record {
             Record::Failure(f) => {
                 let cause = self.table.classify(&f);
-                self.failure(f, cause)
+                self.failure(*f, cause)
             }
-            Record::Candidate(f) => self.pasted(f, false),
-            Record::Bare(f) => self.pasted(f, true),
+            Record::Candidate(f) => self.pasted(*f, false),
+            Record::Bare(f) => self.pasted(*f, true),
             // Not redacted: nothing of a success is shown, and resolution takes its facts before redaction.
             Record::Success(f) => {
-                self.success(f);
+                self.success(*f);
                 Ok(())
             }
             Record::Ignored => {
                 self.ledger.ignored();
                 Ok(())
             }
-            Record::Malformed(e) => self.malformed(e),
+            Record::Malformed(e) => self.malformed(*e),
         }
     }
 

@@ -38,20 +38,20 @@ pub struct InputError {
 #[derive(Debug)]
 pub enum Record {
     /// The input says this operation failed (a Tasks sentence, or a failed provisioning event).
-    Failure(Finding),
+    Failure(Box<Finding>),
     /// A text line without a Tasks sentence: a failure only if a rule matches its text.
-    Candidate(Finding),
+    Candidate(Box<Finding>),
     /// A text line shaped like an Okta provisioning error copied without its Tasks sentence (`… Errors
     /// reported by remote server: …`, `Error while <operation> …: …`): a failure whether or not a rule
     /// matches it, read like a `Candidate` otherwise.
-    Bare(Finding),
+    Bare(Box<Finding>),
     /// A provisioning event that succeeded: counted as ignored, and what resolves earlier failures. Only
     /// its who, what and when are read (`reason` stays `None`).
-    Success(Finding),
+    Success(Box<Finding>),
     /// Read fine, and not a failure.
     Ignored,
     /// Could not be read.
-    Malformed(InputError),
+    Malformed(Box<InputError>),
 }
 
 /// An event's `uuid` as duplicates are found by: a canonical UUID as its 16 bytes (so that a run's memory

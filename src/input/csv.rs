@@ -339,7 +339,7 @@ impl Fields {
 }
 
 fn malformed(source: Source, message: String) -> Record {
-    Record::Malformed(InputError { source, message })
+    Record::Malformed(Box::new(InputError { source, message }))
 }
 
 /// A row's record, and its event key.

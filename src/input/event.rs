@@ -66,11 +66,11 @@ impl Event<'_> {
     /// The event's record: a failure, a success, or ignored.
     pub fn record(&self, source: Source) -> Record {
         match self.outcome {
-            Outcome::Failure => Record::Failure(self.finding(source)),
-            Outcome::Success => Record::Success(Finding {
+            Outcome::Failure => Record::Failure(Box::new(self.finding(source))),
+            Outcome::Success => Record::Success(Box::new(Finding {
                 reason: None,
                 ..self.finding(source)
-            }),
+            })),
             Outcome::Other => Record::Ignored,
         }
     }

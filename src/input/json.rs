@@ -512,7 +512,7 @@ pub(super) fn parse_raw(raw: &str, source: &Source, limits: &Limits, out: &mut V
 fn malformed(source: Source, message: String) -> Parsed {
     Parsed {
         key: None,
-        record: Record::Malformed(InputError { source, message }),
+        record: Record::Malformed(Box::new(InputError { source, message })),
     }
 }
 

@@ -151,7 +151,7 @@ pub fn broken_frame(frame: &Frame, reading: &Reading) -> Option<Record> {
         path: reading.path.clone(),
         line: frame.line,
     };
-    Some(Record::Malformed(InputError { source, message }))
+    Some(Record::Malformed(Box::new(InputError { source, message })))
 }
 
 /// What a record over the size limit is told as.

@@ -120,30 +120,30 @@ fn continues(folded: &str) -> bool {
 pub fn line_record(text: &str, source: Source) -> Record {
     let folded = fold(text);
     if let Some(s) = parse_sentence(&folded) {
-        return Record::Failure(Finding {
+        return Record::Failure(Box::new(Finding {
             source,
             user: s.user,
             app: Some(s.app),
             reason: s.reason,
             ..Finding::default()
-        });
+        }));
     }
     let line = strip_quotes(&folded);
     if let Some(caps) = EXTERNAL_FAILURE.captures(line) {
         // The detail after FAILURE: is the reason; with none, the line itself is all there is to match.
         let detail = strip_quotes(&caps[1]);
         let reason = if detail.is_empty() { line } else { detail };
-        return Record::Failure(Finding {
+        return Record::Failure(Box::new(Finding {
             source,
             reason: Some(reason.to_owned()),
             ..Finding::default()
-        });
+        }));
     }
-    let finding = Finding {
+    let finding = Box::new(Finding {
         source,
         reason: Some(line.to_owned()),
         ..Finding::default()
-    };
+    });
     if BARE_ERROR.is_match(line) {
         Record::Bare(finding)
     } else {
@@ -294,7 +294,7 @@ mod tests {
 
     fn failure(text: &str) -> Finding {
         match record(text) {
-            Record::Failure(f) | Record::Bare(f) => f,
+            Record::Failure(f) | Record::Bare(f) => *f,
             other => panic!("{text:?} is a failure, not {other:?}"),
         }
     }
