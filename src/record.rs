@@ -79,11 +79,22 @@ fn parse_uuid(s: &str) -> Option<u128> {
     if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
         return None;
     }
-    let mut n = 0u128;
-    for (i, &c) in b.iter().enumerate() {
-        if !matches!(i, 8 | 13 | 18 | 23) {
-            n = (n << 4) | u128::from((c as char).to_digit(16)?);
-        }
+    // Its five groups of hex digits, as two 64-bit halves (this runs for every event read).
+    let high = hex_digits(&b[14..18], hex_digits(&b[9..13], hex_digits(&b[..8], 0)?)?)?;
+    let low = hex_digits(&b[24..], hex_digits(&b[19..23], 0)?)?;
+    Some(u128::from(high) << 64 | u128::from(low))
+}
+
+/// `n` followed by the hex digits of `bytes`, if they all are.
+fn hex_digits(bytes: &[u8], mut n: u64) -> Option<u64> {
+    for &c in bytes {
+        let digit = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        n = (n << 4) | u64::from(digit);
     }
     Some(n)
 }
@@ -114,5 +125,14 @@ mod tests {
             Some(EventKey::Text("f1b7d4b5-0f0c-11ef-9a1b-0242ac12000g".into()))
         );
         assert_eq!(EventKey::new("  "), None);
+        // The number is the uuid's 32 hex digits, in order.
+        assert_eq!(
+            EventKey::new("0123abcd-4567-89ef-AbCd-0123456789ab"),
+            Some(EventKey::Uuid(0x0123abcd_4567_89ef_abcd_0123456789ab))
+        );
+        assert!(matches!(
+            EventKey::new("0123abcd-4567-89ef-abcd-0123456789aé"),
+            Some(EventKey::Text(_))
+        ));
     }
 }
