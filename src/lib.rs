@@ -209,25 +209,19 @@ pub fn run_pipeline(
     out: &mut dyn Write,
 ) -> Result<Report> {
     let reading = input::ReadOptions::new(options.input)?;
-    std::thread::scope(|s| {
-        // The rule sets compile on a thread of their own while reading starts (one worker: no threads).
-        if reading.threads > 1 {
-            s.spawn(|| table.warm());
-        }
-        let mut pipeline = Pipeline::new(table, options, out);
-        for spec in inputs {
-            pipeline.begin_input(matches!(spec, InputSpec::Stdin));
-            match input::read_input(spec, &reading, &mut pipeline) {
-                Ok(()) => {
-                    if let Some(e) = pipeline.none_readable(&spec.name()) {
-                        pipeline.unreadable(&e);
-                    }
+    let mut pipeline = Pipeline::new(table, options, out);
+    for spec in inputs {
+        pipeline.begin_input(matches!(spec, InputSpec::Stdin));
+        match input::read_input(spec, &reading, &mut pipeline) {
+            Ok(()) => {
+                if let Some(e) = pipeline.none_readable(&spec.name()) {
+                    pipeline.unreadable(&e);
                 }
-                Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
-                Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
             }
-            pipeline.input_done(&spec.name());
+            Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
+            Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
         }
-        Ok(pipeline.finish()?)
-    })
+        pipeline.input_done(&spec.name());
+    }
+    Ok(pipeline.finish()?)
 }
