@@ -20,7 +20,9 @@ pub struct Limits {
     /// block of short lines must stay as small as a block of full-size events.
     pub max_lines: usize,
     /// The most blocks read but not yet handed to the sink, whatever the number of workers: what bounds the
-    /// memory of a parallel reading.
+    /// memory of a parallel reading. Records reach the sink in input order, so a worker put off the CPU for
+    /// a time slice holds up the blocks after its own: 16 rather than 8 made each shape 3–9% faster on 2
+    /// cores, for 1 MiB more at the peak.
     pub in_flight: usize,
 }
 
@@ -31,7 +33,7 @@ impl Default for Limits {
             max_depth: 128,
             block: 64 << 10,
             max_lines: 1024,
-            in_flight: 8,
+            in_flight: 16,
         }
     }
 }
