@@ -37,9 +37,8 @@ struct Head<'a> {
 
 /// A field read only for events that matter.
 enum Part<'a, T> {
+    /// Not in the event, or skipped unbuilt: the event was known not to matter.
     Absent,
-    /// Skipped: the event was known not to matter.
-    Skipped,
     /// Met before the event was known to matter: its text, read if it does.
     Raw(&'a RawValue),
     Read(T),
@@ -49,7 +48,7 @@ impl<'a, T: Deserialize<'a>> Part<'a, T> {
     /// The value, read now if it was kept raw; `None` if absent or skipped.
     fn take(self) -> Result<Option<T>, serde_json::Error> {
         match self {
-            Part::Absent | Part::Skipped => Ok(None),
+            Part::Absent => Ok(None),
             Part::Raw(raw) => serde_json::from_str(raw.get()),
             Part::Read(v) => Ok(Some(v)),
         }
@@ -135,26 +134,31 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadVisitor<'a> {
                 HeadField::Outcome => head.outcome = map.next_value()?,
                 HeadField::Data => head.data = map.next_value()?,
                 HeadField::Published => head.published = text(&mut map)?,
-                HeadField::Target => {
-                    head.target = match head.known() {
-                        Some(false) => map.next_value::<IgnoredAny>().map(|_| Part::Skipped)?,
-                        Some(true) => Part::Read(map.next_value::<Option<_>>()?.unwrap_or_default()),
-                        None => map.next_value::<&RawValue>().map(Part::Raw)?,
-                    }
-                }
-                HeadField::DebugContext => {
-                    head.debug_context = match head.known() {
-                        Some(false) => map.next_value::<IgnoredAny>().map(|_| Part::Skipped)?,
-                        Some(true) => Part::Read(map.next_value::<Option<_>>()?.unwrap_or_default()),
-                        None => map.next_value::<&RawValue>().map(Part::Raw)?,
-                    }
-                }
+                HeadField::Target => head.target = part(&mut map, head.known())?,
+                HeadField::DebugContext => head.debug_context = part(&mut map, head.known())?,
                 // Skipped above.
                 HeadField::Other => {}
             }
         }
         Ok(head)
     }
+}
+
+/// The value of a field read only for events that matter: read now if the event is known to, skipped unbuilt
+/// if it is known not to, kept raw while that is not known yet.
+fn part<'de: 'a, 'a, T, A>(map: &mut A, matters: Option<bool>) -> Result<Part<'a, T>, A::Error>
+where
+    T: Deserialize<'de> + Default,
+    A: MapAccess<'de>,
+{
+    Ok(match matters {
+        Some(false) => {
+            map.next_value::<IgnoredAny>()?;
+            Part::Absent
+        }
+        Some(true) => Part::Read(map.next_value::<Option<T>>()?.unwrap_or_default()),
+        None => Part::Raw(map.next_value()?),
+    })
 }
 
 impl Head<'_> {
