@@ -178,7 +178,7 @@ fn ascii_word_boundaries(pattern: &str) -> String {
             Some(b @ ('b' | 'B')) => {
                 out.push_str("(?-u:\\");
                 out.push(b);
-                // `\\b{start}` and its kin keep their braces inside the group.
+                // `\b{start}` and its kin keep their braces inside the group.
                 if chars.as_str().starts_with('{') {
                     for c in chars.by_ref() {
                         out.push(c);
