@@ -120,6 +120,16 @@ pub(crate) struct Reading {
     pub limits: Limits,
 }
 
+impl Reading {
+    /// This reading, with a regular file's limits if `regular` (`Limits::for_file`).
+    fn of_regular_file(mut self, regular: bool) -> Self {
+        if regular {
+            self.limits = self.limits.for_file();
+        }
+        self
+    }
+}
+
 /// How much of an input is looked at, at most, to decide its shape.
 const PEEK: usize = 64 << 10;
 
@@ -135,14 +145,7 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
     match spec {
         InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &reading, format, sink),
         InputSpec::Stdin => {
-            let reading = Reading {
-                limits: if stdin_is_a_file() {
-                    reading.limits.for_file()
-                } else {
-                    reading.limits
-                },
-                ..reading
-            };
+            let reading = reading.of_regular_file(stdin_is_a_file());
             read_stream(io::stdin(), &reading, format, sink)
         }
         InputSpec::Path(path) => {
@@ -153,14 +156,7 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
                 )));
             }
             let file = File::open(path).map_err(|e| open_error(name, e))?;
-            let reading = Reading {
-                limits: if file.metadata().is_ok_and(|m| m.is_file()) {
-                    reading.limits.for_file()
-                } else {
-                    reading.limits
-                },
-                ..reading
-            };
+            let reading = reading.of_regular_file(file.metadata().is_ok_and(|m| m.is_file()));
             read_stream(file, &reading, format, sink)
         }
     }
