@@ -402,11 +402,20 @@ pub(super) fn parse_value(
     limits: &Limits,
     out: &mut Vec<Parsed>,
 ) -> Result<(), String> {
-    if nested_too_deep(bytes, limits.max_depth) {
-        return Err(format!(
-            "nested deeper than {} levels: not a System Log event",
-            limits.max_depth
-        ));
+    let too_deep = || {
+        nested_too_deep(bytes, limits.max_depth).then(|| {
+            format!(
+                "nested deeper than {} levels: not a System Log event",
+                limits.max_depth
+            )
+        })
+    };
+    // serde_json reads no deeper than its own limit, so brackets are counted only where a lower limit is
+    // set, or once the reading failed: counting them first cost 3% of reading every event.
+    if limits.max_depth < SERDE_JSON_DEPTH {
+        if let Some(e) = too_deep() {
+            return Err(e);
+        }
     }
     // serde_json checks UTF-8 inside strings as it parses; only a record that fails is looked at again,
     // decoded lossily, so that bad bytes in one name do not cost the event.
@@ -414,6 +423,9 @@ pub(super) fn parse_value(
         Ok(head) => return records_of(head, bytes, source, limits, out),
         Err(e) => e,
     };
+    if let Some(e) = too_deep() {
+        return Err(e);
+    }
     if std::str::from_utf8(bytes).is_err() {
         let text = String::from_utf8_lossy(bytes);
         match serde_json::from_str::<Head>(&text) {
@@ -519,6 +531,9 @@ fn malformed(source: Source, message: String) -> Parsed {
         record: Record::Malformed(Box::new(InputError { source, message })),
     }
 }
+
+/// The deepest nesting serde_json reads (its recursion limit, 128, counts the level that fails).
+const SERDE_JSON_DEPTH: usize = 127;
 
 /// True if brackets nest deeper than `max` outside strings. Real events hold a few dozen brackets,
 /// so the exact scan runs only behind a count of opening brackets.
@@ -674,6 +689,34 @@ mod tests {
             let want = bytes.iter().filter(|&&b| b == b'{' || b == b'[').count();
             assert_eq!(opening_brackets(bytes), want);
         }
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_told_as_such_whatever_the_limit() {
+        let deep = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        let error = |bytes: &str, limits: &Limits| {
+            parse_value(bytes.as_bytes(), &Source::default(), limits, &mut Vec::new()).err()
+        };
+        let limits = Limits::default();
+        let told = |e: Option<String>, max: usize| {
+            e.is_some_and(|e| e.contains(&format!("deeper than {max} levels")))
+        };
+        // Past serde_json's own limit, the reading fails and the nesting is told.
+        assert!(told(error(&deep(200), &limits), 128));
+        // Within it but past a lower limit, the nesting is told before anything is read.
+        let low = Limits {
+            max_depth: 5,
+            ..limits
+        };
+        let event = |n: usize| {
+            format!(
+                r#"{{"uuid":"a","eventType":"x","outcome":{{"result":"SUCCESS"}},"extra":{}}}"#,
+                deep(n)
+            )
+        };
+        assert_eq!(error(&event(4), &low), None);
+        assert!(told(error(&event(5), &low), 5));
+        assert_eq!(error(&event(120), &limits), None);
     }
 
     fn app_of(debug: &str) -> Option<String> {
