@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::group::{Filter, Ledger, Report, Seen};
 use crate::input::{Sink, Stop};
-use crate::record::{EventKey, Finding, InputError, Record};
+use crate::record::{EventKey, Finding, InputError, Record, Success};
 use crate::redact::{self, Redactor};
 use crate::report::{Notes, Progress, Writer};
 use crate::rules::RuleTable;
@@ -148,8 +148,7 @@ impl<'a> Pipeline<'a> {
         self.check(written)
     }
 
-    fn success(&mut self, finding: Finding) {
-        let facts = self.ledger.facts(&finding);
+    fn success(&mut self, Success { finding, facts }: Success) {
         if self.filter.keeps(&finding, facts.at()) {
             self.ledger.success(&finding, facts);
         } else {
@@ -209,8 +208,8 @@ impl Sink for Pipeline<'_> {
             Record::Candidate(f) => self.pasted(*f, false),
             Record::Bare(f) => self.pasted(*f, true),
             // Not redacted: nothing of a success is shown, and resolution takes its facts before redaction.
-            Record::Success(f) => {
-                self.success(*f);
+            Record::Success(s) => {
+                self.success(*s);
                 Ok(())
             }
             Record::Ignored => {
@@ -245,18 +244,22 @@ struct Carried {
 
 impl Carried {
     fn count(&mut self, keyed: bool, record: &Record) {
-        match record {
-            // A Tasks sentence is no event: it never had a uuid or a time to lack.
-            Record::Failure(f) | Record::Success(f) if f.event_type.is_none() => return,
-            Record::Failure(f) | Record::Success(f) => {
-                self.operations += 1;
-                // A time in another form than RFC 3339 cannot be ordered: it counts as none.
-                let timed = f.published.as_deref().and_then(crate::when::published);
-                self.timed += u64::from(timed.is_some());
-            }
-            Record::Ignored => {}
+        let operation = match record {
+            Record::Failure(f) => Some(&**f),
+            Record::Success(s) => Some(&s.finding),
+            Record::Ignored => None,
             // Lines of text and broken records are no events.
             Record::Candidate(_) | Record::Bare(_) | Record::Malformed(_) => return,
+        };
+        if let Some(f) = operation {
+            // A Tasks sentence is no event: it never had a uuid or a time to lack.
+            if f.event_type.is_none() {
+                return;
+            }
+            self.operations += 1;
+            // A time in another form than RFC 3339 cannot be ordered: it counts as none.
+            let timed = f.published.as_deref().and_then(crate::when::published);
+            self.timed += u64::from(timed.is_some());
         }
         self.events += 1;
         self.keyed += u64::from(keyed);

@@ -27,6 +27,29 @@ pub struct Finding {
     pub published: Option<String>,
 }
 
+/// A success as read: its facts, and what resolution knows of it (hashes of its people and app, its time),
+/// made on the worker that read it.
+#[derive(Debug)]
+pub struct Success {
+    pub finding: Finding,
+    pub facts: crate::group::Facts,
+}
+
+impl Success {
+    pub fn new(finding: Finding) -> Self {
+        let facts = crate::group::Facts::of(&finding);
+        Self { finding, facts }
+    }
+}
+
+impl std::ops::Deref for Success {
+    type Target = Finding;
+
+    fn deref(&self) -> &Finding {
+        &self.finding
+    }
+}
+
 /// A record that could not be read, with its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
@@ -47,7 +70,7 @@ pub enum Record {
     Bare(Box<Finding>),
     /// A provisioning event that succeeded: counted as ignored, and what resolves earlier failures. Only
     /// its who, what and when are read (`reason` stays `None`).
-    Success(Box<Finding>),
+    Success(Box<Success>),
     /// Read fine, and not a failure.
     Ignored,
     /// Could not be read.

@@ -138,9 +138,16 @@ pub struct Ledger {
 }
 
 /// What resolution knows of a record: taken from the finding before redaction.
+#[derive(Debug)]
 pub struct Facts(Subject);
 
 impl Facts {
+    /// What resolution knows of `f`: made where a success is read (a worker), so that the thread every
+    /// record goes through only files it.
+    pub fn of(f: &Finding) -> Facts {
+        Facts(Hasher::default().subject(f))
+    }
+
     pub fn at(&self) -> Option<Timestamp> {
         self.0.at
     }

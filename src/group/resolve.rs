@@ -12,6 +12,7 @@ use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher as _};
 use std::num::NonZeroU64;
+use std::sync::LazyLock;
 
 use jiff::Timestamp;
 
@@ -128,9 +129,18 @@ pub(crate) struct Subject {
     pub(crate) at: Option<Timestamp>,
 }
 
-/// Makes `Subject`s: hashes folded values with a key drawn for this run.
-#[derive(Default)]
+/// The key of this run's hashes, drawn once: the workers that read successes and the ledger that files
+/// failures hash alike.
+static RUN_KEY: LazyLock<RandomState> = LazyLock::new(RandomState::new);
+
+/// Makes `Subject`s: hashes folded values with the key drawn for this run.
 pub(crate) struct Hasher(RandomState);
+
+impl Default for Hasher {
+    fn default() -> Self {
+        Hasher(RUN_KEY.clone())
+    }
+}
 
 impl Hasher {
     /// The hash of `value` lowercased with its runs of white space folded to one space, without allocating:

@@ -2,7 +2,7 @@
 //! and CSV readers, whatever layout the event came in.
 
 use super::text::parse_sentence;
-use crate::record::{Finding, Record, Source};
+use crate::record::{Finding, Record, Source, Success};
 use crate::rules::fold;
 
 /// How the event types of provisioning operations start (spec, "failure"); `pull` asks Okta for these.
@@ -67,10 +67,10 @@ impl Event<'_> {
     pub fn record(&self, source: Source) -> Record {
         match self.outcome {
             Outcome::Failure => Record::Failure(Box::new(self.finding(source))),
-            Outcome::Success => Record::Success(Box::new(Finding {
+            Outcome::Success => Record::Success(Box::new(Success::new(Finding {
                 reason: None,
                 ..self.finding(source)
-            })),
+            }))),
             Outcome::Other => Record::Ignored,
         }
     }

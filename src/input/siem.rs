@@ -671,14 +671,14 @@ mod tests {
             }
             fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop> {
                 let said = match record {
-                    Record::Failure(f) | Record::Success(f) if f.source.line == 0 => {
-                        panic!("a record without its line: {f:?}")
-                    }
+                    Record::Failure(f) if f.source.line == 0 => panic!("a record without its line: {f:?}"),
+                    Record::Success(s) if s.source.line == 0 => panic!("a record without its line: {s:?}"),
                     Record::Failure(mut f) => {
                         f.source = Source::default();
                         format!("failure {f:?}")
                     }
-                    Record::Success(mut f) => {
+                    Record::Success(s) => {
+                        let mut f = s.finding;
                         f.source = Source::default();
                         format!("success {f:?}")
                     }
