@@ -228,7 +228,7 @@ fn ascii_mode(pattern: &str) -> String {
 pub struct RuleTable {
     rules: Vec<Rule>,
     retired: Vec<RetiredId>,
-    /// The sets, compiled when the first failure is matched: the built-in table's take ~10 ms, which
+    /// The sets, compiled when the first failure is matched: the built-in table's take ~5 ms, which
     /// `explain`, `rules` and runs without a failure never spend. (Compiling them on a thread of their own
     /// as a run starts saved no time on 2 cores and left 2 MiB more at the peak, in that thread's malloc
     /// arena.) A user's table is compiled at once, so that its problems are told before anything is read.
