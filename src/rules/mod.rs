@@ -243,19 +243,19 @@ struct Sets {
 
 impl Sets {
     fn new(rules: &[Rule]) -> Result<Self> {
-        let patterns = Compiled::new(
-            rules
-                .iter()
-                .enumerate()
-                .flat_map(|(i, r)| r.patterns.iter().map(move |p| (i, p.as_str()))),
-        )?;
-        let unless = Compiled::new(
-            rules
-                .iter()
-                .enumerate()
-                .flat_map(|(i, r)| r.unless.iter().map(move |p| (i, p.as_str()))),
-        )?;
-        Ok(Self { patterns, unless })
+        // One field's patterns of every rule, each with the index of its rule.
+        let set = |field: fn(&Rule) -> &[String]| {
+            Compiled::new(
+                rules
+                    .iter()
+                    .enumerate()
+                    .flat_map(move |(i, r)| field(r).iter().map(move |p| (i, p.as_str()))),
+            )
+        };
+        Ok(Self {
+            patterns: set(|r| r.patterns.as_slice())?,
+            unless: set(|r| r.unless.as_slice())?,
+        })
     }
 }
 
