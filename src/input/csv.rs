@@ -142,10 +142,7 @@ pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> 
             continue;
         };
         if frame.kind == FrameKind::TooBig {
-            let source = Source {
-                path: reading.path.clone(),
-                line: frame.line,
-            };
+            let source = reading.source(frame.line);
             sink.push(malformed(source, too_big(&reading.limits)))?;
             continue;
         }
@@ -204,10 +201,7 @@ fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &m
     let mut out = Vec::with_capacity(block.frames.len());
     // One source for the block, its line moved along: most rows are ignored, and cloning the path for each
     // would have every worker contend for its reference count.
-    let mut source = Source {
-        path: reading.path.clone(),
-        line: 0,
-    };
+    let mut source = reading.source(0);
     for frame in &block.frames {
         source.line = frame.line;
         if frame.kind == FrameKind::TooBig {

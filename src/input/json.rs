@@ -335,12 +335,8 @@ fn parse_values(block: &Block, reading: &Reading) -> Vec<Parsed> {
 
 fn parse_block(block: &Block, reading: &Reading, lines: bool) -> Vec<Parsed> {
     let mut out = Vec::with_capacity(block.frames.len());
-    // One source for the block, its line moved along: most events are ignored, and cloning the path for
-    // each would have every worker contend for its reference count.
-    let mut source = Source {
-        path: reading.path.clone(),
-        line: 0,
-    };
+    // One source for the block, its line moved along (see `csv::parse_rows_with`).
+    let mut source = reading.source(0);
     for frame in &block.frames {
         source.line = frame.line;
         let bytes = &block.bytes[frame.start..frame.end];

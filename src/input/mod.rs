@@ -22,7 +22,7 @@ pub use block::Limits;
 pub use detect::{detect, Shape};
 pub(crate) use event::PROVISIONING_PREFIXES;
 
-use crate::record::{EventKey, Record};
+use crate::record::{EventKey, Record, Source};
 
 /// Where the records go. Its methods fail only when the run must stop (`--strict`, a closed stdout).
 pub trait Sink {
@@ -121,6 +121,14 @@ pub(crate) struct Reading {
 }
 
 impl Reading {
+    /// Where a record of this input starting on `line` comes from.
+    pub fn source(&self, line: u64) -> Source {
+        Source {
+            path: self.path.clone(),
+            line,
+        }
+    }
+
     /// This reading, with a regular file's limits if `regular` (`Limits::for_file`).
     fn of_regular_file(mut self, regular: bool) -> Self {
         if regular {

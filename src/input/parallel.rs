@@ -13,7 +13,7 @@ use std::thread;
 
 use super::block::{Block, Frame, FrameKind, Splitter};
 use super::{ReadFail, Reading, Sink};
-use crate::record::{InputError, Parsed, Record, Source};
+use crate::record::{InputError, Parsed, Record};
 
 /// Reads every block of `splitter`, parsing with `parse` (the part that runs on the workers; a closure, so
 /// that it may hold what the input told before its records, such as a CSV header) on up to
@@ -147,10 +147,7 @@ pub fn broken_frame(frame: &Frame, reading: &Reading) -> Option<Record> {
         FrameKind::CutOff => "event cut off: the input ends inside it".to_owned(),
         FrameKind::TooBig => too_big(reading.limits.max_record),
     };
-    let source = Source {
-        path: reading.path.clone(),
-        line: frame.line,
-    };
+    let source = reading.source(frame.line);
     Some(Record::Malformed(Box::new(InputError { source, message })))
 }
 

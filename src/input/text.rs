@@ -181,10 +181,7 @@ fn parse_block(block: &Block, reading: &Reading) -> Vec<Parsed> {
             Some(broken) => broken,
             None => {
                 let bytes = &block.bytes[frame.start..frame.end];
-                let source = Source {
-                    path: reading.path.clone(),
-                    line: frame.line,
-                };
+                let source = reading.source(frame.line);
                 if let Some(events) = super::json::event_line(bytes, &source, &reading.limits) {
                     out.extend(events);
                     continue;
