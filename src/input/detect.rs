@@ -17,12 +17,30 @@ pub enum Shape {
     Csv,
 }
 
-/// Why an input is not read at all, if it is not text.
+/// True if `head` starts with a UTF-16 byte-order mark, as Windows PowerShell 5.1 writes every file it
+/// redirects to (`>`, `Out-File`): such an input is read as the text it holds.
+pub fn utf16_bom(head: &[u8]) -> bool {
+    head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF")
+}
+
+/// Why an input (its UTF-8 text, or its bytes) is not read at all, if it is not text.
 pub fn refuse(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        return Some("UTF-16 text is not supported: convert it first (iconv -f UTF-16 -t UTF-8)");
+    memchr(0, head)?;
+    if utf16_without_bom(head) {
+        return Some(
+            "UTF-16 text without a byte-order mark, skipped: convert it first (iconv -f UTF-16LE -t UTF-8)",
+        );
     }
-    memchr(0, head).map(|_| "binary input (it holds NUL bytes), skipped")
+    Some("binary input (it holds NUL bytes), skipped")
+}
+
+/// Text such as `{\0"\0` or `\0{\0"`: ASCII characters, each with a NUL byte on the same side.
+fn utf16_without_bom(head: &[u8]) -> bool {
+    let pairs = &head[..head.len().min(256) & !1];
+    let ascii = |b: u8| b == b'\t' || b == b'\n' || b == b'\r' || (0x20..0x7f).contains(&b);
+    let le = pairs.chunks_exact(2).all(|p| ascii(p[0]) && p[1] == 0);
+    let be = pairs.chunks_exact(2).all(|p| p[0] == 0 && ascii(p[1]));
+    pairs.len() >= 4 && (le || be)
 }
 
 /// True once `head` (an input's first bytes) tells its shape: a first line that does not open a JSON object,
@@ -139,9 +157,19 @@ mod tests {
     }
 
     #[test]
-    fn binary_and_utf16_are_refused() {
-        assert!(refuse(b"ab\0cd").is_some());
-        assert!(refuse(b"\xFF\xFEa\0b\0").expect("refused").contains("UTF-16"));
+    fn binary_and_utf16_without_a_bom_are_refused_by_name() {
+        let binary = refuse(b"\x7fELF\x02\x01\x01\0\0\0").expect("refused");
+        assert!(binary.contains("binary"), "{binary}");
+        for utf16 in [&b"{\0\"\0u\0\r\0\n\0"[..], b"\0{\0\"\0u\0\t"] {
+            let why = refuse(utf16).expect("refused");
+            assert!(why.contains("UTF-16"), "{why}");
+        }
+        // Too short to tell, or NULs on both sides: binary.
+        assert!(refuse(b"a\0").expect("refused").contains("binary"));
+        assert!(refuse(b"a\0\0b").expect("refused").contains("binary"));
         assert!(refuse(b"plain text").is_none());
+        // With a byte-order mark it is read, not refused.
+        assert!(utf16_bom(b"\xFF\xFE{\0") && utf16_bom(b"\xFE\xFF\0{"));
+        assert!(!utf16_bom(b"\xEF\xBB\xBF{"));
     }
 }

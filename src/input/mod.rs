@@ -240,6 +240,31 @@ fn read_decoded(
 ) -> Result<(), ReadFail> {
     let name = &reading.path;
     let (head, at_end) = peek(&mut input).with_context(|| format!("cannot read {name}"))?;
+    if detect::utf16_bom(&head) {
+        // What Windows PowerShell 5.1 writes with `>`: read as UTF-8, the byte-order mark dropped, any broken
+        // pair of bytes made U+FFFD. One reader type for every such input, plain or gzip.
+        let input = Cursor::new(head).chain(input.take(if at_end { 0 } else { u64::MAX }));
+        let mut utf8: Box<dyn Read + Send + '_> = Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .strip_bom(true)
+                .build(input),
+        );
+        let (head, at_end) = peek(&mut utf8).with_context(|| format!("cannot read {name}"))?;
+        return read_text(head, at_end, utf8, reading, format, sink);
+    }
+    read_text(head, at_end, input, reading, format, sink)
+}
+
+/// Reads an input as UTF-8 (or bytes), `head` its first bytes, already taken from `input`.
+fn read_text(
+    head: Vec<u8>,
+    at_end: bool,
+    input: impl Read + Send,
+    reading: &Reading,
+    format: InputFormat,
+    sink: &mut dyn Sink,
+) -> Result<(), ReadFail> {
+    let name = &reading.path;
     let body = strip_bom(&head);
     let shape = match format {
         InputFormat::Auto => detect(body),

@@ -330,6 +330,82 @@ fn gzip_input_is_read_as_what_it_holds() {
     assert_accounted(&report);
 }
 
+/// UTF-16 with a byte-order mark (what Windows PowerShell 5.1's `>` writes) is read as the text it holds, in
+/// either byte order, from a file, stdin or gzip, with each record on its own line as in the UTF-8 original.
+#[test]
+fn utf16_with_a_byte_order_mark_is_read_as_its_text() {
+    let utf16 = |text: &str, big_endian: bool| -> Vec<u8> {
+        let units = std::iter::once(0xFEFF).chain(text.encode_utf16());
+        units
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    let texts = [
+        std::fs::read_to_string(fixture("syslog.ndjson")).expect("fixture"),
+        std::fs::read_to_string(fixture("syslog-api-page.json")).expect("fixture"),
+        std::fs::read_to_string(fixture("syslog-export.csv")).expect("fixture"),
+        std::fs::read_to_string(fixture("tasks-paste.txt")).expect("fixture"),
+    ];
+    for text in &texts {
+        let (want, want_code) = json_report(&[], text.as_str());
+        assert!(figures(&want)[1] > 0, "the fixture holds failures");
+        for big_endian in [false, true] {
+            let bytes = utf16(text, big_endian);
+            let (from_stdin, code) = json_report(&[], bytes.clone());
+            assert_eq!(code, want_code);
+            assert_eq!(figures(&from_stdin), figures(&want));
+            assert_eq!(findings(&from_stdin), findings(&want));
+            let file = temp_file(".json", &bytes);
+            let (from_file, _, stderr) = run(&[&path(&file)]);
+            assert_eq!(findings(&from_file), findings(&want), "{stderr}");
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&bytes).expect("compressed");
+            let (from_gzip, _) = json_report(&[], gz.finish().expect("compressed"));
+            assert_eq!(findings(&from_gzip), findings(&want));
+        }
+    }
+    // A lone surrogate in a name and an odd last byte: each becomes U+FFFD, the byte a line of its own that
+    // is one more malformed record, and every other record is kept.
+    let mut bytes = utf16(&texts[0], false);
+    let doe: Vec<u8> = "Doe".encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let names: Vec<usize> = (0..bytes.len() - 6)
+        .filter(|&i| bytes[i..i + 6] == doe[..])
+        .collect();
+    assert!(!names.is_empty(), "the fixture names John Doe");
+    for at in names {
+        bytes[at..at + 2].copy_from_slice(&0xD800u16.to_le_bytes());
+    }
+    bytes.push(b'x');
+    let (report, _) = json_report(&[], bytes);
+    let (want, _) = json_report(&[], texts[0].as_str());
+    let [records, failures, diagnosed, unrecognized, ignored, malformed, duplicates] = figures(&want);
+    assert_eq!(
+        figures(&report),
+        [
+            records + 1,
+            failures,
+            diagnosed,
+            unrecognized,
+            ignored,
+            malformed + 1,
+            duplicates
+        ]
+    );
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|f| f.2.as_deref() == Some("John \u{fffd}oe")),
+        "{:?}",
+        findings(&report)
+    );
+}
+
 #[test]
 fn provdiag_threads_must_be_a_positive_number() {
     for bad in ["abc", "0", "-3", ""] {
