@@ -31,7 +31,7 @@ struct Head<'a> {
     outcome: Option<OutcomeFields<'a>>,
     data: Option<&'a RawValue>,
     published: Option<Cow<'a, str>>,
-    target: Part<'a, Vec<Target<'a>>>,
+    target: Part<'a, Vec<AnyTarget<'a>>>,
     debug_context: Part<'a, DebugContext>,
 }
 
@@ -188,7 +188,11 @@ struct OutcomeFields<'a> {
     reason: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
+/// One entry of an event's `target`: an object, as Okta writes it, or the text PowerShell's `ConvertTo-Json`
+/// leaves in place of an object nested deeper than its `-Depth` (2 unless given), which is where a page's
+/// targets lie: `@{id=00u…; type=User; alternateId=…; displayName=…; detailEntry=}`. Any other value is an
+/// entry that names nobody, not a reason to lose the event.
+#[derive(Default, Deserialize)]
 struct Target<'a> {
     #[serde(borrow, default)]
     id: Option<Cow<'a, str>>,
@@ -198,6 +202,70 @@ struct Target<'a> {
     alternate_id: Option<Cow<'a, str>>,
     #[serde(rename = "displayName", borrow, default)]
     display_name: Option<Cow<'a, str>>,
+}
+
+/// An entry of `target`, read as `Target` says.
+struct AnyTarget<'a>(Target<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for AnyTarget<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = AnyTarget<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a target")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AnyTarget<'a>, A::Error> {
+                Target::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(AnyTarget)
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<AnyTarget<'a>, E> {
+                Ok(AnyTarget(powershell_target(v, Cow::Borrowed)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<AnyTarget<'a>, E> {
+                Ok(AnyTarget(powershell_target(v, |s| Cow::Owned(s.to_owned()))))
+            }
+            fn visit_unit<E>(self) -> Result<AnyTarget<'a>, E> {
+                Ok(AnyTarget(Target::default()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<AnyTarget<'a>, E> {
+                Ok(AnyTarget(Target::default()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<AnyTarget<'a>, E> {
+                Ok(AnyTarget(Target::default()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<AnyTarget<'a>, E> {
+                Ok(AnyTarget(Target::default()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<AnyTarget<'a>, E> {
+                Ok(AnyTarget(Target::default()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AnyTarget<'a>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(AnyTarget(Target::default()))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A target as PowerShell renders an object in text (`@{key=value; key=value}`); an entry naming nobody if the
+/// text is not one.
+fn powershell_target<'s, 'a>(text: &'s str, keep: impl Fn(&'s str) -> Cow<'a, str>) -> Target<'a> {
+    let mut target = Target::default();
+    let Some(fields) = text.trim().strip_prefix("@{").and_then(|t| t.strip_suffix('}')) else {
+        return target;
+    };
+    for (key, value) in fields.split("; ").filter_map(|f| f.split_once('=')) {
+        let slot = match key.trim() {
+            "id" => &mut target.id,
+            "type" => &mut target.kind,
+            "alternateId" => &mut target.alternate_id,
+            "displayName" => &mut target.display_name,
+            _ => continue,
+        };
+        *slot = Some(keep(value));
+    }
+    target
 }
 
 #[derive(Default, Deserialize)]
@@ -621,7 +689,7 @@ fn classify(mut head: Head<'_>, source: &Source) -> Record {
     };
     let targets: Vec<TargetRef> = targets
         .iter()
-        .map(|t| TargetRef {
+        .map(|AnyTarget(t)| TargetRef {
             id: t.id.as_deref(),
             kind: t.kind.as_deref(),
             alternate_id: t.alternate_id.as_deref(),
@@ -786,6 +854,41 @@ mod tests {
         }
         let sign_in = r#"{"eventType":"user.session.start","outcome":{"result":"FAILURE"},"target":"x"}"#;
         assert!(matches!(records(sign_in)[..], [Record::Ignored]));
+    }
+
+    #[test]
+    fn targets_left_as_powershell_text_are_read_and_other_entries_name_nobody() {
+        // `ConvertTo-Json` at its default depth, the second name with an escape (a string serde_json copies).
+        let targets = [
+            r#""@{id=00u2; type=User; alternateId=john.doe@example.com; displayName=John Doe; detailEntry=}""#,
+            "null",
+            "7",
+            r#"["x"]"#,
+            r#""plain text""#,
+            r#""@{id=0oa1; type=AppInstance; alternateId=salesforce; displayName=Sales\u0066orce.com; detailEntry=}""#,
+        ];
+        for order in [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]] {
+            let list = order.map(|i| targets[i]).join(",");
+            let reason = r#""outcome":{"result":"FAILURE","reason":"License Limit Exceeded."}"#;
+            let kind = r#""eventType":"application.provision.user.push""#;
+            // Read as met (type known first) and kept raw (target first).
+            for event in [
+                format!("{{{kind},{reason},\"target\":[{list}]}}"),
+                format!("{{\"target\":[{list}],{kind},{reason}}}"),
+            ] {
+                let [Record::Failure(f)] = &records(&event)[..] else {
+                    panic!("{event}: {:?}", records(&event));
+                };
+                assert_eq!(f.user.as_deref(), Some("John Doe"));
+                assert_eq!(f.login.as_deref(), Some("john.doe@example.com"));
+                assert_eq!(f.user_id.as_deref(), Some("00u2"));
+                assert_eq!(f.app.as_deref(), Some("Salesforce.com"));
+                assert_eq!(f.app_id.as_deref(), Some("0oa1"));
+            }
+        }
+        // An object entry is still read strictly: a field of the wrong type costs the event.
+        let event = r#"{"eventType":"application.provision.user.push","outcome":{"result":"FAILURE"},"target":[{"id":5}]}"#;
+        assert!(matches!(records(event)[..], [Record::Malformed(_)]));
     }
 
     #[test]

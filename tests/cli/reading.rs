@@ -406,6 +406,68 @@ fn utf16_with_a_byte_order_mark_is_read_as_its_text() {
     );
 }
 
+/// What Windows PowerShell 5.1 saves of a System Log page with `Invoke-RestMethod … | ConvertTo-Json > file`:
+/// UTF-16LE with a byte-order mark, CRLF line ends, its wide indentation, `'` escaped as `\u0027`, and each
+/// target left as PowerShell's text of an object (`ConvertTo-Json` stops at depth 2 unless told otherwise).
+/// Both failures are read whole: cause, user and app.
+#[test]
+fn a_page_saved_by_windows_powershell_keeps_its_failures_and_their_names() {
+    let event = |uuid: &str, reason: &str, user: &str, login: &str| {
+        [
+            "    {".to_owned(),
+            "        \"eventType\":  \"application.provision.user.push\",".to_owned(),
+            "        \"outcome\":  {".to_owned(),
+            "                        \"result\":  \"FAILURE\",".to_owned(),
+            format!("                        \"reason\":  \"{reason}\""),
+            "                    },".to_owned(),
+            "        \"published\":  \"2024-04-21T12:47:34.228Z\",".to_owned(),
+            format!("        \"uuid\":  \"{uuid}\","),
+            "        \"target\":  [".to_owned(),
+            format!("                       \"@{{id=00u{uuid}; type=User; alternateId={login}; displayName={user}; detailEntry=}}\","),
+            "                       \"@{id=0oa1; type=AppInstance; alternateId=salesforce; displayName=Salesforce.com; detailEntry=}\"".to_owned(),
+            "                   ]".to_owned(),
+            "    }".to_owned(),
+        ]
+        .join("\r\n")
+    };
+    let page = format!(
+        "[\r\n{},\r\n{}\r\n]\r\n",
+        event(
+            "a1",
+            "License Limit Exceeded.",
+            "John Doe",
+            "john.doe@example.com"
+        ),
+        event(
+            "b2",
+            "Matching user not found.",
+            "Zoë O\\u0027Brien",
+            "zoe@example.com"
+        ),
+    );
+    let bytes: Vec<u8> = std::iter::once(0xFEFF)
+        .chain(page.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let file = temp_file(".json", &bytes);
+    let (report, code, stderr) = run(&[&path(&file)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(figures(&report), [2, 2, 2, 0, 0, 0, 0], "{stderr}");
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        findings(&report),
+        [
+            (2, s("license-limit-exceeded"), s("John Doe"), s("Salesforce.com")),
+            (
+                15,
+                s("create-users-disabled"),
+                s("Zoë O'Brien"),
+                s("Salesforce.com")
+            ),
+        ]
+    );
+}
+
 #[test]
 fn provdiag_threads_must_be_a_positive_number() {
     for bad in ["abc", "0", "-3", ""] {
