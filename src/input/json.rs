@@ -466,14 +466,7 @@ pub(super) fn parse_value(
     limits: &Limits,
     out: &mut Vec<Parsed>,
 ) -> Result<(), String> {
-    let too_deep = || {
-        nested_too_deep(bytes, limits.max_depth).then(|| {
-            format!(
-                "nested deeper than {} levels: not a System Log event",
-                limits.max_depth
-            )
-        })
-    };
+    let too_deep = || nested_too_deep(bytes, limits.max_depth).then(|| too_deep_message(limits));
     // serde_json reads no deeper than its own limit, so brackets are counted only where a lower limit is
     // set, or once the reading failed: counting them first cost 3% of reading every event.
     if limits.max_depth < SERDE_JSON_DEPTH {
@@ -558,10 +551,21 @@ fn inner_source(inner: &RawValue, outer: &[u8], source: &Source) -> Source {
     }
 }
 
+fn too_deep_message(limits: &Limits) -> String {
+    format!(
+        "nested deeper than {} levels: not a System Log event",
+        limits.max_depth
+    )
+}
+
 /// The records of an object that is not a LogEvent: what a SIEM wrapped events in, or made of them.
 fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Parsed>) {
     let text = super::lossy(bytes);
     match siem::row(&text) {
+        // The event itself skipped its deep values unbuilt; reading them as a row's fields is what failed.
+        Err(_) if nested_too_deep(bytes, limits.max_depth) => {
+            out.push(malformed(source.clone(), too_deep_message(limits)))
+        }
         Err(e) => out.push(malformed(
             source.clone(),
             describe(&e, text.as_bytes(), source.line),
@@ -574,7 +578,21 @@ fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Pa
                 value_records(value.get().as_bytes(), &at, limits, out);
             }
         }
-        Ok(Row::Fields(map)) => out.push(siem::fields_record(&map, source)),
+        Ok(Row::Fields(map)) => out.push(match siem::fields_record(&map, source) {
+            Some(parsed) => parsed,
+            // Not a System Log event (another Okta export, a note): a failure one of its strings states is
+            // that failure; otherwise it is reported, as counted among the ignored it would let a wrong file
+            // pass for one without failures.
+            None => match event::stated_failure(&map, source) {
+                Some(record) => Parsed { key: None, record },
+                None => malformed(
+                    source.clone(),
+                    "not a System Log event: none of its fields is one of a LogEvent (eventType, outcome, \
+                     uuid, published, target)"
+                        .to_owned(),
+                ),
+            },
+        }),
     }
 }
 

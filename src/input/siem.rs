@@ -243,7 +243,47 @@ pub(super) fn row(text: &str) -> serde_json::Result<Row<'_>> {
     {
         return Ok(Row::Nested(hits.hits));
     }
-    Ok(Row::Fields(serde_json::from_str(text)?))
+    let fields: Map<String, Value> = serde_json::from_str(text)?;
+    if let Some(events) = wrapped_events(text, &fields) {
+        return Ok(Row::Nested(events));
+    }
+    Ok(Row::Fields(fields))
+}
+
+/// The events an object that is none itself holds at its top level, in input order: the objects of its
+/// lists where some of them name a LogEvent field, and its objects that do. An envelope not known by name
+/// would otherwise be one record naming nothing, its events' failures lost: Windows PowerShell 5.1 writes
+/// an API page it was handed whole (`Invoke-RestMethod` does not unroll it) as `{"value": [ … ], "Count": n}`,
+/// and scripts save `{"events": [ … ]}` or `{"event": { … }}`. Only an object naming no LogEvent field is
+/// opened, and only to reach objects that name one, so no value is read again at more than one depth.
+fn wrapped_events<'t>(text: &'t str, fields: &Map<String, Value>) -> Option<Vec<&'t RawValue>> {
+    let names = |map: &Map<String, Value>| {
+        let mut found = Found::default();
+        found.walk("", map);
+        found.names_anything()
+    };
+    let names_anything = |value: &Value| value.as_object().is_some_and(names);
+    let holds = |value: &Value| match value {
+        Value::Array(list) => list.iter().any(names_anything),
+        other => names_anything(other),
+    };
+    if !fields.values().any(holds) || names(fields) {
+        return None;
+    }
+    let values: std::collections::HashMap<Cow<str>, &RawValue> = serde_json::from_str(text).ok()?;
+    let mut events: Vec<&RawValue> = Vec::new();
+    for (name, raw) in &values {
+        match fields.get(name.as_ref()) {
+            Some(Value::Array(list)) if list.iter().any(names_anything) => {
+                let entries = serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok()?;
+                events.extend(entries.into_iter().filter(|e| e.get().starts_with('{')));
+            }
+            Some(value) if names_anything(value) => events.push(raw),
+            _ => {}
+        }
+    }
+    events.sort_by_key(|event| event.get().as_ptr() as usize);
+    Some(events)
 }
 
 /// The fields of a flattened row, by what they are.
@@ -265,6 +305,39 @@ struct Found<'v> {
 }
 
 impl<'v> Found<'v> {
+    /// Whether any field of a LogEvent was found.
+    fn names_anything(&self) -> bool {
+        let Found {
+            uuid,
+            published,
+            timestamp,
+            time_generated,
+            v2: _,
+            event_type,
+            legacy_event_type,
+            result,
+            reason,
+            app,
+            target,
+            parts,
+        } = self;
+        [
+            uuid,
+            published,
+            timestamp,
+            time_generated,
+            event_type,
+            legacy_event_type,
+            result,
+            reason,
+            app,
+        ]
+        .iter()
+        .any(|f| f.is_some())
+            || target.is_some()
+            || !parts.is_empty()
+    }
+
     /// Walks `map` (keys joined with dots under `prefix`), keeping the first value of each field.
     fn walk(&mut self, prefix: &str, map: &'v Map<String, Value>) {
         for (name, value) in map {
@@ -383,10 +456,13 @@ fn targets(value: Option<&Value>) -> Vec<OwnedTarget> {
         .collect()
 }
 
-/// The record of a row of fields, and its event key.
-pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Parsed {
+/// The record of a row of fields, and its event key; `None` if no field of it is a LogEvent's.
+pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Option<Parsed> {
     let mut found = Found::default();
     found.walk("", map);
+    if !found.names_anything() {
+        return None;
+    }
     let key = found.uuid.as_deref().and_then(EventKey::new);
     let event_type = found
         .event_type
@@ -396,10 +472,10 @@ pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Parsed
         .map(str::trim);
     let kind = event::outcome(found.result.as_deref(), event_type);
     if kind == event::Outcome::Other {
-        return Parsed {
+        return Some(Parsed {
             key,
             record: crate::record::Record::Ignored,
-        };
+        });
     }
     let mut owned = targets(found.target);
     let listed = owned.len();
@@ -437,10 +513,10 @@ pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Parsed
         targets: &refs,
         app_hint: found.app.as_deref(),
     };
-    Parsed {
+    Some(Parsed {
         key,
         record: event.record(source.clone()),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -541,7 +617,7 @@ mod tests {
             line: 1,
         };
         match row(json).expect("an object") {
-            Row::Fields(map) => fields_record(&map, &source),
+            Row::Fields(map) => fields_record(&map, &source).expect("a field of a LogEvent"),
             _ => panic!("a row of fields: {json}"),
         }
     }

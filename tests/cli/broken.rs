@@ -126,6 +126,10 @@ fn wrong_types_and_absurd_nesting_are_malformed_records_with_a_place() {
         .map(|e| e["source"]["line"].as_u64().unwrap_or(0))
         .collect();
     assert_eq!(places, [2, 3, 4, 5, 6]);
+    for nested in &report["errors"].as_array().expect("errors")[2..4] {
+        let message = nested["message"].as_str().unwrap_or_default();
+        assert!(message.contains("nested deeper than 128 levels"), "{message}");
+    }
     // The same nesting inside a JSON stream, and as a pretty page.
     let (report, _) = json_report(&[], format!("[{}]", "[".repeat(200_000)));
     assert_accounted(&report);

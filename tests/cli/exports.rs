@@ -186,12 +186,16 @@ fn a_csv_without_the_needed_columns_says_which() {
 
 #[test]
 fn forced_readers_override_detection() {
-    // Read as text, a JSON line holding a Tasks sentence is still a failure.
-    let line = r#"{"note": "Automatic provisioning of user A B to app Box failed: License Limit Exceeded."}"#;
-    let (as_text, _) = json_report(&["-i", "text"], line);
-    assert_eq!(figures(&as_text)[2], 1);
-    let (as_json, _) = json_report(&["-i", "ndjson"], line);
-    assert_eq!(figures(&as_json), [1, 0, 0, 0, 1, 0, 0]);
+    let csv = "published,eventType,outcome.result,outcome.reason\n\
+               2024-04-21T12:47:34.228Z,application.provision.user.push,FAILURE,License Limit Exceeded.\n";
+    let (detected, _) = json_report(&[], csv);
+    assert_eq!(figures(&detected), [1, 1, 1, 0, 0, 0, 0]);
+    // Read as text, the header is a line too, and the row a line a rule matches.
+    let (as_text, _) = json_report(&["-i", "text"], csv);
+    assert_eq!(figures(&as_text), [2, 1, 1, 0, 1, 0, 0]);
+    // Read as NDJSON, neither line is JSON.
+    let (as_json, code) = json_report(&["-i", "ndjson"], csv);
+    assert_eq!((figures(&as_json), code), ([2, 0, 0, 0, 0, 2, 0], 2));
 }
 
 #[test]

@@ -146,7 +146,8 @@ fn valid_json_with_a_value_on_a_line_of_its_own_is_one_record() {
     );
     let (report, _) = json_report(&["-i", "json"], value);
     assert_accounted(&report);
-    assert_eq!(figures(&report), [1, 0, 0, 0, 1, 0, 0]);
+    // One record: the event its wrapper holds, a failure.
+    assert_eq!(figures(&report), [1, 1, 1, 0, 0, 0, 0]);
 }
 
 /// Item 7: an unclosed quote early in a big CSV costs its row, not the rest of the file.
@@ -466,6 +467,57 @@ fn a_page_saved_by_windows_powershell_keeps_its_failures_and_their_names() {
             ),
         ]
     );
+}
+
+/// JSON that holds no System Log event never passes for an export without failures: the events of an
+/// envelope not known by name are read (Windows PowerShell's `{"value": […], "Count": n}`, a script's
+/// `{"events": […]}`, an event under a key), an object holding a Tasks sentence is that failure, and any other
+/// object (another Okta export, such as a list of users) is reported as no event: an input of nothing else
+/// exits 2.
+#[test]
+fn json_that_is_no_event_is_read_for_what_it_holds_or_reported() {
+    let (a, b) = (failure(1), failure(2));
+    let pretty = |v: &str| {
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(v).expect("valid")).expect("printed")
+    };
+    let powershell = format!(r#"{{"value":[{a},{b}],"Count":2}}"#);
+    for wrapped in [
+        powershell.clone(),
+        pretty(&powershell),
+        format!(r#"{{"events":[{a},{b}],"next":null}}"#),
+        format!(r#"[{{"event":{a}}},{{"event":{b}}}]"#),
+    ] {
+        let (report, code) = json_report(&[], wrapped.as_str());
+        assert_eq!((figures(&report), code), ([2, 2, 2, 0, 0, 0, 0], 1), "{wrapped}");
+        assert_accounted(&report);
+    }
+    // Each event's finding is placed on the line where it starts.
+    let (report, _) = json_report(&[], pretty(&powershell));
+    let lines: Vec<u64> = findings(&report).iter().map(|f| f.0).collect();
+    let starts: Vec<u64> = pretty(&powershell)
+        .lines()
+        .zip(1..)
+        .filter(|(l, _)| *l == "    {")
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(starts.len(), 2);
+    assert_eq!(lines, starts);
+    // Users, not events: each one reported, none counted as ignored.
+    let users = r#"[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com"}},{"id":"00u2","status":"ACTIVE","profile":{"login":"b@example.com"}}]"#;
+    let (report, code) = json_report(&[], users);
+    assert_eq!((figures(&report), code), ([2, 0, 0, 0, 0, 2, 0], 2));
+    let message = report["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("not a System Log event"), "{message}");
+    // A note holding a Tasks sentence is that failure, as a line of text would be; so is an Okta error
+    // copied bare, on any line of any string the object holds.
+    let note = r#"{"note": "Automatic provisioning of user A B to app Box failed: License Limit Exceeded."}"#;
+    let (report, code) = json_report(&[], note);
+    assert_eq!((figures(&report), code), ([1, 1, 1, 0, 0, 0, 0], 1));
+    assert_eq!(findings(&report)[0].3.as_deref(), Some("Box"));
+    let task = r#"{"task": {"id": 7, "detail": ["seen today\nUnauthorized. Errors reported by remote server: Invalid SCIM token, please check your configuration"]}}"#;
+    let (report, code) = json_report(&[], task);
+    assert_eq!((figures(&report), code), ([1, 1, 1, 0, 0, 0, 0], 1));
+    assert_eq!(findings(&report)[0].1.as_deref(), Some("invalid-credentials"));
 }
 
 #[test]
