@@ -120,6 +120,11 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
+/// The most unreadable records a report lists with their places. Every one is counted, and `--format ndjson`
+/// writes each as it is read; but a file of millions of broken lines must not hold millions of messages:
+/// listed, 3 million took 500 MiB.
+pub const ERRORS_LISTED: usize = 10_000;
+
 /// The group stage's state while records arrive.
 #[derive(Default)]
 pub struct Ledger {
@@ -185,10 +190,13 @@ impl Ledger {
         self.summary.duplicates += 1;
     }
 
+    /// An unreadable record: counted, and listed while fewer than `ERRORS_LISTED` are.
     pub fn malformed(&mut self, error: InputError) {
         self.summary.records += 1;
         self.summary.malformed += 1;
-        self.errors.push(error);
+        if self.errors.len() < ERRORS_LISTED {
+            self.errors.push(error);
+        }
     }
 
     /// Who, what and when of a record, for resolution.
@@ -249,6 +257,13 @@ impl Ledger {
                 "{inexact} failure{} had more than {} later successes of the same operation; resolved_at is the earliest of those kept, not necessarily the first",
                 if inexact == 1 { "" } else { "s" },
                 resolve::KEPT / 2
+            ));
+        }
+        if self.summary.malformed > self.errors.len() as u64 {
+            notes.push(format!(
+                "{} records could not be read: the report lists the first {ERRORS_LISTED} (--format ndjson \
+                 lists every one as it is read)",
+                self.summary.malformed
             ));
         }
         Report {

@@ -165,7 +165,8 @@ impl Writer for Markdown {
         write_resolved(out, d)?;
         if !d.errors.is_empty() {
             writeln!(out, "## Unreadable records\n")?;
-            for e in &d.errors {
+            // A ticket shows as many as the text report; the JSON report lists them.
+            for e in d.errors.iter().take(super::text::ERRORS_SHOWN) {
                 writeln!(
                     out,
                     "- {}:{}: {}",
@@ -173,6 +174,13 @@ impl Writer for Markdown {
                     e.source.line,
                     md(&e.message)
                 )?;
+            }
+            let more = d
+                .summary
+                .malformed
+                .saturating_sub(super::text::ERRORS_SHOWN as u64);
+            if more > 0 {
+                writeln!(out, "- and {more} more ({})", super::text::where_listed(d))?;
             }
             writeln!(out)?;
         }

@@ -49,7 +49,7 @@ const USERS_SHOWN: usize = 5;
 /// How many of an app's messages an incident shows (`--format json` has them all).
 const MESSAGES_SHOWN: usize = 5;
 /// How many unreadable records the report lists (stderr has them too).
-const ERRORS_SHOWN: usize = 10;
+pub(crate) const ERRORS_SHOWN: usize = 10;
 
 impl Writer for Text {
     fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
@@ -251,6 +251,15 @@ fn write_unrecognized(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Which format lists every unreadable record of `d`: the JSON report lists the first `ERRORS_LISTED`.
+pub(crate) fn where_listed(d: &Report) -> &'static str {
+    if d.summary.malformed > crate::group::ERRORS_LISTED as u64 {
+        "--format ndjson lists them"
+    } else {
+        "--format json lists them"
+    }
+}
+
 fn write_errors(out: &mut dyn Write, d: &Report) -> io::Result<()> {
     if d.errors.is_empty() {
         return Ok(());
@@ -258,7 +267,7 @@ fn write_errors(out: &mut dyn Write, d: &Report) -> io::Result<()> {
     writeln!(
         out,
         "{}",
-        format!("Unreadable records ({})", d.errors.len())
+        format!("Unreadable records ({})", d.summary.malformed)
             .magenta()
             .bold()
     )?;
@@ -271,12 +280,9 @@ fn write_errors(out: &mut dyn Write, d: &Report) -> io::Result<()> {
             clean(&e.message)
         )?;
     }
-    if d.errors.len() > ERRORS_SHOWN {
-        writeln!(
-            out,
-            "   and {} more (--format json lists them all)",
-            d.errors.len() - ERRORS_SHOWN
-        )?;
+    let more = d.summary.malformed.saturating_sub(ERRORS_SHOWN as u64);
+    if more > 0 {
+        writeln!(out, "   and {more} more ({})", where_listed(d))?;
     }
     writeln!(out)
 }

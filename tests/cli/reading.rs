@@ -226,6 +226,54 @@ fn errors_on_stderr_stop_after_a_few_and_the_report_keeps_them_all() {
     assert!(stderr.len() < 800, "{} bytes on stderr: {stderr}", stderr.len());
 }
 
+/// Millions of broken lines cost their count, not their messages: the JSON report lists the first 10,000
+/// with their places and says so, `--format ndjson` writes every one, and every one is counted.
+#[test]
+fn the_report_lists_the_first_ten_thousand_unreadable_records_and_counts_them_all() {
+    const BROKEN: usize = 12_345;
+    let mut input = "not json\n".repeat(BROKEN);
+    input.push_str(&failure(1));
+    input.push('\n');
+    let (report, code) = json_report(&["-i", "ndjson"], input.as_str());
+    assert_eq!(code, 1);
+    assert_accounted(&report);
+    assert_eq!(
+        figures(&report),
+        [BROKEN as u64 + 1, 1, 1, 0, 0, BROKEN as u64, 0]
+    );
+    let errors = report["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 10_000);
+    assert_eq!(errors[9_999]["source"]["line"], 10_000);
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("12345 records could not be read") && notes.contains("first 10000"),
+        "{notes}"
+    );
+    // Every one, as it is read.
+    let out = provdiag()
+        .args(["-i", "ndjson", "--format", "ndjson"])
+        .write_stdin(input.as_str())
+        .output()
+        .expect("runs");
+    let errors = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with(r#"{"type":"error""#))
+        .count();
+    assert_eq!(errors, BROKEN);
+    // The text report counts them all, and says where they are listed.
+    let out = provdiag()
+        .args(["-i", "ndjson"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Unreadable records (12345)"), "{text}");
+    assert!(
+        text.contains("and 12335 more (--format ndjson lists them)"),
+        "{text}"
+    );
+}
+
 /// Item 10: with `--format ndjson`, a finding is written as soon as its line is read from a live stdin.
 #[test]
 fn a_finding_from_a_slow_stdin_is_written_before_the_input_ends() {
