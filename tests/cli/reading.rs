@@ -278,9 +278,18 @@ fn the_report_lists_the_first_ten_thousand_unreadable_records_and_counts_them_al
 #[test]
 fn a_finding_from_a_slow_stdin_is_written_before_the_input_ends() {
     let bin = assert_cmd::cargo::cargo_bin("provdiag");
+    let utf16 = |text: String| -> Vec<u8> {
+        std::iter::once(0xFEFF)
+            .chain(format!("{text}\n").encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    };
+    let sentence = "Automatic provisioning of user A B to app Box failed: License Limit Exceeded.";
     for first in [
-        failure(1),
-        "Automatic provisioning of user A B to app Box failed: License Limit Exceeded.".to_owned(),
+        format!("{}\n", failure(1)).into_bytes(),
+        format!("{sentence}\n").into_bytes(),
+        // Through the UTF-16 decoder too.
+        utf16(failure(1)),
     ] {
         let mut child = std::process::Command::new(&bin)
             .args(["--format", "ndjson"])
@@ -291,7 +300,7 @@ fn a_finding_from_a_slow_stdin_is_written_before_the_input_ends() {
             .expect("starts");
         let mut stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
-        writeln!(stdin, "{first}").expect("written");
+        stdin.write_all(&first).expect("written");
         stdin.flush().expect("flushed");
         // The input stays open: the finding must come without it ending. A hang guard, not a timing.
         let (tx, rx) = std::sync::mpsc::channel();
