@@ -107,16 +107,33 @@ impl Columns {
 /// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows (under any
 /// name a SIEM gives them), or Splunk's `_raw`.
 pub fn is_header(line: &[u8]) -> bool {
+    header_delimiter(line).is_some()
+}
+
+/// The delimiters a System Log CSV comes with: Okta's comma, and what a spreadsheet saves it with where the
+/// decimal separator is a comma (`;`, Excel's "CSV" in much of Europe) or as "Unicode Text" (a tab).
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+/// The delimiter `line` is a header with, if it is one: the one that cuts it into the most LogEvent column
+/// names (at least two, or Splunk's `_raw`), the comma where they tie.
+pub fn header_delimiter(line: &[u8]) -> Option<u8> {
     let line = super::lossy(line);
-    let fields = || line.split(',').map(|f| f.trim().trim_matches('"'));
-    if fields().any(|f| f == "_raw") {
-        return true;
-    }
-    let known = fields()
-        .map(siem::key)
-        .filter(|k| siem::field(k).is_some() || OTHER_KNOWN.contains(&k.as_str()))
-        .count();
-    known >= 2
+    let known = |d: u8| {
+        let fields = || line.split(char::from(d)).map(|f| f.trim().trim_matches('"'));
+        if fields().any(|f| f == "_raw") {
+            return usize::MAX;
+        }
+        fields()
+            .map(siem::key)
+            .filter(|k| siem::field(k).is_some() || OTHER_KNOWN.contains(&k.as_str()))
+            .count()
+    };
+    let (count, d) = DELIMITERS
+        .iter()
+        .map(|&d| (known(d), d))
+        .rev()
+        .max_by_key(|&(count, _)| count)?;
+    (count >= 2).then_some(d)
 }
 
 /// Header keys (see `siem::key`) of LogEvent columns this reader does not use, for telling a System Log CSV
@@ -130,10 +147,10 @@ const OTHER_KNOWN: &[&str] = &[
 
 pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     let mut rows = Rows::new(input, reading.limits);
-    // The header is read first, a row at a time: the workers need its columns, and what comes before it
-    // (blank or overlong rows) is reported in order.
+    // The header is read first, a row at a time: the workers need its columns and its delimiter, and what
+    // comes before it (blank or overlong rows) is reported in order. A header row ends where it does
+    // whatever the delimiter: its names hold no line break.
     rows.max_rows = 1;
-    let mut fields = Fields::new();
     let header = loop {
         let Some(block) = rows.next_block()? else {
             return Ok(());
@@ -146,10 +163,14 @@ pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> 
             sink.push(malformed(source, too_big(&reading.limits)))?;
             continue;
         }
-        let row = fields.parse(&block.bytes[frame.start..frame.end]);
+        let bytes = &block.bytes[frame.start..frame.end];
+        let delimiter = header_delimiter(bytes).unwrap_or(b',');
+        let mut fields = Fields::new(delimiter);
+        let row = fields.parse(bytes);
         if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
+        rows.delimiter = delimiter;
         let names: Vec<String> = row.iter().map(|f| super::lossy(f).into_owned()).collect();
         let columns = Columns::map(&names);
         let missing = columns.missing();
@@ -165,6 +186,7 @@ pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> 
         break Header {
             width: names.len(),
             columns,
+            delimiter,
         };
     };
     rows.max_rows = reading.limits.max_lines.max(1);
@@ -176,17 +198,23 @@ pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> 
     )
 }
 
-/// The header's width and what its columns hold: what every worker reads the rows by.
+/// The header's width, what its columns hold and its delimiter: what every worker reads the rows by.
 struct Header {
     width: usize,
     columns: Columns,
+    delimiter: u8,
 }
 
 /// The records of one block of rows: runs on a worker.
 fn parse_rows(block: &Block, reading: &Reading, header: &Header) -> Vec<Parsed> {
     FIELDS.with(|fields| match fields.try_borrow_mut() {
-        Ok(mut fields) => parse_rows_with(block, reading, header, &mut fields),
-        Err(_) => parse_rows_with(block, reading, header, &mut Fields::new()),
+        Ok(mut fields) => {
+            if fields.delimiter != header.delimiter {
+                *fields = Fields::new(header.delimiter);
+            }
+            parse_rows_with(block, reading, header, &mut fields)
+        }
+        Err(_) => parse_rows_with(block, reading, header, &mut Fields::new(header.delimiter)),
     })
 }
 
@@ -194,7 +222,7 @@ thread_local! {
     /// Each thread's row parser, built once: building a csv_core reader (its DFA) costs more than parsing a
     /// block, and a copy of one cannot be made instead (csv_core 0.1's `Reader::clone` keeps only part of
     /// its DFA: the copy reads no row).
-    static FIELDS: std::cell::RefCell<Fields> = std::cell::RefCell::new(Fields::new());
+    static FIELDS: std::cell::RefCell<Fields> = std::cell::RefCell::new(Fields::new(b','));
 }
 
 fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &mut Fields) -> Vec<Parsed> {
@@ -293,14 +321,16 @@ impl<'a> Row<'a> {
 /// Parses one row's bytes into fields with csv_core, reusing its buffers from row to row.
 struct Fields {
     core: csv_core::Reader,
+    delimiter: u8,
     fields: Vec<u8>,
     ends: Vec<usize>,
 }
 
 impl Fields {
-    fn new() -> Self {
+    fn new(delimiter: u8) -> Self {
         Self {
-            core: csv_core::Reader::new(),
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             fields: vec![0; 1024],
             ends: vec![0; 64],
         }
@@ -456,6 +486,37 @@ mod tests {
     }
 
     #[test]
+    fn a_header_tells_its_delimiter() {
+        assert_eq!(
+            header_delimiter(b"published,eventType,outcome.result"),
+            Some(b',')
+        );
+        assert_eq!(
+            header_delimiter(b"Published;Event Type;\"Outcome.Result\""),
+            Some(b';')
+        );
+        assert_eq!(
+            header_delimiter(b"published\teventType\toutcome.reason"),
+            Some(b'\t')
+        );
+        // A `;` inside comma-separated names does not make it `;`; the comma wins a tie.
+        assert_eq!(
+            header_delimiter(b"eventType,outcome.result,note;uuid"),
+            Some(b',')
+        );
+        assert_eq!(header_delimiter(b"uuid;x,eventType,published"), Some(b','));
+        assert_eq!(
+            header_delimiter(b"uuid,eventType;outcome.result;published"),
+            Some(b';')
+        );
+        assert_eq!(header_delimiter(b"\"_time\";\"_raw\""), Some(b';'));
+        assert_eq!(
+            header_delimiter(b"Automatic provisioning of user A; B to app C failed: x"),
+            None
+        );
+    }
+
+    #[test]
     fn headers_are_told_from_prose() {
         assert!(is_header(b"Published,Event Type,Outcome.Result"));
         assert!(is_header(b"\"uuid\",\"OUTCOME_REASON\""));
@@ -487,7 +548,7 @@ mod tests {
             },
             limits,
         );
-        let mut fields = Fields::new();
+        let mut fields = Fields::new(b',');
         let mut out = Vec::new();
         while let Some(block) = rows.next_block().expect("reads") {
             for f in &block.frames {

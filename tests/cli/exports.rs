@@ -163,6 +163,82 @@ fn csv_maps_columns_by_name_and_survives_quotes_and_line_breaks() {
     assert_eq!(report["findings"][2]["source"]["line"], 5);
 }
 
+/// The System Log CSV as a spreadsheet saves it where the list separator is `;` (Excel's "CSV" in much of
+/// Europe), or as "Unicode Text" (tab-separated UTF-16LE with a byte-order mark): the same figures, findings
+/// and places as the original, quoted delimiters, quotes and line breaks included.
+#[test]
+fn csv_saved_with_semicolons_or_tabs_reads_as_the_original() {
+    let original = read(&fixture("syslog-export.csv"));
+    // The fixture's rows, as csv_core reads them.
+    let mut core = csv_core::Reader::new();
+    let (mut out, mut ends) = (vec![0; original.len()], vec![0; original.len()]);
+    let (mut pos, mut rows) = (0, Vec::new());
+    loop {
+        let (mut nout, mut nend) = (0, 0);
+        let done = loop {
+            let (result, nin, o, e) = core.read_record(&original[pos..], &mut out[nout..], &mut ends[nend..]);
+            (pos, nout, nend) = (pos + nin, nout + o, nend + e);
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::Record => break false,
+                csv_core::ReadRecordResult::End => break true,
+                full => panic!("buffers hold the fixture: {full:?}"),
+            }
+        };
+        if done {
+            break;
+        }
+        let starts = std::iter::once(0).chain(ends[..nend].iter().copied());
+        let fields: Vec<Vec<u8>> = starts
+            .zip(&ends[..nend])
+            .map(|(a, &b)| out[a..b].to_vec())
+            .collect();
+        rows.push(fields);
+    }
+    assert_eq!(rows.len(), 7, "a header and six rows");
+    let saved = |delimiter: u8| -> Vec<u8> {
+        let mut text = Vec::new();
+        for row in &rows {
+            for (i, field) in row.iter().enumerate() {
+                if i > 0 {
+                    text.push(delimiter);
+                }
+                if field.iter().any(|&b| b == delimiter || b"\"\r\n".contains(&b)) {
+                    text.push(b'"');
+                    for &b in field {
+                        text.extend_from_slice(if b == b'"' {
+                            b"\"\""
+                        } else {
+                            std::slice::from_ref(&b)
+                        });
+                    }
+                    text.push(b'"');
+                } else {
+                    text.extend_from_slice(field);
+                }
+            }
+            text.extend_from_slice(b"\r\n");
+        }
+        text
+    };
+    let semicolons = saved(b';');
+    assert!(semicolons.starts_with(b"Published;Severity;Event Type;"));
+    let tabs = String::from_utf8(saved(b'\t')).expect("UTF-8");
+    let unicode_text: Vec<u8> = std::iter::once(0xFEFF)
+        .chain(tabs.encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let (want, want_code) = json_report(&[], original);
+    for input in [semicolons, unicode_text] {
+        let (report, code) = json_report(&[], input);
+        assert_eq!(code, want_code);
+        assert_eq!(figures(&report), figures(&want));
+        assert_eq!(who(&report), who(&want));
+        assert_eq!(report["findings"][2]["source"], want["findings"][2]["source"]);
+        assert_eq!(report["findings"][2]["reason"], want["findings"][2]["reason"]);
+    }
+}
+
 #[test]
 fn csv_columns_in_any_order_and_case() {
     let csv = "OUTCOME_RESULT,uuid,outcome reason,EventType\r\nFAILURE,u1,Matching user not found,application.provision.user.push\r\nSUCCESS,u2,,application.provision.user.push\r\n";

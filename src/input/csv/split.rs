@@ -29,6 +29,8 @@ pub(crate) struct Rows<R> {
     eof: bool,
     /// The most rows a block takes: 1 while the header is read, so that it is parsed before any data row.
     pub(crate) max_rows: usize,
+    /// What separates fields (a `"` opens a quoted field only right after it): the header's, once read.
+    pub(crate) delimiter: u8,
 }
 
 impl<R: Read> Rows<R> {
@@ -45,6 +47,7 @@ impl<R: Read> Rows<R> {
             skipping: false,
             eof: false,
             max_rows: limits.max_lines.max(1),
+            delimiter: b',',
         }
     }
 
@@ -53,6 +56,7 @@ impl<R: Read> Rows<R> {
     /// a row, or after a comma); inside one, `""` is a quote and a lone `"` closes it; outside, `\r` and `\n`
     /// both end a row (a lone `\r` too, as old Mac exports have it).
     fn row_end(&mut self) -> Option<usize> {
+        let delimiter = self.delimiter;
         let buf = &self.buf;
         let mut i = self.pos;
         loop {
@@ -89,7 +93,7 @@ impl<R: Read> Rows<R> {
                 },
                 (b'"', false) => {
                     // Outside quotes, a line end before this byte would have ended the row.
-                    self.quoted = at == self.start || buf[at - 1] == b',';
+                    self.quoted = at == self.start || buf[at - 1] == delimiter;
                     i = at + 1;
                 }
                 _ => {
@@ -231,8 +235,8 @@ mod tests {
 
     /// The rows of `input` as one csv_core reader over all of it tells them (what the reader did before
     /// rows were cut apart): (line of the row's first byte, its fields).
-    fn csv_core_rows(input: &[u8]) -> Vec<(u64, Vec<Vec<u8>>)> {
-        let mut core = csv_core::Reader::new();
+    fn csv_core_rows(input: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         let (mut out, mut ends) = (vec![0; input.len() + 1], vec![0; input.len() + 1]);
         let mut rows = Vec::new();
         let mut pos = 0;
@@ -270,15 +274,16 @@ mod tests {
 
     /// The rows this splitter cuts, each parsed alone by csv_core (as the workers do): (line, fields), or
     /// (line, no fields) for a row too big.
-    fn split_rows(input: &[u8], chunk: usize, limits: Limits) -> Vec<(u64, Vec<Vec<u8>>)> {
+    fn split_rows(input: &[u8], chunk: usize, limits: Limits, delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut rows = Rows::new(Chunked { data: input, chunk }, limits);
+        rows.delimiter = delimiter;
         let mut out = Vec::new();
         while let Some(block) = rows.next_block().expect("reads") {
             assert!(block.frames.len() <= limits.max_lines);
             for f in &block.frames {
                 let fields = match f.kind {
                     FrameKind::TooBig => Vec::new(),
-                    _ => csv_core_rows(&block.bytes[f.start..f.end])
+                    _ => csv_core_rows(&block.bytes[f.start..f.end], delimiter)
                         .into_iter()
                         .map(|(line, fields)| {
                             assert_eq!(line, 1, "a row holds no line end outside quotes");
@@ -304,10 +309,31 @@ mod tests {
     #[test]
     fn rows_are_cut_where_csv_core_ends_them() {
         let input: &[u8] = b"a,b\r\n\"x\ny\",\"q\"\"\r\n\"\r\nab\"c,\"d\"e\"f\n\r\n,\rlone,cr\n\"open,\nz";
-        let want = csv_core_rows(input);
+        let want = csv_core_rows(input, b',');
         assert_eq!(want.len(), 6, "{want:?}");
         for chunk in 1..=input.len() {
-            assert_eq!(split_rows(input, chunk, SMALL), want, "reads of {chunk} bytes");
+            assert_eq!(
+                split_rows(input, chunk, SMALL, b','),
+                want,
+                "reads of {chunk} bytes"
+            );
+        }
+        // With another delimiter, a quote opens a field only after that one.
+        for delimiter in [b';', b'\t'] {
+            let input: Vec<u8> = input
+                .iter()
+                .map(|&b| if b == b',' { delimiter } else { b })
+                .collect();
+            let want = csv_core_rows(&input, delimiter);
+            assert_eq!(want.len(), 6, "{want:?}");
+            assert_eq!(split_rows(&input, 5, SMALL, delimiter), want);
+            // And not after a comma: `a,"b` + line end + `c"` is two rows.
+            let input: Vec<u8> = [b"a,\"b\nc\"".as_slice(), &[delimiter], b"d\n"].concat();
+            assert_eq!(
+                split_rows(&input, 3, SMALL, delimiter),
+                csv_core_rows(&input, delimiter)
+            );
+            assert_eq!(csv_core_rows(&input, delimiter).len(), 2);
         }
     }
 
@@ -317,8 +343,8 @@ mod tests {
         let input = b"a,\"\r";
         for chunk in 1..=input.len() {
             assert_eq!(
-                split_rows(input, chunk, SMALL),
-                csv_core_rows(input),
+                split_rows(input, chunk, SMALL, b','),
+                csv_core_rows(input, b','),
                 "reads of {chunk} bytes"
             );
         }
@@ -335,10 +361,11 @@ mod tests {
         /// their lines are csv_core's.
         #[test]
         fn any_bytes_are_cut_as_csv_core_reads_them(
-            input in proptest::collection::vec(prop::sample::select(b"ab ,\"\"\r\n".to_vec()), 0..120),
+            input in proptest::collection::vec(prop::sample::select(b"ab ,;\t\"\"\r\n".to_vec()), 0..120),
             chunk in 1usize..20,
+            delimiter in prop::sample::select(vec![b',', b';', b'\t']),
         ) {
-            prop_assert_eq!(split_rows(&input, chunk, SMALL), csv_core_rows(&input));
+            prop_assert_eq!(split_rows(&input, chunk, SMALL, delimiter), csv_core_rows(&input, delimiter));
         }
     }
 
