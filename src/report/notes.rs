@@ -53,8 +53,16 @@ impl Notes {
 
     pub fn finish(&self) {
         if self.malformed > SHOWN {
+            let listed = if self.malformed > crate::group::ERRORS_LISTED as u64 {
+                format!(
+                    "--format json lists the first {}, --format ndjson every one",
+                    crate::group::ERRORS_LISTED
+                )
+            } else {
+                "the report lists them all".to_owned()
+            };
             eprintln!(
-                "provdiag: … and {} more malformed records (the report lists them all)",
+                "provdiag: … and {} more malformed records ({listed})",
                 self.malformed - SHOWN
             );
         }

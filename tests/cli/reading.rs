@@ -260,12 +260,17 @@ fn the_report_lists_the_first_ten_thousand_unreadable_records_and_counts_them_al
         .filter(|l| l.starts_with(r#"{"type":"error""#))
         .count();
     assert_eq!(errors, BROKEN);
-    // The text report counts them all, and says where they are listed.
+    // The text report counts them all, and says where they are listed; so does stderr.
     let out = provdiag()
         .args(["-i", "ndjson"])
         .write_stdin(input)
         .output()
         .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("and 12325 more malformed records (--format json lists the first 10000"),
+        "{stderr}"
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Unreadable records (12345)"), "{text}");
     assert!(
