@@ -94,7 +94,11 @@ impl Writer for Github {
             for line in lines.iter().take(room) {
                 writeln!(out, "{line}")?;
             }
-            let more = lines.len().saturating_sub(room) as u64;
+            let mut more = lines.len().saturating_sub(room) as u64;
+            if kind == "warning" {
+                // Unreadable records past those the report keeps are warnings not annotated too.
+                more += d.summary.malformed.saturating_sub(d.errors.len() as u64);
+            }
             if more > 0 {
                 left.push(format!("{more} more {kind}{}", if more == 1 { "" } else { "s" }));
             }

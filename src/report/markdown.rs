@@ -165,8 +165,7 @@ impl Writer for Markdown {
         write_resolved(out, d)?;
         if !d.errors.is_empty() {
             writeln!(out, "## Unreadable records\n")?;
-            // A ticket shows as many as the text report; the JSON report lists them.
-            for e in d.errors.iter().take(super::text::ERRORS_SHOWN) {
+            for e in &d.errors {
                 writeln!(
                     out,
                     "- {}:{}: {}",
@@ -175,12 +174,10 @@ impl Writer for Markdown {
                     md(&e.message)
                 )?;
             }
-            let more = d
-                .summary
-                .malformed
-                .saturating_sub(super::text::ERRORS_SHOWN as u64);
+            // Past the first `ERRORS_LISTED`, as in the JSON report.
+            let more = d.summary.malformed.saturating_sub(d.errors.len() as u64);
             if more > 0 {
-                writeln!(out, "- and {more} more ({})", super::text::where_listed(d))?;
+                writeln!(out, "- and {more} more (`--format ndjson` lists them)")?;
             }
             writeln!(out)?;
         }

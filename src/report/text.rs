@@ -49,7 +49,7 @@ const USERS_SHOWN: usize = 5;
 /// How many of an app's messages an incident shows (`--format json` has them all).
 const MESSAGES_SHOWN: usize = 5;
 /// How many unreadable records the report lists (stderr has them too).
-pub(crate) const ERRORS_SHOWN: usize = 10;
+const ERRORS_SHOWN: usize = 10;
 
 impl Writer for Text {
     fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
@@ -252,7 +252,7 @@ fn write_unrecognized(out: &mut dyn Write, r: &Report) -> io::Result<()> {
 }
 
 /// Which format lists every unreadable record of `d`: the JSON report lists the first `ERRORS_LISTED`.
-pub(crate) fn where_listed(d: &Report) -> &'static str {
+fn where_listed(d: &Report) -> &'static str {
     if d.summary.malformed > crate::group::ERRORS_LISTED as u64 {
         "--format ndjson lists them"
     } else {

@@ -263,7 +263,7 @@ fn the_report_lists_the_first_ten_thousand_unreadable_records_and_counts_them_al
     // The text report counts them all, and says where they are listed; so does stderr.
     let out = provdiag()
         .args(["-i", "ndjson"])
-        .write_stdin(input)
+        .write_stdin(input.as_str())
         .output()
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -277,6 +277,24 @@ fn the_report_lists_the_first_ten_thousand_unreadable_records_and_counts_them_al
         text.contains("and 12335 more (--format ndjson lists them)"),
         "{text}"
     );
+    // Markdown lists the 10,000 the JSON report keeps, then says how many more; GitHub counts them among
+    // the warnings it could not annotate.
+    for (format, more) in [
+        ("markdown", "- and 2345 more (`--format ndjson` lists them)"),
+        ("github", "12335 more warnings not annotated"),
+    ] {
+        let out = provdiag()
+            .args(["-i", "ndjson", "--format", format])
+            .write_stdin(input.as_str())
+            .output()
+            .expect("runs");
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            report.contains(more),
+            "{format}: {}",
+            &report[report.len().saturating_sub(2000)..]
+        );
+    }
 }
 
 /// Item 10: with `--format ndjson`, a finding is written as soon as its line is read from a live stdin.
