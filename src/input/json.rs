@@ -572,18 +572,19 @@ fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Pa
         )),
         Ok(Row::Nothing) => {}
         Ok(Row::Raw(raw)) => parse_raw(&raw, source, limits, out),
-        Ok(Row::Nested(values)) => {
-            for value in values {
-                let at = inner_source(value, text.as_bytes(), source);
-                value_records(value.get().as_bytes(), &at, limits, out);
+        Ok(Row::Nested(values)) => nested_records(&values, &text, source, limits, out),
+        Ok(Row::Fields(map)) => {
+            if let Some(parsed) = siem::fields_record(&map, source) {
+                out.push(parsed);
+                return;
             }
-        }
-        Ok(Row::Fields(map)) => out.push(match siem::fields_record(&map, source) {
-            Some(parsed) => parsed,
-            // Not a System Log event (another Okta export, a note): a failure one of its strings states is
-            // that failure; otherwise it is reported, as counted among the ignored it would let a wrong file
-            // pass for one without failures.
-            None => match event::stated_failure(&map, source) {
+            // Not a System Log event: the events of an envelope of another name, else a failure one of its
+            // strings states, else reported (counted among the ignored, a wrong file would pass for one
+            // without failures).
+            if let Some(events) = siem::wrapped_events(&text, &map) {
+                return nested_records(&events, &text, source, limits, out);
+            }
+            out.push(match event::stated_failure(&map, source) {
                 Some(record) => Parsed { key: None, record },
                 None => malformed(
                     source.clone(),
@@ -591,8 +592,22 @@ fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Pa
                      uuid, published, target)"
                         .to_owned(),
                 ),
-            },
-        }),
+            });
+        }
+    }
+}
+
+/// The records of values nested in `outer` (which starts at `source`), each on its own line.
+fn nested_records(
+    values: &[&RawValue],
+    outer: &str,
+    source: &Source,
+    limits: &Limits,
+    out: &mut Vec<Parsed>,
+) {
+    for value in values {
+        let at = inner_source(value, outer.as_bytes(), source);
+        value_records(value.get().as_bytes(), &at, limits, out);
     }
 }
 

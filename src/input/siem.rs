@@ -243,42 +243,40 @@ pub(super) fn row(text: &str) -> serde_json::Result<Row<'_>> {
     {
         return Ok(Row::Nested(hits.hits));
     }
-    let fields: Map<String, Value> = serde_json::from_str(text)?;
-    if let Some(events) = wrapped_events(text, &fields) {
-        return Ok(Row::Nested(events));
-    }
-    Ok(Row::Fields(fields))
+    Ok(Row::Fields(serde_json::from_str(text)?))
 }
 
-/// The events an object that is none itself holds at its top level, in input order: the objects of its
-/// lists where some of them name a LogEvent field, and its objects that do. An envelope not known by name
-/// would otherwise be one record naming nothing, its events' failures lost: Windows PowerShell 5.1 writes
-/// an API page it was handed whole (`Invoke-RestMethod` does not unroll it) as `{"value": [ … ], "Count": n}`,
-/// and scripts save `{"events": [ … ]}` or `{"event": { … }}`. Only an object naming no LogEvent field is
-/// opened, and only to reach objects that name one, so no value is read again at more than one depth.
-fn wrapped_events<'t>(text: &'t str, fields: &Map<String, Value>) -> Option<Vec<&'t RawValue>> {
-    let names = |map: &Map<String, Value>| {
-        let mut found = Found::default();
-        found.walk("", map);
-        found.names_anything()
+/// The events an object whose fields name nothing of a LogEvent (`fields_record` gave `None`) holds at its
+/// top level, in input order: the objects of its lists where some of them name a LogEvent field, and its
+/// objects that do. An envelope not known by name would otherwise be one record naming nothing, its events'
+/// failures lost: Windows PowerShell 5.1 writes an API page it was handed whole (`Invoke-RestMethod` does not
+/// unroll it) as `{"value": [ … ], "Count": n}`, and scripts save `{"events": [ … ]}` or `{"event": { … }}`.
+/// Only objects that name a field are reached, and those are never opened, so no value is read again at more
+/// than one depth.
+pub(super) fn wrapped_events<'t>(text: &'t str, fields: &Map<String, Value>) -> Option<Vec<&'t RawValue>> {
+    let is_event = |value: &Value| {
+        value.as_object().is_some_and(|map| {
+            let mut found = Found::default();
+            found.walk("", map);
+            found.names_anything()
+        })
     };
-    let names_anything = |value: &Value| value.as_object().is_some_and(names);
     let holds = |value: &Value| match value {
-        Value::Array(list) => list.iter().any(names_anything),
-        other => names_anything(other),
+        Value::Array(list) => list.iter().any(is_event),
+        other => is_event(other),
     };
-    if !fields.values().any(holds) || names(fields) {
+    if !fields.values().any(holds) {
         return None;
     }
     let values: std::collections::HashMap<Cow<str>, &RawValue> = serde_json::from_str(text).ok()?;
     let mut events: Vec<&RawValue> = Vec::new();
     for (name, raw) in &values {
         match fields.get(name.as_ref()) {
-            Some(Value::Array(list)) if list.iter().any(names_anything) => {
+            Some(Value::Array(list)) if list.iter().any(is_event) => {
                 let entries = serde_json::from_str::<Vec<&RawValue>>(raw.get()).ok()?;
                 events.extend(entries.into_iter().filter(|e| e.get().starts_with('{')));
             }
-            Some(value) if names_anything(value) => events.push(raw),
+            Some(value) if is_event(value) => events.push(raw),
             _ => {}
         }
     }
