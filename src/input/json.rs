@@ -551,6 +551,7 @@ fn inner_source(inner: &RawValue, outer: &[u8], source: &Source) -> Source {
     }
 }
 
+/// What a record nested past `limits.max_depth` is told as.
 fn too_deep_message(limits: &Limits) -> String {
     format!(
         "nested deeper than {} levels: not a System Log event",

@@ -245,7 +245,7 @@ fn read_decoded(
         // pair of bytes made U+FFFD. One reader type for every such input, plain or gzip.
         let input = Cursor::new(head).chain(input.take(if at_end { 0 } else { u64::MAX }));
         // A buffer the size of a file's block: with the default 8 KiB, every block held 8 KiB, and a file
-        // took 4 times as long as in UTF-8, mostly in waking the workers for each.
+        // took five times as long as in UTF-8, mostly in waking the workers for each.
         let buffer = vec![0; reading.limits.for_file().block.max(4)];
         let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
             .strip_bom(true)
