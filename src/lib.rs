@@ -3,6 +3,7 @@
 
 pub mod cli;
 mod fail_on;
+pub mod okta;
 pub mod group;
 pub mod input;
 mod output;
