@@ -3,9 +3,9 @@
 
 pub mod cli;
 mod fail_on;
-pub mod okta;
 pub mod group;
 pub mod input;
+pub mod okta;
 mod output;
 mod pipeline;
 mod pull;
@@ -212,7 +212,10 @@ pub fn run_pipeline(
     let reading = input::ReadOptions::new(options.input)?;
     let mut pipeline = Pipeline::new(table, options, out);
     for spec in inputs {
-        pipeline.begin_input(matches!(spec, InputSpec::Stdin));
+        let stdin = matches!(spec, InputSpec::Stdin);
+        // `-m` and a paste at a terminal are failures on the user's word (spec, Words).
+        let users_word = matches!(spec, InputSpec::Message(_)) || (stdin && io::stdin().is_terminal());
+        pipeline.begin_input(stdin, users_word);
         match input::read_input(spec, &reading, &mut pipeline) {
             Ok(()) => {
                 if let Some(e) = pipeline.none_readable(&spec.name()) {

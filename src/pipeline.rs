@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use crate::group::{Filter, Ledger, Report, Seen};
 use crate::input::{Sink, Stop};
-use crate::record::{EventKey, Finding, InputError, Record, Success};
+use crate::record::{EventKey, Finding, InputError, Record, Success, Why};
 use crate::redact::{self, Redactor};
 use crate::report::{Notes, Progress, Writer};
-use crate::rules::RuleTable;
+use crate::rules::{Diagnosis, RuleTable};
 use crate::{report, Options};
 
 /// The sink the readers feed: matches, redacts, groups, and streams to the writer.
@@ -35,6 +35,43 @@ pub struct Pipeline<'a> {
     input_start: (u64, u64),
     /// Each finding is flushed as it is written: the input is a live stream and the report streams.
     flush_findings: bool,
+    /// Every line of the input being read is a failure: the user said so (`-m`, a paste at a terminal).
+    users_word: bool,
+    /// The texts of every failure's evidence, shared.
+    shared: Shared,
+}
+
+/// Evidence texts and alternatives shared between failures: a hundred failures of one cause hold one copy.
+#[derive(Default)]
+struct Shared {
+    texts: std::collections::HashSet<Arc<str>>,
+    lists: std::collections::HashSet<Arc<[Arc<str>]>>,
+}
+
+impl Shared {
+    fn why(&mut self, mut w: Why) -> Why {
+        w.text = self.text(w.text);
+        let list: Vec<Arc<str>> = w.alternatives.iter().map(|a| self.text(a.clone())).collect();
+        let list: Arc<[Arc<str>]> = list.into();
+        w.alternatives = match self.lists.get(&list) {
+            Some(l) => l.clone(),
+            None => {
+                self.lists.insert(list.clone());
+                list
+            }
+        };
+        w
+    }
+
+    fn text(&mut self, t: Arc<str>) -> Arc<str> {
+        match self.texts.get(&t) {
+            Some(s) => s.clone(),
+            None => {
+                self.texts.insert(t.clone());
+                t
+            }
+        }
+    }
 }
 
 impl<'a> Pipeline<'a> {
@@ -55,11 +92,15 @@ impl<'a> Pipeline<'a> {
             stopped: None,
             input_start: (0, 0),
             flush_findings: false,
+            users_word: false,
+            shared: Shared::default(),
         }
     }
 
-    /// A new input starts; `live` if it is a stream that may arrive slowly (stdin).
-    pub fn begin_input(&mut self, live: bool) {
+    /// A new input starts; `live` if it is a stream that may arrive slowly (stdin); `users_word` if every
+    /// line of it is a failure on the user's word (`-m`, a paste at a terminal).
+    pub fn begin_input(&mut self, live: bool, users_word: bool) {
+        self.users_word = users_word;
         let s = self.ledger.summary();
         self.input_start = (s.records, s.malformed);
         self.flush_findings = live && self.writer.streams();
@@ -128,8 +169,8 @@ impl<'a> Pipeline<'a> {
         Ok(report)
     }
 
-    /// A failure of rule `cause` (an index into the table), unless the filter leaves it out.
-    fn failure(&mut self, mut finding: Finding, cause: Option<usize>) -> Result<(), Stop> {
+    /// A failure diagnosed as `d`, unless the filter leaves it out.
+    fn failure(&mut self, mut finding: Finding, d: Diagnosis) -> Result<(), Stop> {
         // Resolution matches people as the input names them: its facts are taken before redaction.
         let facts = self.ledger.facts(&finding);
         if !self.filter.keeps(&finding, facts.at()) {
@@ -139,8 +180,9 @@ impl<'a> Pipeline<'a> {
         if let Some(r) = &mut self.redactor {
             r.finding(&mut finding);
         }
-        let cause = cause.and_then(|i| self.ids.get(i).cloned());
-        let failure = self.ledger.failure(finding, cause, facts);
+        let cause = d.cause.and_then(|i| self.ids.get(i).cloned());
+        let why = d.why.map(|w| self.shared.why(w));
+        let failure = self.ledger.failure(finding, cause, why, facts);
         let mut written = self.writer.finding(self.out, failure);
         if self.flush_findings {
             written = written.and_then(|()| self.out.flush());
@@ -156,11 +198,13 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// A pasted line without a Tasks sentence: a failure if a rule matches it or if it is `bare` (shaped
-    /// like an Okta provisioning error), else ignored.
+    /// A pasted line without a Tasks sentence: a failure if something knows it, if it is `bare` (shaped
+    /// like an Okta provisioning error), if it plainly reports an error, or on the user's word (`-m`, a
+    /// paste at a terminal); else ignored.
     fn pasted(&mut self, mut f: Finding, bare: bool) -> Result<(), Stop> {
-        let cause = self.table.classify(&f);
-        if cause.is_none() && !bare {
+        let d = self.diagnose(&f);
+        let cause = d.cause;
+        if cause.is_none() && !bare && !d.plainly_an_error && !self.users_word {
             self.ledger.ignored();
             return Ok(());
         }
@@ -170,7 +214,11 @@ impl<'a> Pipeline<'a> {
             let at = cause.and_then(|c| self.table.match_start(c, line));
             f.reason = Some(redact::message_of(line, at).to_owned());
         }
-        self.failure(f, cause)
+        self.failure(f, d)
+    }
+
+    fn diagnose(&self, f: &Finding) -> Diagnosis {
+        self.table.diagnose(f.reason.as_deref(), f.event_type.as_deref())
     }
 
     fn malformed(&mut self, e: InputError) -> Result<(), Stop> {
@@ -202,8 +250,8 @@ impl Sink for Pipeline<'_> {
         self.progress.tick(self.ledger.summary().failures);
         match record {
             Record::Failure(f) => {
-                let cause = self.table.classify(&f);
-                self.failure(*f, cause)
+                let d = self.diagnose(&f);
+                self.failure(*f, d)
             }
             Record::Candidate(f) => self.pasted(*f, false),
             Record::Bare(f) => self.pasted(*f, true),

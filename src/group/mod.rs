@@ -18,7 +18,7 @@ use jiff::Timestamp;
 pub use filter::Filter;
 pub use seen::Seen;
 
-use crate::record::{Finding, InputError};
+use crate::record::{Confidence, Finding, InputError, Why};
 use crate::rules::RuleTable;
 use resolve::{Hasher, Resolution, Subject, Successes};
 
@@ -44,6 +44,8 @@ pub struct Summary {
 pub struct Failure {
     pub finding: Finding,
     pub cause: Option<Arc<str>>,
+    /// How sure its cause is, and why; none for an unrecognized failure.
+    pub why: Option<Why>,
     pub resolved_at: Option<String>,
 }
 
@@ -57,6 +59,8 @@ pub struct Cause {
     pub source: Option<String>,
     /// How many other documented causes the same message has (told apart by `provdiag explain <id>`).
     pub other_causes: usize,
+    /// Articles about the cause in one app: (app, url).
+    pub app_sources: Vec<(String, String)>,
 }
 
 /// The failures of one cause on one app.
@@ -77,6 +81,10 @@ pub struct Incident {
     pub resolved_at: Option<String>,
     /// Indices (into `Report::failures`) of its failures, in the order read.
     pub members: Vec<usize>,
+    /// How sure its cause is and why: its surest failure's (`certain` if any is).
+    pub why: Option<Why>,
+    /// What else a `likely` cause could be: every alternative its failures name, in the order met.
+    pub alternatives: Vec<Arc<str>>,
 }
 
 impl Incident {
@@ -212,7 +220,13 @@ impl Ledger {
     }
 
     /// Counts a failure of rule `cause` (none: unrecognized); the failure as filed.
-    pub fn failure(&mut self, finding: Finding, cause: Option<Arc<str>>, facts: Facts) -> &Failure {
+    pub fn failure(
+        &mut self,
+        finding: Finding,
+        cause: Option<Arc<str>>,
+        why: Option<Why>,
+        facts: Facts,
+    ) -> &Failure {
         let s = &mut self.summary;
         s.records += 1;
         s.failures += 1;
@@ -227,6 +241,7 @@ impl Ledger {
         self.failures.push(Failure {
             finding,
             cause,
+            why,
             resolved_at: None,
         });
         &self.failures[self.failures.len() - 1]
@@ -323,6 +338,8 @@ fn incidents(
                 last_seen: None,
                 resolved_at: None,
                 members: Vec::new(),
+                why: None,
+                alternatives: Vec::new(),
             });
             seen_users.push(HashSet::new());
             last_fix.push(None);
@@ -331,6 +348,16 @@ fn incidents(
         let i = &mut list[slot];
         i.failures += 1;
         i.members.push(k);
+        if let Some(w) = &f.why {
+            if i.why.as_ref().is_none_or(|have| have.confidence < w.confidence) {
+                i.why = Some(w.clone());
+            }
+            for a in w.alternatives.iter() {
+                if !i.alternatives.contains(a) {
+                    i.alternatives.push(a.clone());
+                }
+            }
+        }
         match resolved[k] {
             Some(t) => {
                 i.resolved += 1;
@@ -356,6 +383,13 @@ fn incidents(
         if i.open == 0 {
             i.resolved_at = fix.map(time_text);
         }
+        if i.why
+            .as_ref()
+            .is_some_and(|w| w.confidence == Confidence::Certain)
+        {
+            i.alternatives.clear();
+        }
+        add_context_steps(i, failures, table);
     }
     let order = |i: &Incident| {
         i.cause
@@ -392,7 +426,45 @@ fn cause(table: &RuleTable, id: &str, app: Option<&str>) -> Option<Cause> {
         remediation: rule.steps_for(app),
         source: rule.source.clone(),
         other_causes: rule.other_causes.len(),
+        app_sources: rule
+            .app_sources
+            .iter()
+            .map(|s| (s.app.clone(), s.url.clone()))
+            .collect(),
     })
+}
+
+/// The wrapper gives context: the operations an incident's failures were (a group push, a deactivation)
+/// add their steps to its cause's remediation, before the last step (retrying the tasks) where there is one.
+fn add_context_steps(i: &mut Incident, failures: &[Failure], table: &RuleTable) {
+    let Some(cause) = &mut i.cause else { return };
+    let mut operations: Vec<&str> = Vec::new();
+    for &k in &i.members {
+        if let Some(op) = failures[k].why.as_ref().and_then(|w| w.operation) {
+            if !operations.contains(&op.as_str()) {
+                operations.push(op.as_str());
+            }
+        }
+    }
+    let app = i.app.as_deref().unwrap_or("the app");
+    let steps: Vec<String> = table
+        .context_steps(&operations)
+        .flat_map(|c| c.steps.iter().map(|s| s.replace("{app}", app)))
+        .filter(|s| !cause.remediation.contains(s))
+        .collect();
+    if steps.is_empty() {
+        return;
+    }
+    let retry = cause
+        .remediation
+        .last()
+        .is_some_and(|s| s.contains("Retry Selected"));
+    let at = if retry {
+        cause.remediation.len() - 1
+    } else {
+        cause.remediation.len()
+    };
+    cause.remediation.splice(at..at, steps);
 }
 
 #[cfg(test)]
@@ -411,7 +483,7 @@ mod tests {
 
     fn fail(l: &mut Ledger, f: Finding, cause: Option<&str>) {
         let facts = l.facts(&f);
-        l.failure(f, cause.map(Arc::from), facts);
+        l.failure(f, cause.map(Arc::from), None, facts);
     }
 
     #[test]

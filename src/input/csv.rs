@@ -648,6 +648,7 @@ mod tests {
             path: "t.csv".into(),
             threads,
             limits,
+            users_word: false,
         };
         let mut sink = Collect::default();
         assert!(read(input, &reading, &mut sink).is_ok());

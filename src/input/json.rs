@@ -587,6 +587,16 @@ fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Pa
             }
             out.push(match event::stated_failure(&map, source) {
                 Some(record) => Parsed { key: None, record },
+                // An app's error body (a SCIM error object, `{"error": …}`) copied on its own: a failure
+                // whose reason is the body, read by its anatomy (spec, Words).
+                None if crate::okta::anatomy::is_error_body(&map) => Parsed {
+                    key: None,
+                    record: Record::Bare(Box::new(crate::record::Finding {
+                        source: source.clone(),
+                        reason: Some(text.split_whitespace().collect::<Vec<_>>().join(" ")),
+                        ..Default::default()
+                    })),
+                },
                 None => malformed(
                     source.clone(),
                     "not a System Log event: none of its fields is one of a LogEvent (eventType, outcome, \

@@ -118,6 +118,8 @@ pub(crate) struct Reading {
     pub path: Arc<str>,
     pub threads: usize,
     pub limits: Limits,
+    /// Every line is a failure on the user's word (`-m`): an Okta API error object pasted is one too.
+    pub users_word: bool,
 }
 
 impl Reading {
@@ -147,11 +149,15 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
         path: spec.name(),
         threads: options.threads,
         limits: options.limits,
+        users_word: matches!(spec, InputSpec::Message(_)),
     };
     let name = &reading.path;
     let format = options.format;
     match spec {
-        InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &reading, format, sink),
+        InputSpec::Message(text) => {
+            let (text, format) = message_as_given(text, format);
+            read_stream(Cursor::new(text.as_ref()), &reading, format, sink)
+        }
         InputSpec::Stdin => {
             let reading = reading.of_regular_file(stdin_is_a_file());
             read_stream(io::stdin(), &reading, format, sink)
@@ -168,6 +174,45 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
             read_stream(file, &reading, format, sink)
         }
     }
+}
+
+/// How `-m` text is read. A message is the user's word that something failed: unless it holds System Log
+/// events (or `--input` says how to read it), it is read as text, a JSON body that is no event on one line,
+/// so that an app's error object pasted whole is one failure, read by its anatomy.
+fn message_as_given(text: &[u8], format: InputFormat) -> (std::borrow::Cow<'_, [u8]>, InputFormat) {
+    if format != InputFormat::Auto {
+        return (text.into(), format);
+    }
+    let holds_events = memchr::memmem::find(text, b"\"eventType\"").is_some()
+        || memchr::memmem::find(text, b"\"outcome\"").is_some();
+    if holds_events {
+        return (text.into(), format);
+    }
+    match serde_json::from_slice::<serde_json::Value>(text) {
+        Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+            (v.to_string().into_bytes().into(), InputFormat::Text)
+        }
+        _ => (one_message_a_line(text).into(), InputFormat::Text),
+    }
+}
+
+/// `-m` text with the lines of one message joined: a message copied over several lines (a detail under
+/// its sentence, a body printed over lines) is one failure; a line that opens a Tasks sentence starts
+/// another.
+fn one_message_a_line(text: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(text);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let opens = line
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .get(..10)
+            .is_some_and(|w| w.eq_ignore_ascii_case("automatic "));
+        if !out.is_empty() {
+            out.push(if opens { '\n' } else { ' ' });
+        }
+        out.push_str(line);
+    }
+    out.into_bytes()
 }
 
 /// True if standard input is a regular file (`provdiag < export.json`): nothing live to wait for.
@@ -195,6 +240,7 @@ pub(crate) fn read_page(page: &[u8], name: &Arc<str>, sink: &mut dyn Sink) -> Re
         // A bad PROVDIAG_THREADS is reported where the run starts; a page is read all the same.
         threads: parallel::threads().unwrap_or(1),
         limits: Limits::default(),
+        users_word: false,
     };
     read_stream(Cursor::new(page), &reading, InputFormat::Json, sink)
 }
@@ -279,7 +325,7 @@ fn read_text(
     if let Some(why) = detect::refuse(body) {
         return Err(ReadFail::Input(anyhow!("{name}: {why}")));
     }
-    if at_end {
+    if at_end && !reading.users_word {
         if let Some(error) = detect::api_error(body) {
             return Err(ReadFail::Input(anyhow!("{name}: {error}")));
         }
@@ -500,6 +546,7 @@ mod tests {
                 path: "-".into(),
                 threads: 1,
                 limits: Limits::default(),
+                users_word: false,
             };
             let read = read_stream(terminal, &reading, InputFormat::Auto, &mut sink);
             assert!(read.is_ok());

@@ -238,6 +238,7 @@ mod tests {
                 in_flight,
                 ..Limits::default()
             },
+            users_word: false,
         }
     }
 

@@ -362,6 +362,7 @@ mod tests {
             path: "-".into(),
             threads: 1,
             limits: crate::input::block::Limits::default(),
+            users_word: false,
         };
         read(input.as_bytes(), &reading, &mut sink).expect("reads");
         type Seen = (u64, Option<String>, Option<String>, Option<String>);

@@ -61,6 +61,8 @@ pub fn rules(out: &mut dyn Write, table: &RuleTable, json: bool) -> Result<()> {
             version: 1,
             retired: table.retired().to_vec(),
             rules: table.rules().to_vec(),
+            fallbacks: table.fallbacks().clone(),
+            contexts: table.contexts().to_vec(),
         };
         super::model::write_json(out, &file, true)?;
         writeln!(out)?;

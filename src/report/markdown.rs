@@ -130,6 +130,10 @@ impl Writer for Markdown {
             if let Some(c) = &i.cause {
                 writeln!(out, "{}\n", md(&c.summary))?;
             }
+            if let Some(w) = &i.why {
+                let line = wording::why(w, &i.alternatives);
+                writeln!(out, "{}\n", md(&line))?;
+            }
             let said = messages(d, i);
             if !said.is_empty() {
                 let who = app(d, i).unwrap_or_else(|| "The app".to_owned());
@@ -160,6 +164,9 @@ impl Writer for Markdown {
             }
             if let Some(url) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
                 writeln!(out, "Source: {}\n", source(url))?;
+            }
+            for (name, url) in i.cause.iter().flat_map(|c| &c.app_sources) {
+                writeln!(out, "An example from {}: {}\n", md(name), source(url))?;
             }
         }
         write_resolved(out, d)?;

@@ -124,6 +124,10 @@ impl Text {
                 writeln!(out, "     and {} other messages", said.len() - MESSAGES_SHOWN)?;
             }
         }
+        if let Some(w) = &i.why {
+            let line = wording::why(w, &i.alternatives);
+            writeln!(out, "{}", self.para(&clean(&line), "   ", "   "))?;
+        }
         if summary {
             writeln!(
                 out,
@@ -145,6 +149,14 @@ impl Text {
         }
         if let Some(link) = &cause.source {
             writeln!(out, "   More: {}", clean(link).underline())?;
+        }
+        for (app, link) in &cause.app_sources {
+            writeln!(
+                out,
+                "   An example from {}: {}",
+                clean(app),
+                clean(link).underline()
+            )?;
         }
         writeln!(out)
     }

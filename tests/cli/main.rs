@@ -2,6 +2,7 @@
 
 mod broken;
 mod conventions;
+mod corpus;
 mod diagnose;
 mod exactness;
 mod exports;
@@ -16,7 +17,6 @@ mod readme;
 mod resolution;
 mod schema;
 mod siem;
-mod wild;
 
 use assert_cmd::Command;
 use serde_json::Value;

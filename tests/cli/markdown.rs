@@ -26,6 +26,7 @@ fn table(title: &str, summary: &str, step: &str, source: &str) -> RuleTable {
         event_types: Vec::new(),
         remediation: vec![step.into(), "Then retry on {app}.".into()],
         source: Some(source.into()),
+        app_sources: Vec::new(),
         other_causes: Vec::new(),
         examples: Examples::default(),
     };
