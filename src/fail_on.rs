@@ -3,7 +3,6 @@
 use anyhow::{bail, Result};
 
 use crate::group::Report;
-use crate::report;
 use crate::rules::{self, RuleTable};
 
 /// Which failures make the exit code 1: `any`, `none`, or a list of cause ids and `unrecognized`.
@@ -69,7 +68,7 @@ fn unknown(item: &str, table: &RuleTable) -> String {
     };
     format!(
         "unknown value '{}' in --fail-on{hint}; use any, none, or a comma-separated list of unrecognized and cause ids: {}",
-        report::clean(item),
+        crate::text::clean(item),
         ids.join(", ")
     )
 }

@@ -12,6 +12,7 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod text;
 pub mod when;
 
 use anyhow::{bail, Context, Result};

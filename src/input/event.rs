@@ -3,7 +3,7 @@
 
 use super::text::parse_sentence;
 use crate::record::{Finding, Record, Source, Success};
-use crate::rules::fold;
+use crate::text::fold;
 
 /// How the event types of provisioning operations start (spec, "failure"); `pull` asks Okta for these.
 pub const PROVISIONING_PREFIXES: &[&str] = &[

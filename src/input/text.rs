@@ -9,7 +9,7 @@ use super::lines::Lines;
 use super::parallel;
 use super::{ReadFail, Reading, Sink};
 use crate::record::{Finding, Parsed, Record, Source};
-use crate::rules::fold;
+use crate::text::fold;
 
 /// `Automatic provisioning of user <U> to app <A> failed: <reason>` and the profile-push form, matched on
 /// folded text. User ends at the first ` to app `, app at the first ` failed:` after it: names may hold

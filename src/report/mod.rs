@@ -1,7 +1,6 @@
 //! The report stage: one writer per output format behind one trait. The only code that writes to stdout
 //! or stderr, besides `main`.
 
-mod escape;
 mod explain;
 mod github;
 mod json;
@@ -17,7 +16,7 @@ mod wording;
 
 use std::io::{self, Write};
 
-pub use escape::clean;
+pub use crate::text::clean;
 pub use explain::{explain, rules, rules_test};
 pub use notes::Notes;
 pub use progress::Progress;

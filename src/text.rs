@@ -1,5 +1,6 @@
-//! Control characters from the input never reach a report raw: a log line must not be able to retitle the
-//! window, recolor the screen or reorder the text (bidirectional overrides).
+//! Text helpers every stage shares, with no I/O: `fold` makes Okta's wording comparable however it was
+//! pasted, and `clean` keeps control characters from the input out of anything shown (a log line must not
+//! be able to retitle the window, recolor the screen or reorder the text with bidirectional overrides).
 
 use std::borrow::Cow;
 
@@ -25,6 +26,25 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Folds every run of white space (NBSP included) to one space and curly apostrophes to straight ones,
+/// so that rules see Okta's wording however it was pasted.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(if c == '\u{2019}' { '\'' } else { c });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +57,10 @@ mod tests {
             "a\\u{1b}]0;pwned\\u{7}b\\r\\n"
         );
         assert_eq!(clean("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+    }
+
+    #[test]
+    fn fold_collapses_spacing_and_apostrophes() {
+        assert_eq!(fold("  a \t b\u{a0}\u{a0}c ’ "), "a b c '");
     }
 }
