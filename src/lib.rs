@@ -5,6 +5,7 @@ pub mod cli;
 mod fail_on;
 pub mod group;
 pub mod input;
+pub mod okta;
 mod output;
 mod pipeline;
 mod pull;

@@ -45,6 +45,15 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Bytes as text, invalid UTF-8 replaced. `String::from_utf8_lossy` walks its slow path even over valid
+/// input; checking first costs a fraction of that.
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,9 +18,11 @@ use jiff::Timestamp;
 pub use filter::Filter;
 pub use seen::Seen;
 
+use crate::record::keys::{Hasher, Subject};
+pub use crate::record::Facts;
 use crate::record::{Finding, InputError};
 use crate::rules::RuleTable;
-use resolve::{Hasher, Resolution, Subject, Successes};
+use resolve::{Resolution, Successes};
 
 /// The figures of a run; `records = failures + ignored + malformed + duplicates`,
 /// `failures = diagnosed + unrecognized = open + resolved`.
@@ -140,22 +142,6 @@ pub struct Ledger {
     hasher: Hasher,
     successes: Successes,
     apps: apps::Tally,
-}
-
-/// What resolution knows of a record: taken from the finding before redaction.
-#[derive(Debug)]
-pub struct Facts(Subject);
-
-impl Facts {
-    /// What resolution knows of `f`: made where a success is read (a worker), so that the thread every
-    /// record goes through only files it.
-    pub fn of(f: &Finding) -> Facts {
-        Facts(Hasher::default().subject(f))
-    }
-
-    pub fn at(&self) -> Option<Timestamp> {
-        self.0.at
-    }
 }
 
 impl Ledger {

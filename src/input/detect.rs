@@ -117,7 +117,7 @@ fn object_shape(rest: &[u8]) -> Shape {
 
 fn looks_like_csv_header(rest: &[u8]) -> bool {
     let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
-    super::csv::is_header(line)
+    crate::okta::fields::is_header(line)
 }
 
 #[cfg(test)]

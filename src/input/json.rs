@@ -11,12 +11,13 @@ use std::fmt;
 use std::io::Read;
 
 use super::block::{Block, FrameKind, Limits};
-use super::event::{self, non_empty, Event, TargetRef};
+use super::event::{stated_failure, tasks_failure};
 use super::framer::Framer;
 use super::lines::Lines;
 use super::parallel;
 use super::siem::{self, Row};
 use super::{ReadFail, Reading, Sink};
+use crate::okta::event::{self, non_empty, Event, TargetRef};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
 /// The fields every event is read for, in one pass: enough to count it, dedupe it and tell whether it failed,
@@ -414,7 +415,7 @@ fn parse_block(block: &Block, reading: &Reading, lines: bool) -> Vec<Parsed> {
             _ => false,
         };
         if text_line {
-            if let Some(failure) = event::tasks_failure(&super::lossy(bytes), source.clone()) {
+            if let Some(failure) = tasks_failure(&crate::text::lossy(bytes), source.clone()) {
                 out.push(Parsed {
                     key: None,
                     record: failure,
@@ -561,7 +562,7 @@ fn too_deep_message(limits: &Limits) -> String {
 
 /// The records of an object that is not a LogEvent: what a SIEM wrapped events in, or made of them.
 fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Parsed>) {
-    let text = super::lossy(bytes);
+    let text = crate::text::lossy(bytes);
     match siem::row(&text) {
         // The event itself skipped its deep values unbuilt; reading them as a row's fields is what failed.
         Err(_) if nested_too_deep(bytes, limits.max_depth) => {
@@ -585,7 +586,7 @@ fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Pa
             if let Some(events) = siem::wrapped_events(&text, &map) {
                 return nested_records(&events, &text, source, limits, out);
             }
-            out.push(match event::stated_failure(&map, source) {
+            out.push(match stated_failure(&map, source) {
                 Some(record) => Parsed { key: None, record },
                 None => malformed(
                     source.clone(),
@@ -743,7 +744,7 @@ fn classify(mut head: Head<'_>, source: &Source) -> Record {
         targets: &targets,
         app_hint: app_hint.as_deref(),
     };
-    event.record(source.clone())
+    Record::of_event(&event, source.clone())
 }
 
 /// Why a field kept raw (met before the event's type) cannot be read.

@@ -20,7 +20,6 @@ use std::sync::Arc;
 
 pub use block::Limits;
 pub use detect::{detect, Shape};
-pub(crate) use event::PROVISIONING_PREFIXES;
 
 use crate::record::{EventKey, Record, Source};
 
@@ -346,15 +345,6 @@ impl<R: Read> Read for NoNul<R> {
         }
         self.at += n as u64;
         Ok(n)
-    }
-}
-
-/// Bytes as text, invalid UTF-8 replaced. `String::from_utf8_lossy` walks its slow path even over valid
-/// input; checking first costs a fraction of that.
-pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
