@@ -1,6 +1,7 @@
-//! `--fail-on`: which failures make the exit code 1.
+//! `--fail-on`: which failures make the exit code 1, and the exit code a finished run asks for.
 
 use anyhow::{bail, Result};
+use std::process::ExitCode;
 
 use crate::group::Report;
 use crate::rules::{self, RuleTable};
@@ -43,6 +44,18 @@ impl FailOn {
             bail!("--fail-on none cannot be combined with other values");
         }
         Ok(fail_on)
+    }
+
+    /// The exit code a finished run asks for (spec, "Exit codes"): 2 if an input could not be read, 1 if
+    /// the report holds a failure this selects, else 0.
+    pub fn exit_code(&self, report: &Report, include_resolved: bool) -> ExitCode {
+        if report.unreadable_inputs > 0 {
+            ExitCode::from(2)
+        } else if self.selects(report, include_resolved) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
 
     /// Whether the report holds a failure this selects: an open one, or any with `include_resolved`.

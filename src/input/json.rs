@@ -16,7 +16,8 @@ use super::framer::Framer;
 use super::lines::Lines;
 use super::parallel;
 use super::siem::{self, Row};
-use super::{ReadFail, Reading, Sink};
+use super::sink::{ReadFail, Sink};
+use super::Reading;
 use crate::okta::event::{self, non_empty, Event, TargetRef};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 

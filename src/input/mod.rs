@@ -9,6 +9,7 @@ mod json;
 pub(crate) mod lines;
 mod parallel;
 mod siem;
+mod sink;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};
@@ -20,46 +21,9 @@ use std::sync::Arc;
 
 pub use block::Limits;
 pub use detect::{detect, Shape};
+pub use sink::{ReadFail, Sink, Stop};
 
-use crate::record::{EventKey, Record, Source};
-
-/// Where the records go. Its methods fail only when the run must stop (`--strict`, a closed stdout).
-pub trait Sink {
-    fn push(&mut self, record: Record) -> Result<(), Stop>;
-    /// An event's record and its key: counted as a duplicate instead if the key was already seen in this run.
-    fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop>;
-}
-
-/// The sink asked to end the run; it keeps the reason.
-#[derive(Debug)]
-pub struct Stop;
-
-/// Why reading one input ended early.
-#[derive(Debug)]
-pub enum ReadFail {
-    /// The sink asked to stop the whole run.
-    Stop,
-    /// This input cannot be read; the others still can.
-    Input(anyhow::Error),
-}
-
-impl From<Stop> for ReadFail {
-    fn from(_: Stop) -> Self {
-        ReadFail::Stop
-    }
-}
-
-impl From<io::Error> for ReadFail {
-    fn from(e: io::Error) -> Self {
-        ReadFail::Input(e.into())
-    }
-}
-
-impl From<anyhow::Error> for ReadFail {
-    fn from(e: anyhow::Error) -> Self {
-        ReadFail::Input(e)
-    }
-}
+use crate::record::Source;
 
 /// How to read an input, from `--input`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -435,6 +399,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{EventKey, Record};
 
     /// Like a terminal: after the end of a paste (Ctrl-D), a further read would wait for more.
     struct Terminal {

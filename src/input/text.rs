@@ -5,7 +5,8 @@ use std::io::Read;
 use super::block::Block;
 use super::lines::Lines;
 use super::parallel;
-use super::{ReadFail, Reading, Sink};
+use super::sink::{ReadFail, Sink};
+use super::Reading;
 use crate::okta::tasks::{
     continues, is_cut_sentence, parse_sentence, strip_quotes, BARE_ERROR, EXTERNAL_FAILURE,
 };
