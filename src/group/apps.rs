@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
+use super::model::{time_text, App, Failure};
 use super::resolve::Map;
-use super::{time_text, App, Failure};
 use crate::record::keys::{Key, Subject, Where};
 use crate::record::Finding;
 

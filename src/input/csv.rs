@@ -11,8 +11,8 @@ use std::io::Read;
 
 use super::block::{Block, FrameKind, Limits, Splitter};
 use super::parallel;
+use super::reading::Reading;
 use super::sink::{ReadFail, Sink};
-use super::Reading;
 use crate::okta::event::{outcome, Event, Outcome, TargetRef};
 use crate::okta::fields::{self, header_delimiter, Field, TargetField};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};

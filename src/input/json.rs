@@ -11,13 +11,13 @@ use std::fmt;
 use std::io::Read;
 
 use super::block::{Block, FrameKind, Limits};
-use super::event::{stated_failure, tasks_failure};
 use super::framer::Framer;
+use super::line::{stated_failure, tasks_failure};
 use super::lines::Lines;
 use super::parallel;
+use super::reading::Reading;
 use super::siem::{self, Row};
 use super::sink::{ReadFail, Sink};
-use super::Reading;
 use crate::okta::event::{self, non_empty, Event, TargetRef};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
@@ -620,7 +620,7 @@ pub(super) fn parse_raw(raw: &str, source: &Source, limits: &Limits, out: &mut V
     if raw.trim_start().starts_with('{') {
         value_records(raw.trim().as_bytes(), source, limits, out);
     } else {
-        let record = super::text::line_record(raw, source.clone());
+        let record = super::line::line_record(raw, source.clone());
         out.push(Parsed { key: None, record });
     }
 }

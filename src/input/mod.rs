@@ -3,11 +3,12 @@
 mod block;
 mod csv;
 mod detect;
-mod event;
 mod framer;
 mod json;
+mod line;
 pub(crate) mod lines;
 mod parallel;
+mod reading;
 mod siem;
 mod sink;
 pub(crate) mod text;
@@ -20,10 +21,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use block::Limits;
+use detect::PEEK;
 pub use detect::{detect, Shape};
+use reading::Reading;
 pub use sink::{ReadFail, Sink, Stop};
-
-use crate::record::Source;
 
 /// How to read an input, from `--input`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -74,35 +75,6 @@ impl ReadOptions {
         })
     }
 }
-
-/// One input being read: what every reader and worker needs to know.
-#[derive(Clone, Debug)]
-pub(crate) struct Reading {
-    pub path: Arc<str>,
-    pub threads: usize,
-    pub limits: Limits,
-}
-
-impl Reading {
-    /// Where a record of this input starting on `line` comes from.
-    pub fn source(&self, line: u64) -> Source {
-        Source {
-            path: self.path.clone(),
-            line,
-        }
-    }
-
-    /// This reading, with a regular file's limits if `regular` (`Limits::for_file`).
-    fn of_regular_file(mut self, regular: bool) -> Self {
-        if regular {
-            self.limits = self.limits.for_file();
-        }
-        self
-    }
-}
-
-/// How much of an input is looked at, at most, to decide its shape.
-const PEEK: usize = 64 << 10;
 
 /// Reads one input to its end, pushing every record into `sink`.
 pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) -> Result<(), ReadFail> {

@@ -12,8 +12,8 @@ use std::sync::Mutex;
 use std::thread;
 
 use super::block::{Block, Frame, FrameKind, Splitter};
+use super::reading::Reading;
 use super::sink::{ReadFail, Sink};
-use super::Reading;
 use crate::record::{InputError, Parsed, Record};
 
 /// Reads every block of `splitter`, parsing with `parse` (the part that runs on the workers; a closure, so

@@ -3,50 +3,14 @@
 use std::io::Read;
 
 use super::block::Block;
+use super::line::line_record;
 use super::lines::Lines;
 use super::parallel;
+use super::reading::Reading;
 use super::sink::{ReadFail, Sink};
-use super::Reading;
-use crate::okta::tasks::{
-    continues, is_cut_sentence, parse_sentence, strip_quotes, BARE_ERROR, EXTERNAL_FAILURE,
-};
-use crate::record::{Finding, Parsed, Record, Source};
+use crate::okta::tasks::{continues, is_cut_sentence};
+use crate::record::Parsed;
 use crate::text::fold;
-
-/// Turns one line of text into a record.
-pub fn line_record(text: &str, source: Source) -> Record {
-    let folded = fold(text);
-    if let Some(s) = parse_sentence(&folded) {
-        return Record::Failure(Box::new(Finding {
-            source,
-            user: s.user,
-            app: Some(s.app),
-            reason: s.reason,
-            ..Finding::default()
-        }));
-    }
-    let line = strip_quotes(&folded);
-    if let Some(caps) = EXTERNAL_FAILURE.captures(line) {
-        // The detail after FAILURE: is the reason; with none, the line itself is all there is to match.
-        let detail = strip_quotes(&caps[1]);
-        let reason = if detail.is_empty() { line } else { detail };
-        return Record::Failure(Box::new(Finding {
-            source,
-            reason: Some(reason.to_owned()),
-            ..Finding::default()
-        }));
-    }
-    let finding = Box::new(Finding {
-        source,
-        reason: Some(line.to_owned()),
-        ..Finding::default()
-    });
-    if BARE_ERROR.is_match(line) {
-        Record::Bare(finding)
-    } else {
-        Record::Candidate(finding)
-    }
-}
 
 pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     // Matching lines against the rules, the costly part, happens in the sink on this thread anyway: workers
@@ -105,7 +69,8 @@ fn parse_block(block: &Block, reading: &Reading) -> Vec<Parsed> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::okta::tasks::Sentence;
+    use crate::okta::tasks::{parse_sentence, Sentence};
+    use crate::record::{Finding, Record, Source};
 
     fn sentence(line: &str) -> Option<Sentence> {
         parse_sentence(&fold(line))

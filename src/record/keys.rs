@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use jiff::Timestamp;
 
-use super::Finding;
+use super::finding::Finding;
 use crate::okta;
 
 /// An event's `uuid` as duplicates are found by: a 64-bit hash of a canonical UUID's 16 bytes (so that case
