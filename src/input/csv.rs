@@ -10,10 +10,11 @@ use csv_core::ReadRecordResult;
 use std::io::Read;
 
 use super::block::{Block, FrameKind, Limits, Splitter};
-use super::event::{outcome, Event, Outcome, TargetRef};
 use super::parallel;
-use super::siem::{self, Field, TargetField};
-use super::{ReadFail, Reading, Sink};
+use super::reading::Reading;
+use super::sink::{ReadFail, Sink};
+use crate::okta::event::{outcome, Event, Outcome, TargetRef};
+use crate::okta::fields::{self, header_delimiter, Field, TargetField};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 use split::Rows;
 
@@ -47,11 +48,11 @@ struct Columns {
 }
 
 impl Columns {
-    /// Maps columns by name: Okta's LogEvent paths, and what SIEMs make of them (see `siem::key`).
+    /// Maps columns by name: Okta's LogEvent paths, and what SIEMs make of them (see `fields::key`).
     fn map(headers: &[String]) -> Self {
         let mut c = Columns::default();
         for (i, h) in headers.iter().enumerate() {
-            let Some(found) = siem::field(&siem::key(h)) else {
+            let Some(found) = fields::field(&fields::key(h)) else {
                 continue;
             };
             let slot = match found {
@@ -104,47 +105,6 @@ impl Columns {
     }
 }
 
-/// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows (under any
-/// name a SIEM gives them), or Splunk's `_raw`.
-pub fn is_header(line: &[u8]) -> bool {
-    header_delimiter(line).is_some()
-}
-
-/// The delimiters a System Log CSV comes with: Okta's comma, and what a spreadsheet saves it with where the
-/// decimal separator is a comma (`;`, Excel's "CSV" in much of Europe) or as "Unicode Text" (a tab).
-const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
-
-/// The delimiter `line` is a header with, if it is one: the one that cuts it into the most LogEvent column
-/// names (at least two, or Splunk's `_raw`), the comma where they tie.
-pub fn header_delimiter(line: &[u8]) -> Option<u8> {
-    let line = super::lossy(line);
-    let known = |d: u8| {
-        let fields = || line.split(char::from(d)).map(|f| f.trim().trim_matches('"'));
-        if fields().any(|f| f == "_raw") {
-            return usize::MAX;
-        }
-        fields()
-            .map(siem::key)
-            .filter(|k| siem::field(k).is_some() || OTHER_KNOWN.contains(&k.as_str()))
-            .count()
-    };
-    let (count, d) = DELIMITERS
-        .iter()
-        .map(|&d| (known(d), d))
-        .rev()
-        .max_by_key(|&(count, _)| count)?;
-    (count >= 2).then_some(d)
-}
-
-/// Header keys (see `siem::key`) of LogEvent columns this reader does not use, for telling a System Log CSV
-/// from prose.
-const OTHER_KNOWN: &[&str] = &[
-    "displaymessage",
-    "severity",
-    "actoralternateid",
-    "actordisplayname",
-];
-
 pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     let mut rows = Rows::new(input, reading.limits);
     // The header is read first, a row at a time: the workers need its columns and its delimiter, and what
@@ -171,7 +131,7 @@ pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> 
             continue;
         }
         rows.delimiter = delimiter;
-        let names: Vec<String> = row.iter().map(|f| super::lossy(f).into_owned()).collect();
+        let names: Vec<String> = row.iter().map(|f| crate::text::lossy(f).into_owned()).collect();
         let columns = Columns::map(&names);
         let missing = columns.missing();
         if !missing.is_empty() {
@@ -247,7 +207,7 @@ fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &m
             continue;
         }
         if let Some(raw) = header.columns.raw {
-            let raw = super::lossy(row.get(raw).unwrap_or_default());
+            let raw = crate::text::lossy(row.get(raw).unwrap_or_default());
             super::json::parse_raw(&raw, &source, &reading.limits, &mut out);
             continue;
         }
@@ -368,14 +328,14 @@ fn malformed(source: Source, message: String) -> Record {
 
 /// A row's record, and its event key.
 fn row_record(row: &Row, c: &Columns, source: &Source) -> (Option<EventKey>, Record) {
-    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
+    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(crate::text::lossy);
     let uuid = cell(c.uuid);
     let key = uuid.as_deref().and_then(EventKey::new);
     (key, classify_row(row, c, uuid.as_deref(), source))
 }
 
 fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: &Source) -> Record {
-    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
+    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(crate::text::lossy);
     let event_type = cell(c.event_type)
         .filter(|t| !t.trim().is_empty())
         .or_else(|| cell(c.legacy_event_type));
@@ -422,11 +382,11 @@ fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: &Source) -> 
         .into_iter()
         .filter_map(&cell)
         .find(|p| !p.trim().is_empty());
-    let published = published.as_deref().map(siem::published);
+    let published = published.as_deref().map(fields::published);
     let reason = cell(c.reason);
     let app = cell(c.app).filter(|a| !a.trim().is_empty()).or_else(|| {
         cell(c.debug_data)
-            .and_then(|d| siem::debug_app(&d))
+            .and_then(|d| fields::debug_app(&d))
             .map(Into::into)
     });
     let event = Event {
@@ -438,7 +398,7 @@ fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: &Source) -> 
         targets: &targets,
         app_hint: app.as_deref(),
     };
-    event.record(source.clone())
+    Record::of_event(&event, source.clone())
 }
 
 /// A target as the JSON array in a `target` cell holds it.
@@ -483,54 +443,6 @@ mod tests {
             [(0, TargetField::DisplayName, 4)]
         ));
         assert_eq!(c.targets, 1);
-    }
-
-    #[test]
-    fn a_header_tells_its_delimiter() {
-        assert_eq!(
-            header_delimiter(b"published,eventType,outcome.result"),
-            Some(b',')
-        );
-        assert_eq!(
-            header_delimiter(b"Published;Event Type;\"Outcome.Result\""),
-            Some(b';')
-        );
-        assert_eq!(
-            header_delimiter(b"published\teventType\toutcome.reason"),
-            Some(b'\t')
-        );
-        // A `;` inside comma-separated names does not make it `;`; the comma wins a tie.
-        assert_eq!(
-            header_delimiter(b"eventType,outcome.result,note;uuid"),
-            Some(b',')
-        );
-        assert_eq!(header_delimiter(b"uuid;x,eventType,published"), Some(b','));
-        assert_eq!(
-            header_delimiter(b"uuid,eventType;outcome.result;published"),
-            Some(b';')
-        );
-        assert_eq!(header_delimiter(b"\"_time\";\"_raw\""), Some(b';'));
-        assert_eq!(
-            header_delimiter(b"Automatic provisioning of user A; B to app C failed: x"),
-            None
-        );
-    }
-
-    #[test]
-    fn headers_are_told_from_prose() {
-        assert!(is_header(b"Published,Event Type,Outcome.Result"));
-        assert!(is_header(b"\"uuid\",\"OUTCOME_REASON\""));
-        assert!(is_header(
-            b"TimeGenerated [UTC],EventOriginalType,OriginalOutcomeResult"
-        ));
-        assert!(is_header(b"eventType_s,outcome_result_s"));
-        assert!(is_header(b"\"_time\",\"_raw\""));
-        assert!(!is_header(
-            b"Automatic provisioning of user A to app B failed: x, y"
-        ));
-        assert!(!is_header(
-            b"Error while creating user Ann, Conflict, retry later"
-        ));
     }
 
     #[test]

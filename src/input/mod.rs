@@ -3,12 +3,14 @@
 mod block;
 mod csv;
 mod detect;
-mod event;
 mod framer;
 mod json;
+mod line;
 pub(crate) mod lines;
 mod parallel;
+mod reading;
 mod siem;
+mod sink;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};
@@ -19,48 +21,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use block::Limits;
+use detect::PEEK;
 pub use detect::{detect, Shape};
-pub(crate) use event::PROVISIONING_PREFIXES;
-
-use crate::record::{EventKey, Record, Source};
-
-/// Where the records go. Its methods fail only when the run must stop (`--strict`, a closed stdout).
-pub trait Sink {
-    fn push(&mut self, record: Record) -> Result<(), Stop>;
-    /// An event's record and its key: counted as a duplicate instead if the key was already seen in this run.
-    fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop>;
-}
-
-/// The sink asked to end the run; it keeps the reason.
-#[derive(Debug)]
-pub struct Stop;
-
-/// Why reading one input ended early.
-#[derive(Debug)]
-pub enum ReadFail {
-    /// The sink asked to stop the whole run.
-    Stop,
-    /// This input cannot be read; the others still can.
-    Input(anyhow::Error),
-}
-
-impl From<Stop> for ReadFail {
-    fn from(_: Stop) -> Self {
-        ReadFail::Stop
-    }
-}
-
-impl From<io::Error> for ReadFail {
-    fn from(e: io::Error) -> Self {
-        ReadFail::Input(e.into())
-    }
-}
-
-impl From<anyhow::Error> for ReadFail {
-    fn from(e: anyhow::Error) -> Self {
-        ReadFail::Input(e)
-    }
-}
+use reading::Reading;
+pub use sink::{ReadFail, Sink, Stop};
 
 /// How to read an input, from `--input`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -111,37 +75,6 @@ impl ReadOptions {
         })
     }
 }
-
-/// One input being read: what every reader and worker needs to know.
-#[derive(Clone, Debug)]
-pub(crate) struct Reading {
-    pub path: Arc<str>,
-    pub threads: usize,
-    pub limits: Limits,
-    /// Every line is a failure on the user's word (`-m`): an Okta API error object pasted is one too.
-    pub users_word: bool,
-}
-
-impl Reading {
-    /// Where a record of this input starting on `line` comes from.
-    pub fn source(&self, line: u64) -> Source {
-        Source {
-            path: self.path.clone(),
-            line,
-        }
-    }
-
-    /// This reading, with a regular file's limits if `regular` (`Limits::for_file`).
-    fn of_regular_file(mut self, regular: bool) -> Self {
-        if regular {
-            self.limits = self.limits.for_file();
-        }
-        self
-    }
-}
-
-/// How much of an input is looked at, at most, to decide its shape.
-const PEEK: usize = 64 << 10;
 
 /// Reads one input to its end, pushing every record into `sink`.
 pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) -> Result<(), ReadFail> {
@@ -395,15 +328,6 @@ impl<R: Read> Read for NoNul<R> {
     }
 }
 
-/// Bytes as text, invalid UTF-8 replaced. `String::from_utf8_lossy` walks its slow path even over valid
-/// input; checking first costs a fraction of that.
-pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
-    }
-}
-
 fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
@@ -491,6 +415,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{EventKey, Record};
 
     /// Like a terminal: after the end of a paste (Ctrl-D), a further read would wait for more.
     struct Terminal {

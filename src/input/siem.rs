@@ -19,163 +19,9 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-use super::event::{self, Event, TargetRef};
-use crate::record::{EventKey, Parsed, Source};
-
-/// A LogEvent field provdiag reads, whatever a SIEM named it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Field {
-    Uuid,
-    Published,
-    /// Elastic's `@timestamp`: the event's `published`, moved.
-    Timestamp,
-    EventType,
-    /// `OktaV2_CL`'s `EventOriginalType`: the event type, and a sign that `TimeGenerated` is `published`.
-    OriginalEventType,
-    /// Log Analytics' `TimeGenerated`: when the row was ingested, except in `OktaV2_CL`.
-    TimeGenerated,
-    LegacyEventType,
-    Result,
-    Reason,
-    /// `debugContext.debugData.appname`.
-    AppName,
-    /// `OktaV2_CL`'s `DebugData`: debugData itself, an object or JSON text.
-    DebugData,
-    /// The whole target list: an array, or JSON text holding one.
-    Target,
-    /// One field of one target, from a flattened path (`target.0.type`, `Target.1.DisplayName`).
-    TargetPart(usize, TargetField),
-    /// Splunk's `_raw`: the event as it was indexed.
-    Raw,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TargetField {
-    Id,
-    Kind,
-    AlternateId,
-    DisplayName,
-}
-
-/// More targets than any event names: a flattened target path with a bigger index is not read.
-const MAX_TARGETS: usize = 64;
-
-/// Log Analytics' type suffixes: string, GUID, time, double, boolean.
-const TYPE_SUFFIXES: &[&str] = &["_s", "_g", "_t", "_d", "_b"];
-
-/// A field or column name reduced to what tells it apart: `Outcome.Result`, `outcome_result_s`,
-/// `okta.outcome.result` and `outcome result` alike; `published_t [UTC]` is `published`.
-pub(crate) fn key(name: &str) -> String {
-    let mut name = name.trim().trim_matches('"').trim();
-    // Log Analytics' CSV export names a time column's zone: `TimeGenerated [UTC]`.
-    if let Some(open) = name.rfind(" [").filter(|_| name.ends_with(']')) {
-        name = name[..open].trim_end();
-    }
-    if let Some(stem) = TYPE_SUFFIXES
-        .iter()
-        .find_map(|s| name.strip_suffix(s))
-        .filter(|stem| !stem.is_empty() && !stem.ends_with(['_', '.']))
-    {
-        name = stem;
-    }
-    if let Some(rest) = name
-        .get(..5)
-        .filter(|p| p.eq_ignore_ascii_case("okta."))
-        .and_then(|_| name.get(5..))
-        .filter(|rest| !rest.is_empty())
-    {
-        name = rest;
-    }
-    name.chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '[' | ']' | '{' | '}' | '"' | '@'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The field a key (see `key`) names, if provdiag reads it.
-pub(crate) fn field(key: &str) -> Option<Field> {
-    Some(match key {
-        "uuid" => Field::Uuid,
-        "published" => Field::Published,
-        "timestamp" => Field::Timestamp,
-        "eventtype" => Field::EventType,
-        "eventoriginaltype" => Field::OriginalEventType,
-        "timegenerated" => Field::TimeGenerated,
-        "legacyeventtype" => Field::LegacyEventType,
-        "outcomeresult" | "originaloutcomeresult" => Field::Result,
-        "outcomereason" | "eventoriginalresultdetails" => Field::Reason,
-        "eventoriginaluid" => Field::Uuid,
-        // Elastic keeps debugData's own keys under `flattened`.
-        "debugcontextdebugdataappname" | "debugcontextdebugdataflattenedappname" | "debugdataappname" => {
-            Field::AppName
-        }
-        "debugdata" => Field::DebugData,
-        "target" | "targets" | "originaltarget" => Field::Target,
-        "raw" => Field::Raw,
-        _ => {
-            let (index, part) = target_part(key)?;
-            Field::TargetPart(index, part)
-        }
-    })
-}
-
-/// `target0type`, `target1displayname`, `targetalternateid` (index 0).
-fn target_part(k: &str) -> Option<(usize, TargetField)> {
-    let rest = k.strip_prefix("target")?;
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    // No digits: target 0. Digits that overflow are no index either.
-    let index = match &rest[..digits] {
-        "" => 0,
-        n => n.parse().ok()?,
-    };
-    // Events name a handful of targets; a bigger index is no target column (and would cost memory).
-    if index >= MAX_TARGETS {
-        return None;
-    }
-    Some((index, target_field(&rest[digits..])?))
-}
-
-/// A target's own key: `alternateId` and Elastic's `alternate_id` alike.
-fn target_field(k: &str) -> Option<TargetField> {
-    Some(match k {
-        "id" => TargetField::Id,
-        "type" => TargetField::Kind,
-        "alternateid" => TargetField::AlternateId,
-        "displayname" => TargetField::DisplayName,
-        _ => return None,
-    })
-}
-
-/// `appname` (in any case) of debugData given as JSON text, as a CSV cell holds `OktaV2_CL`'s `DebugData`.
-pub(crate) fn debug_app(text: &str) -> Option<String> {
-    let map: Map<String, Value> = serde_json::from_str(text).ok()?;
-    map.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("appname"))
-        .and_then(|(_, v)| event::non_empty(v.as_str()))
-}
-
-/// A time as Okta writes `published` (RFC 3339, UTC). Log Analytics' portal exports its times in UTC as
-/// `4/21/2024, 12:47:34.228 PM`; anything else is kept as it is.
-pub(crate) fn published(text: &str) -> Cow<'_, str> {
-    let t = text.trim();
-    if !t.contains('/') {
-        return Cow::Borrowed(text);
-    }
-    let Ok(time) =
-        jiff::fmt::strtime::parse("%m/%d/%Y, %I:%M:%S%.f %p", t).and_then(|parsed| parsed.to_datetime())
-    else {
-        return Cow::Borrowed(text);
-    };
-    // As many fractional digits as the export showed: Okta writes three, and so does the portal.
-    let digits = t
-        .rsplit_once('.')
-        .map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
-    let fraction = match digits {
-        0 => String::new(),
-        n => format!(".{:0>9}", time.subsec_nanosecond())[..=n.min(9)].to_owned(),
-    };
-    Cow::Owned(format!("{}{fraction}Z", time.strftime("%Y-%m-%dT%H:%M:%S")))
-}
+use crate::okta::event::{self, Event, TargetRef};
+use crate::okta::fields::{debug_app, field, key, published, target_field, Field, TargetField, MAX_TARGETS};
+use crate::record::{EventKey, Parsed, Record, Source};
 
 /// What a JSON object that is not a plain LogEvent holds.
 pub(super) enum Row<'a> {
@@ -513,7 +359,7 @@ pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Option
     };
     Some(Parsed {
         key,
-        record: event.record(source.clone()),
+        record: Record::of_event(&event, source.clone()),
     })
 }
 

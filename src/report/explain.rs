@@ -4,8 +4,8 @@ use anyhow::Result;
 use colored::Colorize;
 use std::io::Write;
 
-use super::clean;
 use crate::rules::{Problem, Rule, RuleFile, RuleTable};
+use crate::text::clean;
 
 /// Everything known about one cause.
 pub fn explain(out: &mut dyn Write, rule: &Rule) -> Result<()> {

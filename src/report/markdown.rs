@@ -4,8 +4,10 @@
 use std::io::{self, Write};
 
 use super::shape::messages;
-use super::{app_name, clean, some_users, wording, Writer};
+use super::wording;
+use super::writer::{all_resolved, app_name, some_users, unread_note, Writer};
 use crate::group::{Incident, Report};
+use crate::text::clean;
 
 pub struct Markdown;
 
@@ -96,8 +98,8 @@ impl Writer for Markdown {
         )?;
         match (s.failures, d.unreadable_inputs) {
             (0, 0) => writeln!(out, "No provisioning failures found.\n")?,
-            (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
-            _ if s.open == 0 => writeln!(out, "{}\n", super::all_resolved(d))?,
+            (0, n) => writeln!(out, "{}\n", unread_note(n))?,
+            _ if s.open == 0 => writeln!(out, "{}\n", all_resolved(d))?,
             _ => {}
         }
         write_apps(out, d)?;

@@ -279,7 +279,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
         fragment: &str,
     ) -> std::io::Result<()> {
         let mut rest = fragment;
-        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| super::escape::is_unsafe(c)) {
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| crate::text::is_unsafe(c)) {
             w.write_all(&rest.as_bytes()[..i])?;
             write!(w, "\\u{:04x}", c as u32)?;
             rest = &rest[i + c.len_utf8()..];

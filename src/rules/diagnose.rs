@@ -6,9 +6,11 @@
 
 use std::sync::Arc;
 
-use super::{fold, Fallbacks, RuleTable};
+use super::schema::{Fallbacks, StatusFallback};
+use super::table::RuleTable;
 use crate::okta::anatomy::{Anatomy, Operation};
 use crate::record::{Confidence, Layer, Why};
+use crate::text::fold;
 
 /// What the rules made of one message.
 #[derive(Debug)]
@@ -50,7 +52,7 @@ impl RuleTable {
         // table, so the first rule to match is theirs when any of theirs does).
         if self.user_rules() > 0 {
             for layer in a.layers().map(fold).chain([folded.clone()]) {
-                if let Some(rule) = self.match_text(&layer, None).filter(|&r| r < self.user_rules()) {
+                if let Some(rule) = self.match_text(&layer).filter(|&r| r < self.user_rules()) {
                     return Some((rule, self.certain(rule, Layer::Rule, &layer)));
                 }
             }
@@ -58,7 +60,7 @@ impl RuleTable {
         // The app's words, innermost first.
         for layer in a.layers() {
             let folded = fold(layer);
-            if let Some(rule) = self.match_text(&folded, None) {
+            if let Some(rule) = self.match_text(&folded) {
                 return Some((rule, self.certain(rule, Layer::Rule, &folded)));
             }
         }
@@ -85,7 +87,7 @@ impl RuleTable {
             }
         }
         // Okta's wrapper, and any words of the whole message no inner layer held.
-        let rule = self.match_text(&folded, None)?;
+        let rule = self.match_text(&folded)?;
         Some((rule, self.certain(rule, Layer::Rule, &folded)))
     }
 
@@ -140,9 +142,8 @@ impl Fallbacks {
     fn status(&self, code: u16, operation: Option<Operation>) -> Option<&[String]> {
         let family = format!("{}xx", code / 100);
         let code = code.to_string();
-        let in_operation = |s: &&super::StatusFallback| {
-            operation.is_some_and(|o| s.operations.iter().any(|n| n == o.as_str()))
-        };
+        let in_operation =
+            |s: &&StatusFallback| operation.is_some_and(|o| s.operations.iter().any(|n| n == o.as_str()));
         let of = |want: String| {
             self.statuses
                 .iter()

@@ -8,6 +8,7 @@ mod exactness;
 mod exports;
 mod formats;
 mod github;
+mod house;
 mod markdown;
 mod okta;
 mod properties;

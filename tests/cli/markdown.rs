@@ -33,7 +33,7 @@ fn table(title: &str, summary: &str, step: &str, source: &str) -> RuleTable {
     let builtin = RuleTable::load(None).expect("built-in rules");
     let mut rules = vec![custom];
     rules.extend(builtin.rules().iter().cloned());
-    RuleTable::compile(rules).expect("compiles")
+    RuleTable::compile(rules, Vec::new()).expect("compiles")
 }
 
 /// The failure event of `f`, or with `resolved` the later success that resolves it.
