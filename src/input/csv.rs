@@ -10,39 +10,21 @@ use csv_core::ReadRecordResult;
 use std::io::Read;
 
 use super::block::{Block, FrameKind, Limits, Splitter};
+use super::flat::FlatRow;
 use super::parallel;
 use super::reading::Reading;
 use super::sink::{ReadFail, Sink};
-use crate::okta::event::{outcome, Event, Outcome, TargetRef};
-use crate::okta::fields::{self, header_delimiter, Field, TargetField};
-use crate::record::{EventKey, InputError, Parsed, Record, Source};
+use crate::okta::event::Outcome;
+use crate::okta::fields::{self, header_delimiter, Field};
+use crate::record::{InputError, Parsed, Record, Source};
 use split::Rows;
 
-/// Which column holds each field provdiag reads.
+/// Which columns hold the fields provdiag reads.
 #[derive(Default)]
 struct Columns {
-    uuid: Option<usize>,
-    published: Option<usize>,
-    /// Elastic's `@timestamp`, which holds `published`.
-    timestamp: Option<usize>,
-    /// Log Analytics' `TimeGenerated`: `published` in `OktaV2_CL` only.
-    time_generated: Option<usize>,
-    /// The event type is named as `OktaV2_CL` names it.
-    v2: bool,
-    /// `OktaV2_CL`'s `DebugData` as JSON text.
-    debug_data: Option<usize>,
-    event_type: Option<usize>,
-    legacy_event_type: Option<usize>,
-    result: Option<usize>,
-    reason: Option<usize>,
-    app: Option<usize>,
-    /// `target` cells holding the JSON array as exported (Sentinel's `target_s`).
-    target_json: Option<usize>,
-    /// `target.N.type`-style columns: (target, field, column), targets numbered densely in the order of
-    /// their N (a header's N is never trusted as a size).
-    target_fields: Vec<(usize, TargetField, usize)>,
-    /// How many targets the `target.N.*` columns describe.
-    targets: usize,
+    /// Every column that names a LogEvent field, with the field, in the header's order: a row's field is
+    /// its first such cell that is not blank (`flat::FlatRow`).
+    fields: Vec<(usize, Field)>,
     /// Splunk's `_raw`: the whole event as indexed.
     raw: Option<usize>,
 }
@@ -52,41 +34,19 @@ impl Columns {
     fn map(headers: &[String]) -> Self {
         let mut c = Columns::default();
         for (i, h) in headers.iter().enumerate() {
-            let Some(found) = fields::field(&fields::key(h)) else {
-                continue;
-            };
-            let slot = match found {
-                Field::Uuid => &mut c.uuid,
-                Field::Published => &mut c.published,
-                Field::Timestamp => &mut c.timestamp,
-                Field::TimeGenerated => &mut c.time_generated,
-                Field::EventType => &mut c.event_type,
-                Field::OriginalEventType => {
-                    c.v2 = true;
-                    &mut c.event_type
+            match fields::field(&fields::key(h)) {
+                Some(Field::Raw) => {
+                    c.raw.get_or_insert(i);
                 }
-                Field::DebugData => &mut c.debug_data,
-                Field::LegacyEventType => &mut c.legacy_event_type,
-                Field::Result => &mut c.result,
-                Field::Reason => &mut c.reason,
-                Field::AppName => &mut c.app,
-                Field::Target => &mut c.target_json,
-                Field::Raw => &mut c.raw,
-                Field::TargetPart(index, part) => {
-                    c.target_fields.push((index, part, i));
-                    continue;
-                }
-            };
-            slot.get_or_insert(i);
+                Some(f) => c.fields.push((i, f)),
+                None => {}
+            }
         }
-        let mut indices: Vec<usize> = c.target_fields.iter().map(|&(n, _, _)| n).collect();
-        indices.sort_unstable();
-        indices.dedup();
-        for (n, _, _) in &mut c.target_fields {
-            *n = indices.binary_search(n).unwrap_or(0);
-        }
-        c.targets = indices.len();
         c
+    }
+
+    fn has(&self, wanted: impl Fn(Field) -> bool) -> bool {
+        self.fields.iter().any(|&(_, f)| wanted(f))
     }
 
     /// The names of the columns a failure cannot be told without.
@@ -95,10 +55,15 @@ impl Columns {
         if self.raw.is_some() {
             return missing;
         }
-        if self.event_type.is_none() && self.legacy_event_type.is_none() {
+        if !self.has(|f| {
+            matches!(
+                f,
+                Field::EventType | Field::OriginalEventType | Field::LegacyEventType
+            )
+        }) {
             missing.push("eventType");
         }
-        if self.result.is_none() {
+        if !self.has(|f| f == Field::Result) {
             missing.push("outcome.result");
         }
         missing
@@ -211,8 +176,7 @@ fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &m
             super::json::parse_raw(&raw, &source, &reading.limits, &mut out);
             continue;
         }
-        let (key, record) = row_record(&row, &header.columns, &source);
-        out.push(Parsed { key, record });
+        out.push(row_record(&row, &header.columns, &source));
     }
     out
 }
@@ -326,97 +290,38 @@ fn malformed(source: Source, message: String) -> Record {
     Record::Malformed(Box::new(InputError { source, message }))
 }
 
-/// A row's record, and its event key.
-fn row_record(row: &Row, c: &Columns, source: &Source) -> (Option<EventKey>, Record) {
-    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(crate::text::lossy);
-    let uuid = cell(c.uuid);
-    let key = uuid.as_deref().and_then(EventKey::new);
-    (key, classify_row(row, c, uuid.as_deref(), source))
-}
-
-fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: &Source) -> Record {
-    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(crate::text::lossy);
-    let event_type = cell(c.event_type)
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| cell(c.legacy_event_type));
-    let event_type = event_type.as_deref().map(str::trim);
-    let kind = outcome(cell(c.result).as_deref(), event_type);
-    if kind == Outcome::Other {
-        return Record::Ignored;
-    }
-    let target_json = cell(c.target_json);
-    let parsed: Vec<JsonTarget> = target_json
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
-    let mut targets: Vec<TargetRef> = parsed
-        .iter()
-        .map(|t| TargetRef {
-            id: t.id.as_deref(),
-            kind: t.kind.as_deref(),
-            alternate_id: t.alternate_id.as_deref(),
-            display_name: t.display_name.as_deref(),
-        })
-        .collect();
-    let cells: Vec<(usize, TargetField, std::borrow::Cow<str>)> = c
-        .target_fields
-        .iter()
-        .filter_map(|&(n, f, i)| Some((n, f, cell(Some(i))?)))
-        .collect();
-    if !cells.is_empty() {
-        targets.resize_with(parsed.len() + c.targets, TargetRef::default);
-    }
-    for (n, field, value) in &cells {
-        let Some(t) = targets.get_mut(parsed.len() + n) else {
-            continue;
-        };
-        match field {
-            TargetField::Id => t.id = Some(value),
-            TargetField::Kind => t.kind = Some(value),
-            TargetField::AlternateId => t.alternate_id = Some(value),
-            TargetField::DisplayName => t.display_name = Some(value),
+/// A row's record, and its event key: the row's cells handed to the flat-row decoder, those that tell
+/// whether it is a provisioning event first, so that the others are decoded only for one.
+fn row_record(row: &Row, c: &Columns, source: &Source) -> Parsed {
+    let tells = |f: Field| {
+        matches!(
+            f,
+            Field::Uuid
+                | Field::EventType
+                | Field::OriginalEventType
+                | Field::LegacyEventType
+                | Field::Result
+        )
+    };
+    let mut flat = FlatRow::default();
+    for first in [true, false] {
+        for &(i, f) in c.fields.iter().filter(|&&(_, f)| tells(f) == first) {
+            if let Some(cell) = row.get(i) {
+                flat.keep(f, crate::text::lossy(cell));
+            }
+        }
+        if first && flat.outcome() == Outcome::Other {
+            break;
         }
     }
-    let time_generated = c.time_generated.filter(|_| c.v2);
-    let published = [c.published, c.timestamp, time_generated]
-        .into_iter()
-        .filter_map(&cell)
-        .find(|p| !p.trim().is_empty());
-    let published = published.as_deref().map(fields::published);
-    let reason = cell(c.reason);
-    let app = cell(c.app).filter(|a| !a.trim().is_empty()).or_else(|| {
-        cell(c.debug_data)
-            .and_then(|d| fields::debug_app(&d))
-            .map(Into::into)
-    });
-    let event = Event {
-        outcome: kind,
-        uuid,
-        event_type,
-        reason: reason.as_deref(),
-        published: published.as_deref(),
-        targets: &targets,
-        app_hint: app.as_deref(),
-    };
-    Record::of_event(&event, source.clone())
-}
-
-/// A target as the JSON array in a `target` cell holds it.
-#[derive(serde::Deserialize)]
-struct JsonTarget {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(rename = "alternateId", default)]
-    alternate_id: Option<String>,
-    #[serde(rename = "displayName", default)]
-    display_name: Option<String>,
+    flat.parsed(source)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::okta::fields::TargetField;
+    use crate::record::EventKey;
 
     #[test]
     fn headers_map_whatever_their_spelling() {
@@ -433,16 +338,18 @@ mod tests {
         .collect();
         let c = Columns::map(&names);
         assert_eq!(
-            (c.published, c.event_type, c.result, c.reason, c.uuid),
-            (Some(0), Some(1), Some(2), Some(3), Some(5))
+            c.fields,
+            [
+                (0, Field::Published),
+                (1, Field::EventType),
+                (2, Field::Result),
+                (3, Field::Reason),
+                // A target keeps its index N, as in a SIEM's JSON row.
+                (4, Field::TargetPart(1, TargetField::DisplayName)),
+                (5, Field::Uuid),
+            ]
         );
         assert!(c.missing().is_empty());
-        // `target[1]` is the only target named: the first of one.
-        assert!(matches!(
-            c.target_fields.as_slice(),
-            [(0, TargetField::DisplayName, 4)]
-        ));
-        assert_eq!(c.targets, 1);
     }
 
     #[test]
@@ -517,7 +424,7 @@ mod tests {
     }
 
     #[test]
-    fn target_indices_are_dense_and_overflowing_ones_ignored() {
+    fn target_indices_are_kept_and_overflowing_ones_ignored() {
         let names: Vec<String> = [
             "target40.type",
             "target7.displayName",
@@ -529,9 +436,15 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let c = Columns::map(&names);
-        assert_eq!(c.targets, 2);
-        let got: Vec<(usize, usize)> = c.target_fields.iter().map(|&(n, _, col)| (n, col)).collect();
-        assert_eq!(got, [(1, 0), (0, 1), (0, 4)]);
+        let got: Vec<(usize, usize)> = c
+            .fields
+            .iter()
+            .filter_map(|&(col, f)| match f {
+                Field::TargetPart(n, _) => Some((n, col)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(got, [(40, 0), (7, 1), (7, 4)]);
     }
 
     /// Every record a reading gives, as (line, what it is, its Debug text with its key).

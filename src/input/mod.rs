@@ -3,6 +3,7 @@
 mod block;
 mod csv;
 mod detect;
+mod flat;
 mod framer;
 mod json;
 mod line;
