@@ -115,7 +115,27 @@ pub struct Anatomy {
     /// Error codes the app gave (`LICENSE_LIMIT_EXCEEDED`, `username_not_allowed`, `E0000047`), innermost
     /// first.
     pub codes: Vec<String>,
+    /// The app's identifiers written as words (`error.user.not_in_org` → `error user not in org`,
+    /// `UserAlreadyExists` → `user already exists`): an app's code says what it means in words a rule knows.
+    pub code_words: Option<String>,
+    /// The message says in so many words that something failed or was refused (`cannot`, `not allowed`,
+    /// `already exists`, `invalid`, `exceeded` …): what an app's error says, whatever the app.
+    pub says_it_failed: bool,
 }
+
+/// The words an error is said in, whatever the app: a refusal, an impossibility, a failure, a missing or
+/// wrong thing. A line of a pasted report that says none of them and has no status, code or error body is
+/// no error.
+static ERROR_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:errors?|fail(?:s|ed|ure)?|invalid|cannot|can't|could ?not|couldn't|unable|denied|refused|",
+        r"rejected|forbidden|unauthori[sz]ed|not (?:allowed|permitted|supported|implemented|found|authori[sz]ed|",
+        r"available|enabled|valid|unique)|does(?: not|n't) exist|no (?:such|longer)|already|exceed(?:s|ed)?|",
+        r"expired|missing|required|conflicts?|timed? ?out|too (?:many|long)|limit (?:reached|exceeded)|",
+        r"violat(?:es|ed|ion)|unsupported|unknown|illegal|exception|disabled|revoked|insufficient)\b",
+    ))
+    .expect("valid")
+});
 
 /// `Errors reported by remote server:` / `by the connector :` (with the spacing and article variations the
 /// corpus shows).
@@ -257,6 +277,9 @@ impl Anatomy {
                 a.codes.push(m.as_str().to_owned());
             }
         }
+        a.code_words = code_words(whole);
+        // Long text (a document, a log's dump) is not one error said in words.
+        a.says_it_failed = whole.len() <= 600 && ERROR_WORDS.is_match(whole);
         a
     }
 
@@ -280,7 +303,8 @@ impl Anatomy {
     /// The message plainly reports an error, whether or not a rule knows it: an HTTP status with a reason,
     /// a SCIM error object or an app's error body, or an app's error code.
     pub fn plainly_an_error(&self) -> bool {
-        self.scim.is_some()
+        self.says_it_failed
+            || self.scim.is_some()
             || !self.details.is_empty()
             || (self.status.is_some() && (self.reason.is_some() || self.operation.is_some()))
             || self
@@ -288,6 +312,41 @@ impl Anatomy {
                 .iter()
                 .any(|c| c.contains('_') || c.starts_with("AADSTS") || c.starts_with("E000"))
     }
+}
+
+/// An identifier of two or more words joined by `_`, `.` or `:` (`not_in_org`, `error.user.domain`), or
+/// written in camel case (`MutuallyExclusiveViolation`).
+static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Za-z][A-Za-z0-9]*(?:[._:][A-Za-z][A-Za-z0-9]*)+\b|\b[A-Z]?[a-z]+(?:[A-Z][a-z]+)+\b")
+        .expect("valid")
+});
+
+/// Every identifier of `text` written as words, `; ` between them; none if there are none.
+fn code_words(text: &str) -> Option<String> {
+    // A URL's host and path are no codes.
+    static URL: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)\S*").expect("valid"));
+    let text = URL.replace_all(text, " ");
+    let mut out: Vec<String> = Vec::new();
+    for m in IDENTIFIER.find_iter(&text).take(32) {
+        let id = m.as_str();
+        let mut words = String::new();
+        let mut prev: Option<char> = None;
+        for c in id.chars() {
+            let hump = c.is_ascii_uppercase() && prev.is_some_and(|p| p.is_ascii_lowercase());
+            if matches!(c, '_' | '.' | ':') || hump {
+                words.push(' ');
+            }
+            if !matches!(c, '_' | '.' | ':') {
+                words.push(c.to_ascii_lowercase());
+            }
+            prev = Some(c);
+        }
+        if !out.contains(&words) {
+            out.push(words);
+        }
+    }
+    (!out.is_empty()).then(|| out.join("; "))
 }
 
 /// `text` with the byte ranges in `spans` blanked out.
@@ -694,6 +753,8 @@ mod tests {
         assert!(Anatomy::parse("LICENSE_LIMIT_EXCEEDED:License Limit Exceeded").plainly_an_error());
         assert!(Anatomy::parse("409 Conflict: user exists").plainly_an_error());
         assert!(!Anatomy::parse("hello world").plainly_an_error());
+        assert!(Anatomy::parse("Cannot deactivate an owner").plainly_an_error());
+        assert!(!Anatomy::parse("Tasks assigned to me").plainly_an_error());
         assert!(!Anatomy::parse("[1, 2, 3] {not json").plainly_an_error());
     }
 
@@ -712,6 +773,19 @@ mod tests {
             r#"{"id":"00u1","status":"ACTIVE","profile":{"title":"Engineer"}}"#
         )));
         assert!(!is_error_body(&body(r#"{"message":"hello","code":200}"#)));
+    }
+
+    #[test]
+    fn codes_are_read_as_words() {
+        let words = |t: &str| Anatomy::parse(t).code_words.unwrap_or_default();
+        assert_eq!(words("error.user.not_in_org"), "error user not in org");
+        assert_eq!(
+            words("MutuallyExclusiveViolation"),
+            "mutually exclusive violation"
+        );
+        assert_eq!(words("LICENSE_LIMIT_EXCEEDED: seats"), "license limit exceeded");
+        assert_eq!(words("see https://x.example/a_b"), "");
+        assert_eq!(words("plain words only"), "");
     }
 
     #[test]
