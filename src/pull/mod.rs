@@ -12,7 +12,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use jiff::Timestamp;
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use url::Url;
 
@@ -44,10 +43,8 @@ pub(crate) fn run(
     let token = Token::from_env()?;
     let start = Start::new(&org, args)?;
     let save = args.save.as_deref().map(Save::create).transpose()?;
-    let interrupted = Arc::new(AtomicBool::new(false));
-    if args.follow {
-        on_ctrl_c(interrupted.clone())?;
-    }
+    // Ctrl-C ends any pull (not only --follow) with the report of what was read.
+    let interrupted = crate::signal::listen()?;
     let settings = Settings {
         timeout: args.timeout,
         max_wait: args.max_wait,
@@ -295,17 +292,6 @@ impl Reader {
         }
         state
     }
-}
-
-/// Ctrl-C (and SIGTERM, as a service manager stops a job) ends `--follow` with the report; a second one ends
-/// the process at once. ctrlc over signal-hook: one handler is all this needs, and it works on Windows too.
-fn on_ctrl_c(interrupted: Arc<AtomicBool>) -> Result<()> {
-    ctrlc::set_handler(move || {
-        if interrupted.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    })
-    .context("cannot catch Ctrl-C")
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod formats;
 mod github;
 mod markdown;
 mod okta;
+mod output;
 mod properties;
 mod pull;
 mod reading;
