@@ -287,3 +287,41 @@ fn a_closed_stdout_ends_the_run_quietly_with_0_in_every_format() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}: quiet");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn the_text_reports_notes_escape_what_came_from_the_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // An Okta API error whose summary retitles the window and clears the screen.
+    let api = dir.path().join("api-error.json");
+    std::fs::write(
+        &api,
+        r#"{"errorCode":"E0000011","errorSummary":"Invalid\u001b]0;pwned\u0007\u001b[2J token"}"#,
+    )
+    .expect("write");
+    // A file whose name forges a line: its events carry no uuid, which a note names it for.
+    let forged = dir.path().join("x\u{1b}[2K\rNote: all clear");
+    std::fs::write(
+        &forged,
+        "{\"eventType\":\"application.provision.user.push\",\"outcome\":{\"result\":\"FAILURE\",\"reason\":\"License Limit Exceeded.\"}}\n",
+    )
+    .expect("write");
+    let out = provdiag()
+        .args(["--color", "never"])
+        .arg(&api)
+        .arg(&forged)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("Note: ")).collect();
+    assert!(notes.iter().any(|n| n.contains("E0000011")), "{text}");
+    assert!(notes.iter().any(|n| n.contains("no uuid")), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\r'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("Invalid\\u{1b}]0;pwned\\u{7}"),
+        "shown escaped: {text}"
+    );
+}
