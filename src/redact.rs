@@ -272,7 +272,7 @@ fn emails(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             .find('@')
             .or_else(|| found.to_ascii_lowercase().find("%40"))
             .unwrap_or(0);
-        let local = found[..at].as_bytes();
+        let local = &found.as_bytes()[..at];
         let escaped = (0..local.len().saturating_sub(2)).rev().find(|&i| {
             local[i] == b'%' && local[i + 1].is_ascii_hexdigit() && local[i + 2].is_ascii_hexdigit()
         });
