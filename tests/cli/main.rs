@@ -12,6 +12,7 @@ mod okta;
 mod output;
 mod properties;
 mod pull;
+mod pull_hostile;
 mod reading;
 mod readme;
 mod resolution;
