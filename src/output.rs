@@ -80,8 +80,8 @@ impl Output {
             // What File::create gives (0666 less the umask), rather than a temporary file's 0600.
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let file = builder.tempfile_in(dir).with_context(|| cannot_write(path))?;
-        crate::signal::set_temp(Some(file.path().to_owned()));
+        let file = crate::signal::make_temp(|| builder.tempfile_in(dir), |f| f.path().to_owned())
+            .with_context(|| cannot_write(path))?;
         #[cfg(unix)]
         if let Some(mode) = mode {
             use std::os::unix::fs::PermissionsExt;

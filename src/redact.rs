@@ -98,6 +98,12 @@ impl Redactor {
     /// Replaces the people in `f`: its user, login and user id, and every person its reason names (the
     /// user and login themselves, emails, `userName "x"` values, the name of an `Error while …` prefix).
     pub fn finding(&mut self, f: &mut Finding) {
+        self.finding_and(f, &mut []);
+    }
+
+    /// As `finding`, and replaces the same people in `texts` taken from its message (the words a diagnosis
+    /// quotes as its evidence), with the same pseudonyms.
+    pub fn finding_and(&mut self, f: &mut Finding, texts: &mut [String]) {
         let mut people: Vec<(String, Kind)> = Vec::new();
         if let Some(u) = &f.user {
             people.push((u.clone(), Kind::Name));
@@ -145,6 +151,9 @@ impl Redactor {
             .map(|id| self.pseudonym(&id, |h| format!("user-{h}")));
         if let Some(reason) = f.reason.take() {
             f.reason = Some(self.replace_people(&reason, &people, &same));
+        }
+        for text in texts {
+            *text = self.replace_people(text, &people, &same);
         }
     }
 

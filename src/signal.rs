@@ -61,6 +61,25 @@ pub(crate) fn install() -> Result<()> {
     handler().map(|_| ())
 }
 
+/// Makes a temporary file with `make` and has a signal remove it (its path is `path(&made)`). A signal that
+/// comes while it is being made waits until its path is known, so that none is left behind.
+pub(crate) fn make_temp<T>(
+    make: impl FnOnce() -> std::io::Result<T>,
+    path: impl FnOnce(&T) -> PathBuf,
+) -> std::io::Result<T> {
+    let Some(h) = HANDLER.get() else {
+        return make();
+    };
+    // The handler runs on a thread of its own (ctrlc's), so it may wait for this lock.
+    let mut temp = match h.temp.lock() {
+        Ok(t) => t,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let made = make()?;
+    *temp = Some(path(&made));
+    Ok(made)
+}
+
 /// A signal removes `path` (None: nothing to remove any more: it was renamed or dropped).
 pub(crate) fn set_temp(path: Option<PathBuf>) {
     if let Some(h) = HANDLER.get() {

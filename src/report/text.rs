@@ -9,8 +9,9 @@ use std::io::{self, Write};
 
 use super::shape::messages;
 use super::wording::{self, UNRECOGNIZED_HINT};
-use super::{accounting, app_name, clean, some_users, Writer};
+use super::writer::{accounting, all_resolved, app_name, plural, some_users, unread_note, Writer};
 use crate::group::{Incident, Report};
+use crate::text::clean;
 
 pub struct Text {
     /// Where to wrap paragraphs: the terminal's width (at most `MAX_WIDTH`) when stdout is one; otherwise
@@ -55,8 +56,8 @@ impl Writer for Text {
     fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
         match (r.summary.failures, r.unreadable_inputs) {
             (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
-            (0, n) => writeln!(out, "{}", super::unread_note(n).yellow())?,
-            _ if r.summary.open == 0 => writeln!(out, "{}\n", super::all_resolved(r).green())?,
+            (0, n) => writeln!(out, "{}", unread_note(n).yellow())?,
+            _ if r.summary.open == 0 => writeln!(out, "{}\n", all_resolved(r).green())?,
             _ => {}
         }
         write_apps(out, r)?;
@@ -90,7 +91,7 @@ impl Text {
             return Ok(());
         };
         let app = app_name(r, i.app.as_deref(), i.app_id.as_deref());
-        let mut failures = format!("{} open failure{}", i.open, super::plural(i.open));
+        let mut failures = format!("{} open failure{}", i.open, plural(i.open));
         if i.resolved > 0 {
             failures += &format!(", {} resolved", i.resolved);
         }
@@ -124,6 +125,10 @@ impl Text {
                 writeln!(out, "     and {} other messages", said.len() - MESSAGES_SHOWN)?;
             }
         }
+        if let Some(w) = &i.why {
+            let line = wording::why(w, &i.alternatives);
+            writeln!(out, "{}", self.para(&clean(&line), "   ", "   "))?;
+        }
         if summary {
             writeln!(
                 out,
@@ -145,6 +150,14 @@ impl Text {
         }
         if let Some(link) = &cause.source {
             writeln!(out, "   More: {}", clean(link).underline())?;
+        }
+        for (app, link) in &cause.app_sources {
+            writeln!(
+                out,
+                "   An example from {}: {}",
+                clean(app),
+                clean(link).underline()
+            )?;
         }
         writeln!(out)
     }
@@ -211,7 +224,7 @@ fn write_resolved(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             format!("[{id}]").dimmed(),
             app_name(r, i.app.as_deref(), i.app_id.as_deref()).bold(),
             i.failures,
-            super::plural(i.failures)
+            plural(i.failures)
         )?;
     }
     writeln!(out)

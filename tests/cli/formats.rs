@@ -158,7 +158,7 @@ fn unrecognized_failures_read_as_one_line_per_shape_with_a_count() {
     let paste: String = (0..100)
         .map(|i| {
             format!(
-                "Automatic provisioning of user User{i} Name to app Workday failed: Error while creating user User{i} Name : Precondition Failed. ref {} id 00u{:017}\n",
+                "Automatic provisioning of user User{i} Name to app Workday failed: Error while creating user User{i} Name : Sync deferred by the app. ref {} id 00u{:017}\n",
                 1000 + i,
                 i
             )
@@ -172,7 +172,7 @@ fn unrecognized_failures_read_as_one_line_per_shape_with_a_count() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     let lines: Vec<&str> = text
         .lines()
-        .filter(|l| l.contains("Precondition Failed"))
+        .filter(|l| l.contains("Sync deferred by the app"))
         .collect();
     assert_eq!(lines.len(), 1, "{text}");
     assert!(
@@ -338,6 +338,49 @@ fn redact_leaves_no_person_in_any_format_and_keeps_people_apart() {
             users.len()
         };
         assert_eq!(distinct(p), distinct(r), "people stay distinguishable");
+    }
+}
+
+#[test]
+fn redact_replaces_the_people_in_the_evidence_a_rule_quotes() {
+    // A --rules file's pattern whose match spans a person: the evidence quotes those words.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let rules = dir.path().join("rules.json");
+    let mut table: Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/rules-extra.json").expect("the fixture"))
+            .expect("the fixture is JSON");
+    let mut rule = table["rules"][0].clone();
+    rule["id"] = "user-locked-in-app".into();
+    rule["patterns"] = serde_json::json!([r"\buser \S+ is locked\b"]);
+    rule["examples"] =
+        serde_json::json!({"match": ["User someone@example.com is locked"], "no_match": ["locked out"]});
+    table["rules"] = serde_json::json!([rule]);
+    std::fs::write(&rules, table.to_string()).expect("the rules file is written");
+    let rules = rules.to_str().expect("a UTF-8 path");
+    let message = "SCIM error: User jane.doe@example.com is locked";
+    for redact in [false, true] {
+        let mut args = vec!["--rules", rules, "-m", message];
+        if redact {
+            args.push("--redact");
+        }
+        let (report, _) = json_report(&args, "");
+        let evidence = &report["findings"][0]["evidence"];
+        assert_eq!(evidence["layer"], "rule", "{report}");
+        let text = evidence["text"].as_str().expect("the evidence's text");
+        if redact {
+            assert!(!report.to_string().contains("jane.doe"), "{report}");
+            let reason = report["findings"][0]["reason"].as_str().expect("a reason");
+            let pseudonym = reason
+                .split(' ')
+                .find(|w| w.ends_with("@redacted.invalid"))
+                .expect("a pseudonym");
+            assert!(
+                text.contains(pseudonym),
+                "the same pseudonym as the message's: {text}"
+            );
+        } else {
+            assert!(text.contains("jane.doe@example.com"), "{text}");
+        }
     }
 }
 

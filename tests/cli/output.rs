@@ -141,7 +141,10 @@ fn sigterm_removes_the_temporary_file() {
         .status()
         .expect("kill runs");
     assert!(killed.success());
+    // Child::wait closes stdin first: the run would then end on its own, racing the signal's handler.
+    let stdin = child.stdin.take();
     let status = child.wait().expect("ends");
+    drop(stdin);
     assert!(!status.success());
     assert_eq!(
         temporaries(dir.path()),
