@@ -7,9 +7,11 @@ a small share of provisioning failures of every kind (the three of Okta's Troubl
 whole Tasks sentences), failed sign-ins whose reasons must not count, and targets in varied order.
 
     gen-syslog.py OUT_DIR [--events N] [--failure-rate R] [--seed S]
+    gen-syslog.py - [--events N] [--failure-rate R] [--seed S]
 
 writes OUT_DIR/syslog.ndjson, OUT_DIR/syslog-pretty.json (one API array, pretty-printed) and OUT_DIR/syslog.csv,
-all holding the same events.
+all holding the same events; with `-`, the NDJSON alone to stdout (to pipe millions of events into provdiag for
+its memory, without files of tens of gigabytes).
 """
 
 import argparse
@@ -17,6 +19,7 @@ import csv
 import json
 import os
 import random
+import sys
 import uuid
 
 FIRST = ["John", "Jane", "Zoë", "Ravi", "Mei", "Ana", "Olu", "Sven", "Priya", "Kofi", "Léa", "Tomás", "Aiko", "Omar"]
@@ -154,8 +157,16 @@ def main():
     ap.add_argument("--failure-rate", type=float, default=0.005)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    os.makedirs(args.out_dir, exist_ok=True)
     rng = random.Random(args.seed)
+    if args.out_dir == "-":
+        out = sys.stdout
+        try:
+            for i in range(args.events):
+                out.write(json.dumps(event(rng, i, args.failure_rate), ensure_ascii=False, separators=(",", ":")) + "\n")
+        except BrokenPipeError:
+            pass
+        return
+    os.makedirs(args.out_dir, exist_ok=True)
     paths = [os.path.join(args.out_dir, n) for n in ("syslog.ndjson", "syslog-pretty.json", "syslog.csv")]
     with open(paths[0], "w", encoding="utf-8") as nd, open(paths[1], "w", encoding="utf-8") as pretty, \
             open(paths[2], "w", encoding="utf-8", newline="") as c:

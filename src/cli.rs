@@ -215,7 +215,7 @@ pub struct Pull {
 
     /// Give up on an answer (the whole page) after this many seconds, and ask again; Okta ends its own work on a
     /// query after 30
-    #[arg(long, value_name = "SECONDS", default_value = "45", value_parser = seconds)]
+    #[arg(long, value_name = "SECONDS", default_value = "45", value_parser = positive_seconds)]
     pub timeout: Duration,
 
     /// With --follow, how many seconds to wait before asking again when there is nothing new
@@ -228,6 +228,17 @@ pub struct Pull {
 
     #[command(flatten)]
     pub report: ReportOptions,
+}
+
+/// A number of seconds more than zero (a timeout of none would fail every request at once).
+fn positive_seconds(text: &str) -> Result<Duration, String> {
+    seconds(text).and_then(|d| {
+        if d.is_zero() {
+            Err(format!("'{text}': give a number of seconds more than 0"))
+        } else {
+            Ok(d)
+        }
+    })
 }
 
 /// A number of seconds, fractions allowed.

@@ -13,6 +13,7 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod rules;
+mod signal;
 pub mod text;
 pub mod when;
 
@@ -32,7 +33,7 @@ use rules::RuleTable;
 /// Runs one command line; the exit code it asks for, or the error that ends it (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let table = RuleTable::load(cli.rules.as_deref())?;
-    let mut output = Output::open(cli.diagnose.output.as_deref())?;
+    let mut output = Output::open(cli.diagnose.output.as_deref(), &guarded(&cli))?;
     let to_terminal = output.to_terminal();
     let out = output.writer();
     let code = match cli.command {
@@ -79,6 +80,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     output.finish()?;
     Ok(code)
+}
+
+/// The files a run reads or keeps, which `-o` must not replace: its inputs, the rules file, `--save` and
+/// `--state`.
+fn guarded(cli: &Cli) -> Vec<&std::path::Path> {
+    let mut files: Vec<&std::path::Path> = cli
+        .diagnose
+        .files
+        .iter()
+        .map(|f| f.as_path())
+        .filter(|f| f.as_os_str() != "-")
+        .collect();
+    files.extend(cli.rules.as_deref());
+    match &cli.command {
+        Some(Command::Pull(args)) => files.extend(args.save.iter().chain(&args.state).map(|f| f.as_path())),
+        Some(Command::Rules {
+            action: Some(RulesAction::Test { file }),
+            ..
+        }) => files.push(file),
+        _ => {}
+    }
+    files
 }
 
 /// True if the error means stdout was closed (`provdiag … | head`): the run then ends quietly.

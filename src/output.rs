@@ -1,12 +1,15 @@
 //! Where the report goes: stdout, or with `-o FILE` a file written whole or not at all; and the one
 //! decision on color, which depends on it.
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 use crate::cli::ColorChoice;
+
+mod target;
 
 /// The report's destination, buffered.
 pub(crate) enum Output {
@@ -15,23 +18,60 @@ pub(crate) enum Output {
     File {
         file: BufWriter<NamedTempFile>,
         path: PathBuf,
+        /// Tells the signal handler the temporary file is gone once it is renamed or dropped.
+        _temp: TempGuard,
+    },
+    /// A device, a FIFO or a descriptor (`/dev/null`, `/dev/stdout`, `/dev/fd/N`): written in place, never
+    /// replaced by a file.
+    Special {
+        file: BufWriter<File>,
+        path: PathBuf,
     },
 }
 
 impl Output {
-    /// Stdout, or (for a FILE other than `-`) a temporary file in FILE's directory, so that the final
-    /// rename stays on one file system and is atomic.
-    pub fn open(file: Option<&Path>) -> Result<Self> {
+    /// Stdout; a special file, opened in place; or (for a regular FILE or a new one) a temporary file in the
+    /// directory of FILE (of a symlink's target), so that the final rename stays on one file system and is
+    /// atomic. `guarded` are the files the run reads or keeps (inputs, `--save`, `--state`): FILE naming one
+    /// of them is a usage error.
+    pub fn open(file: Option<&Path>, guarded: &[&Path]) -> Result<Self> {
         let Some(path) = file.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout(BufWriter::with_capacity(
                 64 << 10,
                 io::stdout().lock(),
             )));
         };
-        let dir = match path.parent() {
+        if let Some(same) = guarded.iter().find(|g| target::same_file(path, g)) {
+            bail!(
+                "-o {} names {}, which this run reads or keeps: write the report elsewhere",
+                path.display(),
+                same.display()
+            );
+        }
+        match target::kind(path).with_context(|| cannot_write(path))? {
+            target::Kind::Special => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(path)
+                    .with_context(|| cannot_write(path))?;
+                Ok(Output::Special {
+                    file: BufWriter::with_capacity(64 << 10, file),
+                    path: path.to_owned(),
+                })
+            }
+            target::Kind::Regular { path: real, mode } => Self::temporary(path, real, mode),
+        }
+    }
+
+    /// A temporary file that will take the place of `real` (`path` itself, or the file a symlink names),
+    /// with `mode`: an existing file's, else what File::create gives.
+    fn temporary(path: &Path, real: PathBuf, mode: Option<u32>) -> Result<Self> {
+        let dir = match real.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
+        crate::signal::install()?;
         let mut builder = tempfile::Builder::new();
         builder.prefix(".provdiag-").suffix(".tmp");
         #[cfg(unix)]
@@ -40,10 +80,21 @@ impl Output {
             // What File::create gives (0666 less the umask), rather than a temporary file's 0600.
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let file = builder.tempfile_in(dir).with_context(|| cannot_write(path))?;
+        let file = crate::signal::make_temp(|| builder.tempfile_in(dir), |f| f.path().to_owned())
+            .with_context(|| cannot_write(path))?;
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            file.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode))
+                .with_context(|| cannot_write(path))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
         Ok(Output::File {
             file: BufWriter::with_capacity(64 << 10, file),
-            path: path.to_owned(),
+            path: real,
+            _temp: TempGuard,
         })
     }
 
@@ -56,6 +107,7 @@ impl Output {
         match self {
             Output::Stdout(out) => out,
             Output::File { file, .. } => file,
+            Output::Special { file, .. } => file,
         }
     }
 
@@ -64,7 +116,8 @@ impl Output {
     pub fn finish(self) -> Result<()> {
         match self {
             Output::Stdout(mut out) => Ok(out.flush()?),
-            Output::File { file, path } => {
+            Output::Special { mut file, path } => file.flush().with_context(|| cannot_write(&path)),
+            Output::File { file, path, .. } => {
                 let file = file
                     .into_inner()
                     .map_err(|e| e.into_error())
@@ -73,6 +126,16 @@ impl Output {
                 Ok(())
             }
         }
+    }
+}
+
+/// Dropped with the temporary file (renamed into place, or removed by a run that failed): the signal handler
+/// has nothing left to remove.
+pub(crate) struct TempGuard;
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        crate::signal::set_temp(None);
     }
 }
 

@@ -279,11 +279,21 @@ impl<'a> Pipeline<'a> {
             self.ledger.ignored();
             return Ok(());
         }
+        let mut why = d.why;
         if let Some(r) = &mut self.redactor {
-            r.finding(&mut finding);
+            // The evidence quotes the message: the people it names are replaced as the message's are.
+            match &mut why {
+                Some(w) => {
+                    let mut text = [w.text.to_string()];
+                    r.finding_and(&mut finding, &mut text);
+                    let [text] = text;
+                    w.text = text.into();
+                }
+                None => r.finding(&mut finding),
+            }
         }
         let cause = d.cause.and_then(|i| self.ids.get(i).cloned());
-        let why = d.why.map(|w| self.shared.why(w));
+        let why = why.map(|w| self.shared.why(w));
         let failure = self.ledger.failure(finding, cause, why, facts);
         let mut written = self.writer.finding(self.out, failure);
         if self.flush_findings {

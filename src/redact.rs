@@ -12,9 +12,11 @@ use std::sync::LazyLock;
 
 use crate::record::Finding;
 
-/// An email address, wherever it stands in a message (also masked in unrecognized-message shapes).
-pub(crate) static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+").expect("the email pattern is valid"));
+/// An email address, wherever it stands in a message (also masked in unrecognized-message shapes), its `@`
+/// percent-encoded too (`priya.v%40acme.example`, as a URL or a SCIM filter carries it).
+pub(crate) static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\w.+%-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+").expect("the email pattern is valid")
+});
 
 /// `userName "x"`, `userName: 'x'`, `login=x` and the like inside an app's message; an unquoted value
 /// only after `=` or `:`, so that `userName is not unique` keeps its words.
@@ -72,6 +74,8 @@ impl std::fmt::Debug for RedactKey {
 enum Kind {
     Name,
     Login,
+    /// Another way of writing a person already given a pseudonym: the `i`th of those given.
+    Same(usize),
 }
 
 pub struct Redactor {
@@ -94,6 +98,12 @@ impl Redactor {
     /// Replaces the people in `f`: its user, login and user id, and every person its reason names (the
     /// user and login themselves, emails, `userName "x"` values, the name of an `Error while …` prefix).
     pub fn finding(&mut self, f: &mut Finding) {
+        self.finding_and(f, &mut []);
+    }
+
+    /// As `finding`, and replaces the same people in `texts` taken from its message (the words a diagnosis
+    /// quotes as its evidence), with the same pseudonyms.
+    pub fn finding_and(&mut self, f: &mut Finding, texts: &mut [String]) {
         let mut people: Vec<(String, Kind)> = Vec::new();
         if let Some(u) = &f.user {
             people.push((u.clone(), Kind::Name));
@@ -104,6 +114,35 @@ impl Redactor {
         if let Some(reason) = &f.reason {
             people.extend(named_in(reason, f.user.as_deref()));
         }
+        // The other ways a message writes the same person: a name as `Last, First` (or the other way round),
+        // a login's local part (`User priya.v not found`). They take that person's pseudonym.
+        let mut same: Vec<String> = Vec::new();
+        let mut others: Vec<(String, Kind)> = Vec::new();
+        if let Some(u) = &f.user {
+            for other in name_orders(u) {
+                others.push((other, Kind::Same(same.len())));
+            }
+            same.push(self.name(u));
+        }
+        let emails: Vec<String> = f
+            .login
+            .iter()
+            .cloned()
+            .chain(
+                f.reason
+                    .iter()
+                    .flat_map(|r| emails(r).map(|(start, end)| r[start..end].to_owned())),
+            )
+            .collect();
+        for email in emails {
+            if let Some(local) = local_part(&email) {
+                let p = self.login(&email);
+                let p = p.split(['@', '%']).next().unwrap_or_default().to_owned();
+                others.push((local.to_owned(), Kind::Same(same.len())));
+                same.push(p);
+            }
+        }
+        people.extend(others);
         f.user = f.user.take().map(|u| self.name(&u));
         f.login = f.login.take().map(|l| self.login(&l));
         f.user_id = f
@@ -111,16 +150,18 @@ impl Redactor {
             .take()
             .map(|id| self.pseudonym(&id, |h| format!("user-{h}")));
         if let Some(reason) = f.reason.take() {
-            f.reason = Some(self.replace_people(&reason, &people));
+            f.reason = Some(self.replace_people(&reason, &people, &same));
+        }
+        for text in texts {
+            *text = self.replace_people(text, &people, &same);
         }
     }
 
     /// Every occurrence of each person in `text` (any case, whole words only) and every email replaced,
     /// from one list of places, so that a pseudonym is never taken for a person.
-    fn replace_people(&mut self, text: &str, people: &[(String, Kind)]) -> String {
-        let mut found: Vec<(usize, usize, Kind)> = EMAIL
-            .find_iter(text)
-            .map(|m| (m.start(), m.end(), Kind::Login))
+    fn replace_people(&mut self, text: &str, people: &[(String, Kind)], same: &[String]) -> String {
+        let mut found: Vec<(usize, usize, Kind)> = emails(text)
+            .map(|(start, end)| (start, end, Kind::Login))
             .collect();
         for (value, kind) in people {
             found.extend(occurrences(text, value.trim()).map(|(s, e)| (s, e, *kind)));
@@ -138,6 +179,7 @@ impl Redactor {
             out.push_str(&match kind {
                 Kind::Name => self.name(who),
                 Kind::Login => self.login(who),
+                Kind::Same(i) => same.get(i).cloned().unwrap_or_else(|| self.login(who)),
             });
             last = end;
         }
@@ -151,8 +193,13 @@ impl Redactor {
     }
 
     /// `person-1a2b3c4d5e6f@redacted.invalid` for an email, `person-1a2b3c4d5e6f` otherwise.
+    /// A percent-encoded `@` is the same person's, and stays encoded.
     fn login(&mut self, login: &str) -> String {
-        if login.contains('@') {
+        let at = login.to_ascii_lowercase().find("%40");
+        if let Some(at) = at {
+            let decoded = format!("{}@{}", &login[..at], &login[at + 3..]);
+            self.login(&decoded).replacen('@', "%40", 1)
+        } else if login.contains('@') {
             self.pseudonym(login, |h| format!("person-{h}@redacted.invalid"))
         } else {
             self.pseudonym(login, |h| format!("person-{h}"))
@@ -223,6 +270,56 @@ fn named_in(reason: &str, user: Option<&str>) -> Vec<(String, Kind)> {
         }
     }
     people
+}
+
+/// Where the emails of `text` stand. In a percent-encoded text the match starts after the last escape
+/// before the `@` (`%22priya.v%40acme.example` is the quote, then the email).
+fn emails(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    EMAIL.find_iter(text).map(|m| {
+        let found = m.as_str();
+        let at = found
+            .find('@')
+            .or_else(|| found.to_ascii_lowercase().find("%40"))
+            .unwrap_or(0);
+        let local = &found.as_bytes()[..at];
+        let escaped = (0..local.len().saturating_sub(2)).rev().find(|&i| {
+            local[i] == b'%' && local[i + 1].is_ascii_hexdigit() && local[i + 2].is_ascii_hexdigit()
+        });
+        match escaped {
+            Some(i) if i + 3 < at => (m.start() + i + 3, m.end()),
+            _ => (m.start(), m.end()),
+        }
+    })
+}
+
+/// A name's other order: `Last, First` for `First Last` (the last word first), and `First Last` for
+/// `Last, First`.
+fn name_orders(name: &str) -> Vec<String> {
+    let name = name.trim();
+    if let Some((last, first)) = name.split_once(',') {
+        let (last, first) = (last.trim(), first.trim());
+        if last.is_empty() || first.is_empty() {
+            return Vec::new();
+        }
+        return vec![format!("{first} {last}")];
+    }
+    match name.rsplit_once(' ') {
+        Some((first, last)) if !first.trim().is_empty() && !last.is_empty() => {
+            let first = first.trim();
+            vec![format!("{last}, {first}"), format!("{last},{first}")]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// An email's local part (`priya.v` of `priya.v@acme.example` or `priya.v%40acme.example`), when it is
+/// long enough to name someone rather than to be a word of the message anywhere.
+fn local_part(email: &str) -> Option<&str> {
+    let at = email
+        .find('@')
+        .or_else(|| email.to_ascii_lowercase().find("%40"))?;
+    let local = email[..at].trim();
+    (local.chars().count() >= 3).then_some(local)
 }
 
 /// Where `value` stands in `text` in any case, as a whole word. A regex per finding would cost more to
@@ -340,6 +437,36 @@ mod tests {
             "Error while verifying if user exists: AppApIException",
         ));
         assert_eq!(r, "Error while verifying if user exists: AppApIException");
+    }
+
+    #[test]
+    fn a_logins_local_part_an_encoded_email_and_a_reordered_name_are_replaced() {
+        let f = redact(
+            "Priya Venkatesan",
+            "priya.v@acme.example",
+            "User priya.v not found; GET /Users?filter=userName%20eq%20%22priya.v%40acme.example%22 for Venkatesan, Priya",
+        );
+        let r = reason(f.clone());
+        for leak in ["priya", "Priya", "Venkatesan", "acme"] {
+            assert!(!r.contains(leak), "{leak} leaked: {r}");
+        }
+        let login = f.login.unwrap_or_default();
+        let local = login.trim_end_matches("@redacted.invalid");
+        assert!(r.starts_with(&format!("User {local} not found; GET /Users?filter=userName%20eq%20%22{local}%40redacted.invalid%22 for ")), "{r}");
+        assert!(
+            r.ends_with(&format!("for {}", f.user.unwrap_or_default())),
+            "the same person, the same pseudonym: {r}"
+        );
+        // The other way round, and an email only the message names.
+        let r = reason(redact(
+            "Venkatesan, Priya",
+            "pv",
+            "Priya Venkatesan is locked; ask ann.lee@example.org (ann.lee)",
+        ));
+        for leak in ["Priya", "Venkatesan", "ann.lee", "example"] {
+            assert!(!r.contains(leak), "{leak} leaked: {r}");
+        }
+        assert!(r.ends_with(")") && r.contains(" is locked; ask person-"), "{r}");
     }
 
     #[test]

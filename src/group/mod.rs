@@ -192,7 +192,8 @@ fn incidents(
         .collect();
     let mut list: Vec<Incident> = Vec::new();
     let mut at: HashMap<(Option<&str>, Option<usize>), usize> = HashMap::new();
-    let mut seen_users: Vec<HashSet<String>> = Vec::new();
+    // Borrowed from the failures: a copy of every user's name would cost as much again.
+    let mut seen_users: Vec<HashSet<&str>> = Vec::new();
     let mut last_fix: Vec<Option<Timestamp>> = Vec::new();
     for (k, f) in failures.iter().enumerate() {
         let app = app_of[k];
@@ -239,7 +240,7 @@ fn incidents(
             None => i.open += 1,
         }
         if let Some(who) = f.finding.user.as_ref().or(f.finding.login.as_ref()) {
-            if seen_users[slot].insert(who.clone()) {
+            if seen_users[slot].insert(who.as_str()) {
                 i.users.push(who.clone());
             }
         }

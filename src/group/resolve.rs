@@ -8,6 +8,7 @@
 //! nothing of them is printed, and a crafted name cannot aim at another's hash (the key is random per run).
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use jiff::Timestamp;
 
@@ -28,6 +29,12 @@ pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 #[derive(Debug)]
 pub(crate) struct Times {
     latest: Timestamp,
+    /// The other times, for a key that saw more than one success (most see one: they pay 8 bytes for it).
+    more: Option<Box<More>>,
+}
+
+#[derive(Debug, Default)]
+struct More {
     /// The times kept besides `latest`, oldest let go first once there are `cap` in all.
     others: Vec<Timestamp>,
     /// The latest time that had to be let go: the first success after a failure older than this one may be
@@ -39,8 +46,7 @@ impl Times {
     fn new(at: Timestamp) -> Self {
         Times {
             latest: at,
-            others: Vec::new(),
-            dropped: None,
+            more: None,
         }
     }
 
@@ -50,13 +56,14 @@ impl Times {
         } else {
             at
         };
-        self.others.push(older);
-        if self.others.len() >= cap {
+        let more = self.more.get_or_insert_with(Box::default);
+        more.others.push(older);
+        if more.others.len() >= cap {
             // Keep the latest half: a linear pass now and then, instead of a heap per key.
-            self.others.sort_unstable();
-            let cut = self.others.len() - cap / 2;
-            let gone = self.others.drain(..cut).next_back();
-            self.dropped = self.dropped.max(gone);
+            more.others.sort_unstable();
+            let cut = more.others.len() - cap / 2;
+            let gone = more.others.drain(..cut).next_back();
+            more.dropped = more.dropped.max(gone);
         }
     }
 
@@ -65,19 +72,22 @@ impl Times {
         if self.latest <= t {
             return None;
         }
-        let first = self
-            .others
+        let (others, dropped) = match &self.more {
+            Some(m) => (&m.others[..], m.dropped),
+            None => (&[][..], None),
+        };
+        let first = others
             .iter()
             .copied()
             .filter(|s| *s > t)
             .min()
             .unwrap_or(self.latest);
-        Some((first, self.dropped.is_none_or(|d| d <= t)))
+        Some((first, dropped.is_none_or(|d| d <= t)))
     }
 }
 
 /// A key of the user index: one of a person's fields, with the operation.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Field {
     Id(Key),
     Login(Key),
@@ -118,12 +128,17 @@ impl<K: std::hash::Hash + Eq> Chains<K> {
     }
 }
 
-/// Every success read so far, by (operation, user, app), and by app for failures that name no user.
+/// Every success read so far, by (operation, user, app), and by app for failures that name no user. The
+/// maps are keyed by one 64-bit hash of what they index (16 bytes a slot, not 56), checked against `keys` where
+/// two could share it: a key costs about 200 bytes in all, whatever the number of its successes.
 #[derive(Default)]
 pub(crate) struct Successes {
-    keys: Vec<(Who, Where, Times)>,
-    at: Map<(Key, Who, Where), u32>,
-    by_user: Chains<(Key, Field)>,
+    keys: Vec<(Key, Who, Where, Times)>,
+    /// The hash of (operation, user, app) → its index in `keys`; a clash moves on to the next hash value.
+    at: Map<u64, u32>,
+    /// The hash of (operation, one field of the user) → the keys that have it (a clash only adds candidates,
+    /// which `resolve` checks).
+    by_user: Chains<u64>,
     apps: Vec<(Where, Times)>,
     app_at: Map<Where, u32>,
     by_app: Chains<(bool, Key)>,
@@ -152,16 +167,20 @@ impl Successes {
         if s.who.is_none() {
             return;
         }
-        let key = (op, s.who, s.app);
-        if let Some(&k) = self.at.get(&key) {
-            self.keys[k as usize].2.add(at, KEPT);
-            return;
+        let mut h = key_hash(&(op, s.who, s.app));
+        while let Some(&k) = self.at.get(&h) {
+            let (o, who, app, times) = &mut self.keys[k as usize];
+            if (*o, *who, *app) == (op, s.who, s.app) {
+                times.add(at, KEPT);
+                return;
+            }
+            h = h.wrapping_add(1);
         }
         let k = self.keys.len();
-        self.keys.push((s.who, s.app, Times::new(at)));
-        self.at.insert(key, k as u32);
+        self.keys.push((op, s.who, s.app, Times::new(at)));
+        self.at.insert(h, k as u32);
         for field in fields(&s.who) {
-            self.by_user.push((op, field), k);
+            self.by_user.push(key_hash(&(op, field)), k);
         }
     }
 
@@ -201,9 +220,9 @@ impl Successes {
                 }
             }
         } else if let Some(op) = f.op {
-            for k in fields(&f.who).flat_map(|field| self.by_user.get(&(op, field))) {
-                let (who, app, times) = &self.keys[k];
-                if who.same(&f.who) && app.same(&f.app) {
+            for k in fields(&f.who).flat_map(|field| self.by_user.get(&key_hash(&(op, field)))) {
+                let (o, who, app, times) = &self.keys[k];
+                if *o == op && who.same(&f.who) && app.same(&f.app) {
                     consider(times);
                 }
             }
@@ -214,6 +233,11 @@ impl Successes {
             None => Resolution::Open,
         }
     }
+}
+
+/// One 64-bit hash of values that are keyed hashes already (so a fixed, fast hash is enough).
+fn key_hash(value: &impl std::hash::Hash) -> u64 {
+    foldhash::quality::FixedState::default().hash_one(value)
 }
 
 fn fields(who: &Who) -> impl Iterator<Item = Field> {

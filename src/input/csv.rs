@@ -83,9 +83,9 @@ pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> 
         let Some(frame) = block.frames.first() else {
             continue;
         };
-        if frame.kind == FrameKind::TooBig {
+        if let Some(why) = skipped(frame.kind, &reading.limits) {
             let source = reading.source(frame.line);
-            sink.push(malformed(source, too_big(&reading.limits)))?;
+            sink.push(malformed(source, why))?;
             continue;
         }
         let bytes = &block.bytes[frame.start..frame.end];
@@ -157,8 +157,8 @@ fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &m
     let mut source = reading.source(0);
     for frame in &block.frames {
         source.line = frame.line;
-        if frame.kind == FrameKind::TooBig {
-            out.push(parsed(malformed(source.clone(), too_big(&reading.limits))));
+        if let Some(why) = skipped(frame.kind, &reading.limits) {
+            out.push(parsed(malformed(source.clone(), why)));
             continue;
         }
         let row = fields.parse(&block.bytes[frame.start..frame.end]);
@@ -183,6 +183,18 @@ fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &m
 
 fn parsed(record: Record) -> Parsed {
     Parsed { key: None, record }
+}
+
+/// Why a row the splitter did not keep was skipped: too big, or a quote it opens is never closed.
+fn skipped(kind: FrameKind, limits: &Limits) -> Option<String> {
+    match kind {
+        FrameKind::TooBig => Some(too_big(limits)),
+        FrameKind::CutOff => Some(
+            "a quote opened on this line is never closed, so the row is skipped and the lines after it are read as rows"
+                .to_owned(),
+        ),
+        FrameKind::Value | FrameKind::Garbage => None,
+    }
 }
 
 /// What a row over the size limit is told as.

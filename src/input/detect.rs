@@ -104,16 +104,21 @@ pub fn detect(head: &[u8]) -> Shape {
 fn object_shape(rest: &[u8]) -> Shape {
     let mut lines = rest
         .split(|&b| b == b'\n')
-        .map(|l| l.trim_ascii())
-        .filter(|l| !l.is_empty());
+        .map(|l| l.trim_ascii_end())
+        .filter(|l| !l.trim_ascii_start().is_empty());
     let first = lines.next().unwrap_or_default();
     let complete_line = memchr(b'\n', rest).is_some() || rest.len() < PEEK;
     if first.ends_with(b"}") && complete_line {
         return Shape::Ndjson;
     }
+    // A line that stops after a member's name, between members or inside an array goes on in the next one,
+    // which may well open an object: that member's value (`"target":` then `  {"id": …}`). An indented
+    // line is a value's inside too: NDJSON writers start each event at the line's start.
+    let goes_on =
+        first.ends_with(b":") || first.ends_with(b",") || first.ends_with(b"[") || first.ends_with(b"{");
     match lines.next() {
         // The first line is broken, but the next one starts an event of its own.
-        Some(second) if second.starts_with(b"{") => Shape::Ndjson,
+        Some(second) if second.starts_with(b"{") && !goes_on => Shape::Ndjson,
         _ => Shape::JsonStream,
     }
 }
@@ -146,6 +151,15 @@ mod tests {
                 Shape::JsonStream,
             ),
             (b"{\"uuid\":\"a\", \"eventT\n{\"uuid\":\"b\"}\n", Shape::Ndjson),
+            // One indented event split at a member: its value opens the next line.
+            (
+                b"  {\"uuid\": \"a\", \"outcome\":\n    {\"result\": \"FAILURE\"}}\n",
+                Shape::JsonStream,
+            ),
+            (
+                b"{\"uuid\": \"a\", \"target\": [\n{\"id\": \"b\"}]}\n",
+                Shape::JsonStream,
+            ),
             (b"published,eventType,outcome.result\n", Shape::Csv),
             (b"\"Published\",\"EventType\",\"Outcome.Result\"\r\n", Shape::Csv),
             (

@@ -8,13 +8,14 @@ use anyhow::{anyhow, Result};
 use serde::Deserialize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 use ureq::http::{HeaderMap, Response};
 use ureq::{Agent, Body};
 use url::Url;
 
 use super::link;
 use super::org::{Org, Token, TokenKind};
+use super::wait;
 use crate::report::PullNotes;
 
 /// Attempts at one page when the network or Okta fails (timeouts, connection errors, 5xx).
@@ -41,6 +42,9 @@ pub(crate) struct Page {
     pub body: Vec<u8>,
     /// The `next` link, resolved against the page's URL.
     pub next: Option<Url>,
+    /// A `next` link that is not followed (it leaves the org, or is no URL): the pull ends once this page,
+    /// which is Okta's, is diagnosed.
+    pub refused: Option<anyhow::Error>,
 }
 
 pub(crate) struct Client {
@@ -91,6 +95,7 @@ impl Client {
     pub fn get(&mut self, url: &Url) -> Result<Option<Page>> {
         let (mut failed, mut throttled) = (0u32, 0u32);
         loop {
+            let mut retry_after = None;
             if let Some(until) = self.hold_until.take() {
                 let wait = until.saturating_duration_since(Instant::now());
                 let why = "X-Rate-Limit-Remaining is 0, so Okta would refuse the next request until the limit resets";
@@ -115,8 +120,11 @@ impl Client {
                     match status {
                         200..=299 => match read_body(&mut response) {
                             Ok(body) => {
-                                let next = self.next_link(url, response.headers())?;
-                                return Ok(Some(Page { body, next }));
+                                let (next, refused) = match self.next_link(url, response.headers()) {
+                                    Ok(next) => (next, None),
+                                    Err(e) => (None, Some(e)),
+                                };
+                                return Ok(Some(Page { body, next, refused }));
                             }
                             Err(e) if last => return Err(self.gave_up(&e)),
                             Err(e) => self.unreachable(&e),
@@ -128,9 +136,12 @@ impl Client {
                                     "Okta still refused with 429 (rate limit) after {THROTTLED} waits: try again later, or ask less often"
                                 ));
                             }
-                            let wait = match self.hold_until.take() {
-                                Some(until) => until.saturating_duration_since(Instant::now()),
-                                None => backoff(throttled),
+                            let held = self.hold_until.take();
+                            let wait = match (wait::retry_after(response.headers(), SystemTime::now()), held)
+                            {
+                                (Some(wait), _) => wait,
+                                (None, Some(until)) => until.saturating_duration_since(Instant::now()),
+                                (None, None) => backoff(throttled),
                             };
                             let error = okta_error(&self.token, &mut response);
                             let why = format!("Okta answered 429{} (rate limit)", code_of(&error));
@@ -140,6 +151,9 @@ impl Client {
                             continue;
                         }
                         500..=599 => {
+                            if status == 503 {
+                                retry_after = wait::retry_after(response.headers(), SystemTime::now());
+                            }
                             let error = okta_error(&self.token, &mut response);
                             if last {
                                 return Err(anyhow!(self.describe(status, &error, url)));
@@ -157,7 +171,8 @@ impl Client {
                 Err(e) => return Err(self.unreachable(&e)),
             };
             failed += 1;
-            if !self.wait(&format!("{why:#}"), backoff(failed)) {
+            let wait = retry_after.unwrap_or_else(|| backoff(failed));
+            if !self.wait(&format!("{why:#}"), wait) {
                 return Ok(None);
             }
         }
@@ -188,20 +203,13 @@ impl Client {
     }
 
     /// Holds the next request back when Okta says none is left until the reset.
+    /// A reset that is missing or not believed (minutes away, in milliseconds) gets a backoff instead.
     fn read_rate_limit(&mut self, headers: &HeaderMap) {
-        let number = |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
-        if number("x-rate-limit-remaining") != Some(0) {
+        if wait::number(headers, "x-rate-limit-remaining") != Some(0) {
             return;
         }
-        let Some(reset) = number("x-rate-limit-reset") else {
-            return;
-        };
-        let date = headers
-            .get("date")
-            .and_then(|d| d.to_str().ok())
-            .and_then(http_date);
-        let wait = until_reset(reset, date, SystemTime::now());
-        self.hold_until = Some(Instant::now() + wait);
+        let wait = wait::until_reset(headers, SystemTime::now()).unwrap_or(BACKOFF);
+        self.hold_until = Instant::now().checked_add(wait);
     }
 
     /// The page's `next` link; one that leaves the org is refused, as it would carry the token away.
@@ -227,7 +235,10 @@ impl Client {
     fn unreachable(&self, e: &ureq::Error) -> anyhow::Error {
         let what = match e {
             ureq::Error::Timeout(_) => format!("no answer within {} s", self.settings.timeout.as_secs_f64()),
-            ureq::Error::HostNotFound => "host not found (is --org the org's address?)".to_owned(),
+            e if is_host_not_found(e) => format!("host not found ({})", self.org.host_hint()),
+            e if is_certificate(e) => format!(
+                "{e}: its TLS certificate is not one provdiag can trust (a proxy that inspects TLS? is --org the org's own address?)"
+            ),
             other => other.to_string(),
         };
         anyhow!("cannot reach {}: {}", self.org.origin(), self.token.scrub(&what))
@@ -332,7 +343,7 @@ fn read_body(response: &mut Response<Body>) -> Result<Vec<u8>, ureq::Error> {
 }
 
 /// Errors worth another try: the network, not the request. A host not found is not: it is a mistyped org far
-/// more often than a failing resolver.
+/// more often than a failing resolver; nor is a certificate that cannot be trusted, which no retry changes.
 fn is_transient(e: &ureq::Error) -> bool {
     matches!(
         e,
@@ -341,7 +352,29 @@ fn is_transient(e: &ureq::Error) -> bool {
             | ureq::Error::ConnectionFailed
             | ureq::Error::Protocol(_)
             | ureq::Error::BodyStalled
-    )
+    ) && !is_host_not_found(e)
+        && !is_certificate(e)
+}
+
+/// The name did not resolve: ureq's own error, or the system resolver's, which reaches it as an I/O error
+/// ("failed to lookup address information").
+fn is_host_not_found(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::HostNotFound => true,
+        ureq::Error::Io(io) => io.to_string().contains("failed to lookup address"),
+        _ => false,
+    }
+}
+
+/// The server's certificate was refused: rustls says so through an I/O error of kind `InvalidData`.
+fn is_certificate(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::Io(io) => {
+            io.kind() == std::io::ErrorKind::InvalidData && io.to_string().contains("certificate")
+        }
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => true,
+        _ => false,
+    }
 }
 
 /// 2 s, 4 s, 8 s… for the `n`th retry (from 1).
@@ -349,57 +382,29 @@ fn backoff(n: u32) -> Duration {
     BACKOFF.saturating_mul(1 << n.saturating_sub(1).min(8))
 }
 
-/// How long until `reset` (epoch seconds). Measured on Okta's clock, from the answer's `Date`, where there is
-/// one: a local clock that is off neither hammers Okta nor stalls. Without it, a second more, for the skew.
-fn until_reset(reset: u64, server_date: Option<SystemTime>, now: SystemTime) -> Duration {
-    let reset = UNIX_EPOCH + Duration::from_secs(reset);
-    match server_date {
-        // `Date` is cut to the second, so the server's time was at most a second later: the wait errs long.
-        Some(date) => reset.duration_since(date).unwrap_or_default(),
-        None => reset.duration_since(now).unwrap_or_default() + Duration::from_secs(1),
-    }
-}
-
-/// An HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`).
-fn http_date(text: &str) -> Option<SystemTime> {
-    let ts = jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(text)
-        .ok()?;
-    let secs = u64::try_from(ts.as_second()).ok()?;
-    Some(UNIX_EPOCH + Duration::from_secs(secs))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_reset_is_measured_on_oktas_clock_where_it_says_its_time() {
-        let at = |s: u64| UNIX_EPOCH + Duration::from_secs(s);
-        // Okta's clock says 1000, ours 990: the wait is 5 s, not 15.
-        assert_eq!(until_reset(1005, Some(at(1000)), at(990)), Duration::from_secs(5));
-        // Without a Date, our clock and a second for the skew.
-        assert_eq!(until_reset(1005, None, at(1000)), Duration::from_secs(6));
-        // A reset already past: no wait (but the skew second without a Date).
-        assert_eq!(until_reset(900, Some(at(1000)), at(1000)), Duration::ZERO);
-        assert_eq!(until_reset(900, None, at(1000)), Duration::from_secs(1));
-    }
-
-    #[test]
-    fn http_dates_are_read() {
-        let t = http_date("Sun, 06 Nov 1994 08:49:37 GMT").expect("a date");
-        assert_eq!(
-            t.duration_since(UNIX_EPOCH).expect("after").as_secs(),
-            784_111_777
-        );
-        assert_eq!(http_date("yesterday"), None);
-    }
 
     #[test]
     fn waits_grow_and_stay_bounded() {
         let waits: Vec<u64> = (1..=4).map(|n| backoff(n).as_secs()).collect();
         assert_eq!(waits, [2, 4, 8, 16]);
         assert_eq!(backoff(100), backoff(9));
+    }
+
+    #[test]
+    fn a_name_that_does_not_resolve_and_a_refused_certificate_are_not_retried() {
+        let dns = std::io::Error::other("failed to lookup address information: Name or service not known");
+        assert!(!is_transient(&ureq::Error::Io(dns)));
+        assert!(!is_transient(&ureq::Error::HostNotFound));
+        let cert = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "invalid peer certificate: UnknownIssuer",
+        );
+        assert!(!is_transient(&ureq::Error::Io(cert)));
+        let reset = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "connection reset by peer");
+        assert!(is_transient(&ureq::Error::Io(reset)));
     }
 
     #[test]

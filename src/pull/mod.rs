@@ -6,13 +6,14 @@ mod http;
 mod link;
 mod org;
 mod page;
+mod proxy;
 mod state;
+mod wait;
 
 use anyhow::{anyhow, bail, Context, Result};
 use jiff::Timestamp;
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use url::Url;
 
@@ -42,13 +43,12 @@ pub(crate) fn run(
 ) -> Result<ExitCode> {
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let org = Org::parse(&args.org)?;
+    proxy::check_env()?;
     let token = Token::from_env()?;
     let start = Start::new(&org, args)?;
     let save = args.save.as_deref().map(Save::create).transpose()?;
-    let interrupted = Arc::new(AtomicBool::new(false));
-    if args.follow {
-        on_ctrl_c(interrupted.clone())?;
-    }
+    // Ctrl-C ends any pull (not only --follow) with the report of what was read.
+    let interrupted = crate::signal::listen()?;
     let settings = Settings {
         timeout: args.timeout,
         max_wait: args.max_wait,
@@ -81,6 +81,7 @@ pub(crate) fn run(
         save,
         pages: 0,
         events: 0,
+        read: std::collections::HashSet::new(),
     };
     let ended = reader.read(&mut client, &mut pipeline, &reading, start.url, args);
     client.notes.clear();
@@ -101,6 +102,12 @@ pub(crate) fn run(
         reader.state(client.org()).save(path)?;
     }
     Ok(fail_on.exit_code(&report, args.report.include_resolved))
+}
+
+/// A URL's hash, to remember the pages read in little memory (a `--follow` reads pages for months).
+fn url_hash(url: &Url) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(url.as_str())
 }
 
 /// Where a pull starts.
@@ -217,6 +224,8 @@ struct Reader {
     save: Option<Save>,
     pages: u64,
     events: u64,
+    /// The pages read (their URLs' hashes): a `next` link back to one of them would loop for ever.
+    read: std::collections::HashSet<u64>,
 }
 
 impl Reader {
@@ -235,6 +244,20 @@ impl Reader {
             let events = self.page(client, pipeline, reading, &page.body)?;
             if args.follow {
                 pipeline.flush().map_err(End::Output)?;
+            }
+            if let Some(refused) = page.refused {
+                return Err(End::Failed(refused));
+            }
+            self.read.insert(url_hash(&url));
+            // An empty page's link to itself is how Okta says a polling query has caught up; any other link
+            // back to a page already read would read the same pages for ever.
+            if let Some(next) = &page.next {
+                if self.read.contains(&url_hash(next)) && !(events == 0 && *next == url) {
+                    return Err(End::Failed(anyhow!(
+                        "Okta's next link leads back to a page already read ({}): the pull stops rather than read the same pages again",
+                        client.org().origin()
+                    )));
+                }
             }
             self.next = page.next.clone();
             let next = match page.next {
@@ -311,17 +334,6 @@ impl Reader {
         }
         state
     }
-}
-
-/// Ctrl-C (and SIGTERM, as a service manager stops a job) ends `--follow` with the report; a second one ends
-/// the process at once. ctrlc over signal-hook: one handler is all this needs, and it works on Windows too.
-fn on_ctrl_c(interrupted: Arc<AtomicBool>) -> Result<()> {
-    ctrlc::set_handler(move || {
-        if interrupted.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    })
-    .context("cannot catch Ctrl-C")
 }
 
 #[cfg(test)]

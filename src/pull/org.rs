@@ -73,6 +73,19 @@ impl Org {
             && url.password().is_none()
     }
 
+    /// What to say when the org's name does not resolve: an admin console's address (`acme-admin.okta.com`)
+    /// is named as such, with the org's own suggested.
+    pub fn host_hint(&self) -> String {
+        let host = self.base.host_str().unwrap_or_default();
+        match host.split_once('.') {
+            Some((name, domain)) if name.len() > 6 && name.ends_with("-admin") => format!(
+                "{host} is the admin console's address: give the org's own, {}.{domain}",
+                &name[..name.len() - 6]
+            ),
+            _ => "is --org the org's address?".to_owned(),
+        }
+    }
+
     /// True for a loopback org, which is reached directly, never through a proxy.
     pub fn is_loopback(&self) -> bool {
         self.base.host().is_some_and(|h| is_loopback(&h))

@@ -72,7 +72,7 @@ impl Writer for Text {
         write_resolved(out, r)?;
         write_errors(out, r)?;
         for note in &r.notes {
-            writeln!(out, "{}", format!("Note: {note}.").yellow())?;
+            writeln!(out, "{}", format!("Note: {}.", clean(note)).yellow())?;
         }
         writeln!(out, "{}", accounting(r).bold())
     }

@@ -145,7 +145,8 @@ fn ragged_rows_and_an_unclosed_quote_in_csv_are_malformed_with_their_line() {
         application.provision.user.push,FAILURE,x,u5\n";
     let (report, _) = json_report(&[], csv);
     assert_accounted(&report);
-    assert_eq!(figures(&report)[..3], [4, 2, 2]);
+    // The unclosed quote costs its own line: the row after it is read.
+    assert_eq!(figures(&report)[..4], [5, 3, 2, 1]);
     assert_eq!(report["errors"][0]["source"]["line"], 3);
     assert_eq!(report["errors"][1]["source"]["line"], 5);
 }
@@ -286,4 +287,63 @@ fn a_closed_stdout_ends_the_run_quietly_with_0_in_every_format() {
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{format}");
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}: quiet");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_text_reports_notes_escape_what_came_from_the_input() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // An Okta API error whose summary retitles the window and clears the screen.
+    let api = dir.path().join("api-error.json");
+    std::fs::write(
+        &api,
+        r#"{"errorCode":"E0000011","errorSummary":"Invalid\u001b]0;pwned\u0007\u001b[2J token"}"#,
+    )
+    .expect("write");
+    // A file whose name forges a line: its events carry no uuid, which a note names it for.
+    let forged = dir.path().join("x\u{1b}[2K\rNote: all clear");
+    std::fs::write(
+        &forged,
+        "{\"eventType\":\"application.provision.user.push\",\"outcome\":{\"result\":\"FAILURE\",\"reason\":\"License Limit Exceeded.\"}}\n",
+    )
+    .expect("write");
+    let out = provdiag()
+        .args(["--color", "never"])
+        .arg(&api)
+        .arg(&forged)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("Note: ")).collect();
+    assert!(notes.iter().any(|n| n.contains("E0000011")), "{text}");
+    assert!(notes.iter().any(|n| n.contains("no uuid")), "{text}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\r'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("Invalid\\u{1b}]0;pwned\\u{7}"),
+        "shown escaped: {text}"
+    );
+}
+
+#[test]
+fn a_csv_quote_left_open_costs_its_line_only_however_little_follows_it() {
+    let mut csv = String::from("uuid,published,eventType,outcome.result,outcome.reason\n");
+    csv.push_str(
+        "u-open,2024-04-21T12:00:00Z,application.provision.user.push,FAILURE,\"License Limit Exceeded.\n",
+    );
+    for i in 0..2000 {
+        csv.push_str(&format!(
+            "u-{i},2024-04-21T12:00:01Z,application.provision.user.push,FAILURE,License Limit Exceeded.\n"
+        ));
+    }
+    let file = temp_file(".csv", csv.as_bytes());
+    let (report, code) = json_report(&[&path(&file)], "");
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["malformed"], 1, "{}", report["summary"]);
+    assert_eq!(report["summary"]["failures"], 2000, "{}", report["summary"]);
+    assert_eq!(report["errors"][0]["source"]["line"], 2);
+    let message = report["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("quote"), "{message}");
 }

@@ -342,6 +342,49 @@ fn redact_leaves_no_person_in_any_format_and_keeps_people_apart() {
 }
 
 #[test]
+fn redact_replaces_the_people_in_the_evidence_a_rule_quotes() {
+    // A --rules file's pattern whose match spans a person: the evidence quotes those words.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let rules = dir.path().join("rules.json");
+    let mut table: Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/rules-extra.json").expect("the fixture"))
+            .expect("the fixture is JSON");
+    let mut rule = table["rules"][0].clone();
+    rule["id"] = "user-locked-in-app".into();
+    rule["patterns"] = serde_json::json!([r"\buser \S+ is locked\b"]);
+    rule["examples"] =
+        serde_json::json!({"match": ["User someone@example.com is locked"], "no_match": ["locked out"]});
+    table["rules"] = serde_json::json!([rule]);
+    std::fs::write(&rules, table.to_string()).expect("the rules file is written");
+    let rules = rules.to_str().expect("a UTF-8 path");
+    let message = "SCIM error: User jane.doe@example.com is locked";
+    for redact in [false, true] {
+        let mut args = vec!["--rules", rules, "-m", message];
+        if redact {
+            args.push("--redact");
+        }
+        let (report, _) = json_report(&args, "");
+        let evidence = &report["findings"][0]["evidence"];
+        assert_eq!(evidence["layer"], "rule", "{report}");
+        let text = evidence["text"].as_str().expect("the evidence's text");
+        if redact {
+            assert!(!report.to_string().contains("jane.doe"), "{report}");
+            let reason = report["findings"][0]["reason"].as_str().expect("a reason");
+            let pseudonym = reason
+                .split(' ')
+                .find(|w| w.ends_with("@redacted.invalid"))
+                .expect("a pseudonym");
+            assert!(
+                text.contains(pseudonym),
+                "the same pseudonym as the message's: {text}"
+            );
+        } else {
+            assert!(text.contains("jane.doe@example.com"), "{text}");
+        }
+    }
+}
+
+#[test]
 fn the_same_person_gets_the_same_pseudonym_across_inputs() {
     let (report, _) = json_report(
         &["--redact", "fixtures/syslog.ndjson", "fixtures/tasks-paste.txt"],

@@ -14,8 +14,9 @@
 //! 7. `fail_on`: which failures make the exit code 1, and the exit code
 //! 8. `pipeline`: the one driver, for files and API pages alike, and its options
 //! 9. `cli`: the command line's types (data every command reads)
-//! 10. `pull`: the `pull` command
-//! 11. `output`, `lib`: `run()`, the only place that knows every stage
+//! 10. `signal`: the one Ctrl-C/SIGTERM handler, which `-o` and `pull` both use
+//! 11. `pull`: the `pull` command
+//! 12. `output`, `lib`: `run()`, the only place that knows every stage
 //!
 //! Test code (`#[cfg(test)] mod …`) is left out: a unit test may reach anywhere.
 
@@ -33,6 +34,7 @@ const FLOORS: &[&[&str]] = &[
     &["fail_on"],
     &["pipeline"],
     &["cli"],
+    &["signal"],
     &["pull"],
     &["output", ""],
 ];

@@ -657,3 +657,13 @@ fn n_events_give_exactly_n_records_in_every_shape() {
         }
     }
 }
+
+#[test]
+fn an_indented_event_split_at_a_member_is_one_event_to_auto_detection() {
+    let event = "  {\"uuid\": \"a1\", \"eventType\": \"application.provision.user.push\", \"outcome\":\n    {\"result\": \"FAILURE\", \"reason\": \"License Limit Exceeded.\"}}\n";
+    let (auto, _) = json_report(&[], event);
+    let (json, _) = json_report(&["-i", "json"], event);
+    assert_eq!(figures(&auto), figures(&json), "auto reads what -i json reads");
+    assert_eq!(auto["summary"]["malformed"], 0, "{auto}");
+    assert_eq!(auto["summary"]["diagnosed"], 1, "{auto}");
+}

@@ -132,16 +132,17 @@ impl<R: Read> Rows<R> {
         self.next_row(end);
     }
 
-    /// The current row has grown past the limit without ending: it is reported by its first line, and
-    /// reading resumes on the line after (or after dropping the rest of that line, if it is itself too
-    /// long).
-    fn resync(&mut self, frames: &mut Vec<Frame>) {
+    /// The current row has grown past the limit without ending (`TooBig`), or the input ended inside a
+    /// quote it opened lines before (`CutOff`): it is reported by its first line, and reading resumes on the
+    /// line after (or after dropping the rest of that line, if it is itself too long). An unclosed quote
+    /// costs its own line whatever the size of what follows it.
+    fn resync(&mut self, frames: &mut Vec<Frame>, kind: FrameKind) {
         let start = self.start;
         frames.push(Frame {
             start,
             end: start,
             line: self.line,
-            kind: FrameKind::TooBig,
+            kind,
         });
         let cut = match memchr(b'\n', &self.buf[start..]) {
             Some(i) => start + i + 1,
@@ -189,11 +190,16 @@ impl<R: Read> Rows<R> {
             }
             match self.row_end() {
                 Some(end) => self.frame(end, frames),
+                None if self.eof && self.quoted && self.row_lines > 0 => {
+                    self.resync(frames, FrameKind::CutOff)
+                }
                 None if self.eof => {
                     let end = self.buf.len();
                     self.frame(end, frames);
                 }
-                None if self.buf.len() - self.start > self.limits.max_record => self.resync(frames),
+                None if self.buf.len() - self.start > self.limits.max_record => {
+                    self.resync(frames, FrameKind::TooBig)
+                }
                 None => return,
             }
         }
@@ -272,6 +278,65 @@ mod tests {
         }
     }
 
+    /// Where the row starts (byte, line) that the input ends inside a quote of, if that quote holds a line
+    /// end: csv_core's rules, scanned over the whole input at once.
+    fn unclosed_row(input: &[u8], delimiter: u8) -> Option<(usize, u64)> {
+        let (mut row, mut quoted, mut line, mut inside) = (None::<(usize, u64)>, false, 1u64, 0u64);
+        let mut i = 0;
+        while i < input.len() {
+            let b = input[i];
+            if quoted {
+                match b {
+                    b'"' if input.get(i + 1) == Some(&b'"') => i += 1,
+                    b'"' => quoted = false,
+                    b'\n' => {
+                        line += 1;
+                        inside += 1;
+                    }
+                    _ => {}
+                }
+            } else {
+                match (b, row) {
+                    (b'\n', _) => {
+                        line += 1;
+                        row = None;
+                    }
+                    (b'\r', _) => row = None,
+                    (_, None) => {
+                        row = Some((i, line));
+                        inside = 0;
+                        quoted = b == b'"';
+                    }
+                    (b'"', Some(_)) => quoted = input[i - 1] == delimiter,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        row.filter(|_| quoted && inside > 0)
+    }
+
+    /// csv_core's rows, except that an input ending inside a quote opened lines before costs that row's first
+    /// line (no fields), and the lines after it are read as rows.
+    fn recovering_rows(input: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let Some((start, line)) = unclosed_row(input, delimiter) else {
+            return csv_core_rows(input, delimiter);
+        };
+        let mut rows = csv_core_rows(&input[..start], delimiter);
+        rows.push((line, Vec::new()));
+        let next = start
+            + input[start..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+        rows.extend(
+            recovering_rows(&input[next..], delimiter)
+                .into_iter()
+                .map(|(l, fields)| (l + line, fields)),
+        );
+        rows
+    }
+
     /// The rows this splitter cuts, each parsed alone by csv_core (as the workers do): (line, fields), or
     /// (line, no fields) for a row too big.
     fn split_rows(input: &[u8], chunk: usize, limits: Limits, delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
@@ -282,7 +347,7 @@ mod tests {
             assert!(block.frames.len() <= limits.max_lines);
             for f in &block.frames {
                 let fields = match f.kind {
-                    FrameKind::TooBig => Vec::new(),
+                    FrameKind::TooBig | FrameKind::CutOff => Vec::new(),
                     _ => csv_core_rows(&block.bytes[f.start..f.end], delimiter)
                         .into_iter()
                         .map(|(line, fields)| {
@@ -309,8 +374,8 @@ mod tests {
     #[test]
     fn rows_are_cut_where_csv_core_ends_them() {
         let input: &[u8] = b"a,b\r\n\"x\ny\",\"q\"\"\r\n\"\r\nab\"c,\"d\"e\"f\n\r\n,\rlone,cr\n\"open,\nz";
-        let want = csv_core_rows(input, b',');
-        assert_eq!(want.len(), 6, "{want:?}");
+        let want = recovering_rows(input, b',');
+        assert_eq!(want.len(), 7, "{want:?}");
         for chunk in 1..=input.len() {
             assert_eq!(
                 split_rows(input, chunk, SMALL, b','),
@@ -324,8 +389,8 @@ mod tests {
                 .iter()
                 .map(|&b| if b == b',' { delimiter } else { b })
                 .collect();
-            let want = csv_core_rows(&input, delimiter);
-            assert_eq!(want.len(), 6, "{want:?}");
+            let want = recovering_rows(&input, delimiter);
+            assert_eq!(want.len(), 7, "{want:?}");
             assert_eq!(split_rows(&input, 5, SMALL, delimiter), want);
             // And not after a comma: `a,"b` + line end + `c"` is two rows.
             let input: Vec<u8> = [b"a,\"b\nc\"".as_slice(), &[delimiter], b"d\n"].concat();
@@ -358,14 +423,14 @@ mod tests {
             ..ProptestConfig::default()
         })]
         /// Whatever the bytes (quotes anywhere, CR, LF, CRLF, blank lines, an unclosed quote), the rows and
-        /// their lines are csv_core's.
+        /// their lines are csv_core's, but for a quote the input ends inside, which costs its first line.
         #[test]
         fn any_bytes_are_cut_as_csv_core_reads_them(
             input in proptest::collection::vec(prop::sample::select(b"ab ,;\t\"\"\r\n".to_vec()), 0..120),
             chunk in 1usize..20,
             delimiter in prop::sample::select(vec![b',', b';', b'\t']),
         ) {
-            prop_assert_eq!(split_rows(&input, chunk, SMALL, delimiter), csv_core_rows(&input, delimiter));
+            prop_assert_eq!(split_rows(&input, chunk, SMALL, delimiter), recovering_rows(&input, delimiter));
         }
     }
 
