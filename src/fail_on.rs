@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Result};
 
-use crate::group::Report;
+use crate::group::{Report, Status};
 use crate::report;
 use crate::rules::{self, RuleTable};
 
@@ -46,16 +46,23 @@ impl FailOn {
         Ok(fail_on)
     }
 
-    /// Whether the report holds a failure this selects: an open one, or any with `include_resolved`.
-    pub fn selects(&self, r: &Report, include_resolved: bool) -> bool {
-        r.failures
-            .iter()
-            .filter(|f| include_resolved || f.resolved_at.is_none())
-            .any(|f| match f.cause.as_deref() {
-                _ if self.any => true,
-                None => self.unrecognized,
-                Some(cause) => self.causes.iter().any(|id| id == cause),
-            })
+    /// Marks the incidents this selects (`Incident::fails`): open ones (resolved ones too with
+    /// `include_resolved`) of a selected cause, unless acknowledged; true if any is.
+    pub fn mark(&self, r: &mut Report, include_resolved: bool) -> bool {
+        for i in &mut r.incidents {
+            let counted = i.open > 0 || (include_resolved && i.resolved > 0);
+            let acknowledged = i.status == Some(Status::Acknowledged);
+            i.fails = counted && !acknowledged && self.selects_cause(i.cause.as_ref().map(|c| &*c.id));
+        }
+        r.incidents.iter().any(|i| i.fails)
+    }
+
+    fn selects_cause(&self, cause: Option<&str>) -> bool {
+        match cause {
+            _ if self.any => true,
+            None => self.unrecognized,
+            Some(cause) => self.causes.iter().any(|id| id == cause),
+        }
     }
 }
 

@@ -1,6 +1,24 @@
 //! provdiag's pipeline: read → normalize → match → group → report. `run` is the only place that knows
 //! every stage.
 
+/// Like std's `eprintln!`, except that a closed stderr costs only the message: std's panics, and a panic
+/// is exit 101, which no run may end with (spec, "Exit codes"). Defined before the modules, so that every
+/// module's `eprintln!` is this one.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!`, for a closed stderr as `eprintln!` above.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 mod fail_on;
 pub mod group;
@@ -12,6 +30,8 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod rules;
+mod state;
+mod verdict;
 pub mod when;
 
 use anyhow::{bail, Context, Result};
@@ -27,6 +47,7 @@ use pipeline::Pipeline;
 use redact::RedactKey;
 use report::Notes;
 use rules::RuleTable;
+use verdict::Verdict;
 
 /// Runs one command line; the exit code it asks for, or the error that ends it (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -67,6 +88,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
             ExitCode::SUCCESS
         }
+        Some(Command::Ack(args)) => {
+            let cause = match rules::normalize_id(&args.cause).as_str() {
+                "unrecognized" | "unrecognised" => None,
+                _ => Some(table.lookup(&args.cause)?.id.clone()),
+            };
+            let said = state::acknowledge(
+                &args.state,
+                cause.as_deref(),
+                args.app.as_deref(),
+                &args.until,
+                &args.reason,
+            )?;
+            writeln!(out, "{}", report::clean(&said))?;
+            ExitCode::SUCCESS
+        }
         Some(Command::Pull(args)) => {
             set_color(args.report.color, to_terminal);
             pull::run(&args, &table, to_terminal, out)?
@@ -76,7 +112,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             diagnose(&cli.diagnose, &table, to_terminal, out)?
         }
     };
-    output.finish()?;
+    match output.finish() {
+        // `provdiag … | head`: the reader has what it wanted; the exit code still says what was found.
+        Err(e) if is_broken_pipe(&e) => {}
+        finished => finished?,
+    }
     Ok(code)
 }
 
@@ -121,16 +161,37 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
         }
         inputs.push(InputSpec::Stdin);
     }
-    let options = Options::new(args.input, &args.report, to_terminal, filter(args)?)?;
-    let report = run_pipeline(&inputs, &options, table, out)?;
-    Ok(exit_code(&report, &fail_on, args.report.include_resolved))
+    let filter = filter(args)?;
+    // The state file's directory and lock are checked before anything is read.
+    let carry = args.state.as_deref().map(state::Carry::open).transpose()?;
+    let options = Options::new(args.input, &args.report, to_terminal, filter)?;
+    let mut verdict = Verdict::new(fail_on, args.report.include_resolved, carry);
+    let report = run_pipeline_with(&inputs, &options, table, out, &mut verdict)?;
+    let saved = save_state(&verdict);
+    Ok(if saved {
+        exit_code(&report, &verdict)
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// Writes the state back once the report is out; false (said on stderr) if it cannot be: the report stands,
+/// and the run ends with 2, since the next one would not know what this one saw.
+pub(crate) fn save_state(verdict: &Verdict) -> bool {
+    match verdict.carry.as_ref().map(state::Carry::save) {
+        Some(Err(e)) => {
+            Notes::default().unreadable(&e);
+            false
+        }
+        _ => true,
+    }
 }
 
 /// The exit code a finished run asks for (spec, "Exit codes").
-fn exit_code(report: &Report, fail_on: &FailOn, include_resolved: bool) -> ExitCode {
+pub(crate) fn exit_code(report: &Report, verdict: &Verdict) -> ExitCode {
     if report.unreadable_inputs > 0 {
         ExitCode::from(2)
-    } else if fail_on.selects(report, include_resolved) {
+    } else if verdict.fails {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -208,6 +269,17 @@ pub fn run_pipeline(
     table: &RuleTable,
     out: &mut dyn Write,
 ) -> Result<Report> {
+    run_pipeline_with(inputs, options, table, out, &mut Verdict::default())
+}
+
+/// `run_pipeline`, with the verdict (`--fail-on`, `--state`) applied to the report before it is written.
+fn run_pipeline_with(
+    inputs: &[InputSpec],
+    options: &Options,
+    table: &RuleTable,
+    out: &mut dyn Write,
+    verdict: &mut Verdict,
+) -> Result<Report> {
     let reading = input::ReadOptions::new(options.input)?;
     let mut pipeline = Pipeline::new(table, options, out);
     for spec in inputs {
@@ -218,10 +290,12 @@ pub fn run_pipeline(
                     pipeline.unreadable(&e);
                 }
             }
+            // A closed stdout ends the reading; the exit code is what was read so far asks for.
+            Err(ReadFail::Stop) if pipeline.closed() => break,
             Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
             Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
         }
         pipeline.input_done(&spec.name());
     }
-    Ok(pipeline.finish()?)
+    Ok(pipeline.finish_with(verdict)?)
 }

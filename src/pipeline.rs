@@ -11,6 +11,7 @@ use crate::record::{EventKey, Finding, InputError, Record, Success};
 use crate::redact::{self, Redactor};
 use crate::report::{Notes, Progress, Writer};
 use crate::rules::RuleTable;
+use crate::verdict::Verdict;
 use crate::{report, Options};
 
 /// The sink the readers feed: matches, redacts, groups, and streams to the writer.
@@ -35,6 +36,9 @@ pub struct Pipeline<'a> {
     input_start: (u64, u64),
     /// Each finding is flushed as it is written: the input is a live stream and the report streams.
     flush_findings: bool,
+    /// Stdout was closed (`provdiag … | head`): nothing more is written, and the run ends with the exit code
+    /// what was read so far asks for.
+    closed: bool,
 }
 
 impl<'a> Pipeline<'a> {
@@ -55,6 +59,7 @@ impl<'a> Pipeline<'a> {
             stopped: None,
             input_start: (0, 0),
             flush_findings: false,
+            closed: false,
         }
     }
 
@@ -119,12 +124,25 @@ impl<'a> Pipeline<'a> {
         self.out.flush()
     }
 
-    /// Resolves and groups what was read, writes the report; the report.
-    pub fn finish(mut self) -> io::Result<Report> {
+    /// True once stdout was found closed: the run ends with what was read so far.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Resolves and groups what was read, applies the verdict (`--fail-on`, `--state`), writes the report
+    /// (unless stdout was closed); the report.
+    pub fn finish_with(mut self, verdict: &mut Verdict) -> io::Result<Report> {
         self.progress.done();
         self.notes.finish();
-        let report = self.ledger.close(self.table);
-        self.writer.finish(self.out, &report)?;
+        let carried = verdict.resolved_by(&self.ledger);
+        let mut report = self.ledger.close(self.table);
+        verdict.decide(&mut report, &carried, self.table);
+        if !self.closed {
+            match self.writer.finish(self.out, &report) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                written => written?,
+            }
+        }
         Ok(report)
     }
 
@@ -191,6 +209,7 @@ impl<'a> Pipeline<'a> {
 
     fn check(&mut self, written: io::Result<()>) -> Result<(), Stop> {
         written.map_err(|e| {
+            self.closed |= e.kind() == io::ErrorKind::BrokenPipe;
             self.stopped = Some(e.into());
             Stop
         })

@@ -77,6 +77,69 @@ pub struct Incident {
     pub resolved_at: Option<String>,
     /// Indices (into `Report::failures`) of its failures, in the order read.
     pub members: Vec<usize>,
+    /// With `--state`: new, ongoing, resolved or acknowledged (`None` without a state file).
+    pub status: Option<Status>,
+    /// With `--state`: when its earliest failure still open was first seen.
+    pub open_since: Option<String>,
+    /// With `--state`: the acknowledgement in force, if any.
+    pub acknowledged: Option<Ack>,
+    /// Open failures carried from earlier runs (`--state`), counted in `open` and `failures` too.
+    pub carried: u64,
+    /// `--fail-on` counts it: the run fails because of it.
+    pub fails: bool,
+}
+
+/// Where an incident stands across scheduled runs (`--state`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// First seen in this run.
+    New,
+    /// Open since an earlier run.
+    Ongoing,
+    /// Resolved since the last run.
+    Resolved,
+    /// Open, but acknowledged with `provdiag ack` until a time still to come.
+    Acknowledged,
+}
+
+/// An acknowledgement in force: why, and until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ack {
+    pub reason: String,
+    pub until: String,
+}
+
+/// An incident of failures carried from earlier runs only (`--state`): no failure of this run is its member.
+pub(crate) fn carried_incident(
+    table: &RuleTable,
+    cause_id: Option<&str>,
+    app: Option<String>,
+    app_id: Option<String>,
+) -> Incident {
+    Incident {
+        cause: cause_id.and_then(|id| cause(table, id, app.as_deref())),
+        app,
+        app_id,
+        failures: 0,
+        open: 0,
+        resolved: 0,
+        users: Vec::new(),
+        first_seen: None,
+        last_seen: None,
+        resolved_at: None,
+        members: Vec::new(),
+        status: None,
+        open_since: None,
+        acknowledged: None,
+        carried: 0,
+        fails: false,
+    }
+}
+
+/// The operation kind of an event type, as resolution matches it (`--state` keys by it too).
+pub(crate) fn operation_of(event_type: &str) -> Option<String> {
+    resolve::operation(event_type).map(|op| op.into_owned())
 }
 
 impl Incident {
@@ -204,6 +267,14 @@ impl Ledger {
         Facts(self.hasher.subject(f))
     }
 
+    /// True if a success read in this run resolves `f` (an earlier run's failure, carried by `--state`).
+    pub fn resolves(&self, f: &Finding) -> bool {
+        matches!(
+            self.successes.resolve(&self.hasher.subject(f)),
+            Resolution::Resolved { .. }
+        )
+    }
+
     /// A provisioning success: counted among the ignored records, kept by key for resolution.
     pub fn success(&mut self, f: &Finding, facts: Facts) {
         self.ignored();
@@ -323,6 +394,11 @@ fn incidents(
                 last_seen: None,
                 resolved_at: None,
                 members: Vec::new(),
+                status: None,
+                open_since: None,
+                acknowledged: None,
+                carried: 0,
+                fails: false,
             });
             seen_users.push(HashSet::new());
             last_fix.push(None);

@@ -6,7 +6,6 @@ mod http;
 mod link;
 mod org;
 mod page;
-mod state;
 
 use anyhow::{anyhow, bail, Context, Result};
 use jiff::Timestamp;
@@ -22,11 +21,12 @@ use crate::group::Filter;
 use crate::input::{self, InputFormat, ReadFail, PROVISIONING_PREFIXES};
 use crate::pipeline::Pipeline;
 use crate::rules::RuleTable;
-use crate::{exit_code, when, Options};
+use crate::state::{Carry, StateFile};
+use crate::verdict::Verdict;
+use crate::{exit_code, save_state, when, Options};
 use http::{Client, Settings};
 use org::{Org, Token};
 use page::{Latest, Save};
-use state::State;
 
 /// How many events Okta may send a page: its maximum.
 const LIMIT: &str = "1000";
@@ -42,7 +42,9 @@ pub(crate) fn run(
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let org = Org::parse(&args.org)?;
     let token = Token::from_env()?;
-    let start = Start::new(&org, args)?;
+    // The state file's directory and lock are checked before anything is asked of Okta.
+    let carry = args.state.as_deref().map(Carry::open).transpose()?;
+    let start = Start::new(&org, args, carry.as_ref())?;
     let save = args.save.as_deref().map(Save::create).transpose()?;
     let interrupted = Arc::new(AtomicBool::new(false));
     if args.follow {
@@ -76,6 +78,9 @@ pub(crate) fn run(
     client.notes.clear();
     match ended {
         Ok(()) => {}
+        // A closed stdout: the exit code is what was read so far asks for.
+        Err(End::Stop) if pipeline.closed() => {}
+        Err(End::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(End::Stop) => return Err(pipeline.stop_reason()),
         Err(End::Output(e)) => return Err(e.into()),
         // Said on stderr and counted as an input that could not be read: the report of what was read says
@@ -86,11 +91,17 @@ pub(crate) fn run(
             n => e.context(format!("the pull stopped after {n} pages")),
         }),
     }
-    let report = pipeline.finish()?;
-    if let Some(path) = &args.state {
-        reader.state(client.org()).save(path)?;
+    let mut verdict = Verdict::new(fail_on, args.report.include_resolved, carry);
+    if let Some(carry) = &mut verdict.carry {
+        reader.cursor(client.org(), &mut carry.file);
     }
-    Ok(exit_code(&report, &fail_on, args.report.include_resolved))
+    let report = pipeline.finish_with(&mut verdict)?;
+    let saved = save_state(&verdict);
+    Ok(if saved {
+        exit_code(&report, &verdict)
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 /// Where a pull starts.
@@ -106,13 +117,13 @@ struct Start {
 }
 
 impl Start {
-    fn new(org: &Org, args: &Pull) -> Result<Start> {
-        let state = match &args.state {
-            Some(path) => State::load(path)?.map(|s| (path, s)),
-            None => None,
-        };
-        if let Some((path, state)) = state {
-            if state.org != org.origin() {
+    fn new(org: &Org, args: &Pull, carry: Option<&Carry>) -> Result<Start> {
+        if let Some(Carry {
+            path, file: state, ..
+        }) = carry
+        {
+            // A state that only file runs wrote has no org yet.
+            if !state.org.is_empty() && state.org != org.origin() {
                 bail!(
                     "--state {} holds where a pull from {} ended, not {}: give each org its own state file",
                     path.display(),
@@ -284,8 +295,11 @@ impl Reader {
     }
 
     /// Where the next pull should start: Okta's `next` link, else after the latest event read.
-    fn state(&self, org: &Org) -> State {
-        let mut state = State::new(org.origin());
+    fn cursor(&self, org: &Org, state: &mut StateFile) {
+        state.org = org.origin();
+        state.next = None;
+        state.since = None;
+        state.seen.clear();
         match &self.next {
             Some(next) => state.next = Some(next.to_string()),
             None => {
@@ -293,7 +307,6 @@ impl Reader {
                 state.seen = self.latest.seen();
             }
         }
-        state
     }
 }
 

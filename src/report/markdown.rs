@@ -95,6 +95,7 @@ impl Writer for Markdown {
             s.duplicates
         )?;
         match (s.failures, d.unreadable_inputs) {
+            _ if d.incidents.iter().any(|i| i.carried > 0) => {}
             (0, 0) => writeln!(out, "No provisioning failures found.\n")?,
             (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
             _ if s.open == 0 => writeln!(out, "{}\n", super::all_resolved(d))?,

@@ -110,6 +110,29 @@ fn all_resolved(r: &Report) -> String {
     }
 }
 
+/// Where an incident stands across scheduled runs (`--state`), as one line; `None` without a state file.
+fn status_line(i: &crate::group::Incident) -> Option<String> {
+    use crate::group::Status;
+    let since = i
+        .open_since
+        .as_deref()
+        .map(|s| format!(", open since {}", clean(s)))
+        .unwrap_or_default();
+    Some(match i.status? {
+        Status::New => format!("status: new{since}"),
+        Status::Ongoing => format!("status: ongoing{since}"),
+        Status::Resolved => "status: resolved since the last run".to_owned(),
+        Status::Acknowledged => match &i.acknowledged {
+            Some(a) => format!(
+                "status: acknowledged until {} ({}){since}",
+                clean(&a.until),
+                clean(&a.reason)
+            ),
+            None => format!("status: acknowledged{since}"),
+        },
+    })
+}
+
 fn plural(n: u64) -> &'static str {
     if n == 1 {
         ""

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::shape::{messages, Message};
 use super::wording;
-use crate::group::{App, Failure, Incident, Report};
+use crate::group::{Ack, App, Failure, Incident, Report, Status};
 use crate::record::{InputError, Source};
 
 #[derive(Serialize)]
@@ -115,6 +115,15 @@ pub struct IncidentJson<'a> {
     pub messages: Vec<MessageJson>,
     pub remediation: Vec<String>,
     pub source: Option<&'a str>,
+    /// With `--state` only: new, ongoing, resolved or acknowledged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// With `--state` only (null when nothing is open).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_since: Option<Option<&'a str>>,
+    /// With `--state`, for an acknowledged incident.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<&'a Ack>,
 }
 
 impl<'a> IncidentJson<'a> {
@@ -135,6 +144,9 @@ impl<'a> IncidentJson<'a> {
             messages: messages(r, i).into_iter().map(MessageJson::from).collect(),
             remediation,
             source: i.cause.as_ref().and_then(|c| c.source.as_deref()),
+            status: i.status,
+            open_since: i.status.map(|_| i.open_since.as_deref()),
+            acknowledged: i.acknowledged.as_ref(),
         }
     }
 }

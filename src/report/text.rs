@@ -53,7 +53,10 @@ const ERRORS_SHOWN: usize = 10;
 
 impl Writer for Text {
     fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
+        // With `--state`, failures of earlier runs may be open though this run read none.
+        let carried = r.incidents.iter().any(|i| i.carried > 0);
         match (r.summary.failures, r.unreadable_inputs) {
+            _ if carried => {}
             (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
             (0, n) => writeln!(out, "{}", super::unread_note(n).yellow())?,
             _ if r.summary.open == 0 => writeln!(out, "{}\n", super::all_resolved(r).green())?,
@@ -102,6 +105,9 @@ impl Text {
         );
         writeln!(out, "{}", self.para(&title, "", "   "))?;
         writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
+        if let Some(status) = super::status_line(i) {
+            writeln!(out, "   {}", self.para(&status, "", "   ").bold())?;
+        }
         if !i.users.is_empty() {
             writeln!(out, "   users: {}", some_users(&i.users, USERS_SHOWN))?;
         }
