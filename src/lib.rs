@@ -207,9 +207,15 @@ fn filter(args: &Diagnose) -> Result<Filter> {
             .map(|v| when::parse(v, now).with_context(|| format!("invalid {flag}")))
             .transpose()
     };
+    let (since, until) = (at("--since", &args.since)?, at("--until", &args.until)?);
+    if let (Some(since), Some(until)) = (since, until) {
+        if until <= since {
+            bail!("--until ({until}) is not after --since ({since}): the window would keep nothing");
+        }
+    }
     Ok(Filter {
-        since: at("--since", &args.since)?,
-        until: at("--until", &args.until)?,
+        since,
+        until,
         apps: args.report.apps.clone(),
     })
 }

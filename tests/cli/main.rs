@@ -14,6 +14,7 @@ mod pull;
 mod reading;
 mod readme;
 mod resolution;
+mod scheduled;
 mod schema;
 mod siem;
 mod wild;
