@@ -73,6 +73,9 @@ pub enum Record {
     Success(Box<Success>),
     /// Read fine, and not a failure.
     Ignored,
+    /// An event that is no provisioning operation (a sign-in, any other event type): ignored, but counted as
+    /// Okta's, for the note on an export that holds no provisioning event.
+    Other(OtherEvent),
     /// Could not be read.
     Malformed(Box<InputError>),
 }
@@ -82,6 +85,15 @@ pub enum Record {
 /// merges every record only looks it up; two different events share one with a chance of about n²/2⁶⁵
 /// (3 in a million for ten million events), and a crafted collision can only make one event count as a
 /// duplicate.
+/// What an event that is no provisioning operation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherEvent {
+    /// `user.session.*`, `user.authentication.*`, `policy.evaluate_sign_on`: a sign-in.
+    SignIn,
+    /// Any other event type.
+    Event,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EventKey(pub u64);
 

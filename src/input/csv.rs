@@ -382,7 +382,7 @@ fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: &Source) -> 
     let event_type = event_type.as_deref().map(str::trim);
     let kind = outcome(cell(c.result).as_deref(), event_type);
     if kind == Outcome::Other {
-        return Record::Ignored;
+        return super::event::other(event_type);
     }
     let target_json = cell(c.target_json);
     let parsed: Vec<JsonTarget> = target_json
@@ -635,7 +635,7 @@ mod tests {
                 Record::Failure(f) => (f.source.line, "failure"),
                 Record::Success(f) => (f.source.line, "success"),
                 Record::Malformed(e) => (e.source.line, "malformed"),
-                Record::Ignored => (0, "ignored"),
+                Record::Ignored | Record::Other(_) => (0, "ignored"),
                 _ => (0, "other"),
             };
             self.0.push((line, kind, format!("{key:?} {record:?}")));

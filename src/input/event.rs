@@ -2,7 +2,7 @@
 //! and CSV readers, whatever layout the event came in.
 
 use super::text::parse_sentence;
-use crate::record::{Finding, Record, Source, Success};
+use crate::record::{Finding, OtherEvent, Record, Source, Success};
 use crate::rules::fold;
 
 /// How the event types of provisioning operations start (spec, "failure"); `pull` asks Okta for these.
@@ -41,6 +41,28 @@ pub fn outcome(result: Option<&str>, event_type: Option<&str>) -> Outcome {
     }
 }
 
+/// The record of an event that is no provisioning operation: what kind of event it is, if it names an event
+/// type at all (an object without one is nothing of Okta's).
+pub fn other(event_type: Option<&str>) -> Record {
+    let Some(t) = event_type.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Record::Ignored;
+    };
+    let t = t.to_ascii_lowercase();
+    let sign_in = [
+        "user.session.",
+        "user.authentication.",
+        "policy.evaluate_sign_on",
+        "user.mfa.",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    Record::Other(if sign_in {
+        OtherEvent::SignIn
+    } else {
+        OtherEvent::Event
+    })
+}
+
 /// One entry of an event's `target` list.
 #[derive(Default)]
 pub struct TargetRef<'a> {
@@ -71,7 +93,7 @@ impl Event<'_> {
                 reason: None,
                 ..self.finding(source)
             }))),
-            Outcome::Other => Record::Ignored,
+            Outcome::Other => other(self.event_type),
         }
     }
 

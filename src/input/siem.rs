@@ -472,7 +472,7 @@ pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Option
     if kind == event::Outcome::Other {
         return Some(Parsed {
             key,
-            record: crate::record::Record::Ignored,
+            record: event::other(event_type),
         });
     }
     let mut owned = targets(found.target);

@@ -378,6 +378,7 @@ fn completions_for_every_shell() {
 
 #[test]
 fn no_progress_line_when_stderr_is_not_a_terminal() {
-    let many: String = (0..50_000).map(|i| format!("line {i} of noise\n")).collect();
-    provdiag().write_stdin(many).assert().success().stderr("");
+    let mut many: String = (0..50_000).map(|i| format!("line {i} of noise\n")).collect();
+    many += "Automatic provisioning of user A to app B failed: License Limit Exceeded.\n";
+    provdiag().write_stdin(many).assert().code(1).stderr("");
 }

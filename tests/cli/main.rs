@@ -8,6 +8,7 @@ mod exports;
 mod formats;
 mod github;
 mod markdown;
+mod not_okta;
 mod okta;
 mod properties;
 mod pull;
