@@ -28,10 +28,10 @@ pub struct Cli {
 }
 
 const EXIT_CODES: &str =
-    "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (resolved ones \
-too with --include-resolved); 2 usage error, \
-unreadable input or rules file, unknown cause, a malformed record under --strict, or a pull that could not \
-finish.";
+    "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (with --state, still open from an \
+earlier run too; resolved ones too with --include-resolved); 2 usage error, unreadable input or rules file, an \
+input with nothing of Okta's in it, unknown cause, a malformed record under --strict, a --state file that cannot \
+be used, or a pull that could not finish.";
 
 #[derive(Debug, Args)]
 pub struct Diagnose {
@@ -231,11 +231,12 @@ pub struct Pull {
     #[arg(long, value_name = "WHEN", conflicts_with_all = ["state", "follow"])]
     pub until: Option<String>,
 
-    /// Remember in FILE where this pull ended, and start there next time: a scheduled job reads each event once
+    /// Remember in FILE where this pull ended and the failures still open, and start there next time: a
+    /// scheduled job reads each event once and reports each failure until a success resolves it
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Write every event received to FILE as NDJSON, exactly as Okta sent it, to diagnose it again offline
+    /// Append every event received to FILE as NDJSON, exactly as Okta sent it, to diagnose it again offline
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
 
