@@ -236,7 +236,7 @@ impl Carry {
     /// incidents; each incident gets its status, `open_since` and acknowledgement.
     pub(crate) fn fold(&mut self, report: &mut Report, resolved: &[bool], table: &RuleTable) {
         let now = self.now;
-        let run_time = time_text(now);
+        let run_time = time_text(now.round(jiff::Unit::Millisecond).unwrap_or(now));
         let earlier = std::mem::take(&mut self.file.open);
         let mut fixed: Vec<(Option<String>, Option<String>)> = Vec::new();
         let mut open: Vec<Open> = Vec::new();

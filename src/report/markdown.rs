@@ -128,6 +128,9 @@ impl Writer for Markdown {
                 )?;
             }
             writeln!(out, "\n")?;
+            if let Some(status) = super::status_line(i) {
+                writeln!(out, "**Status:** {}\n", md(status.trim_start_matches("status: ")))?;
+            }
             if let Some(c) = &i.cause {
                 writeln!(out, "{}\n", md(&c.summary))?;
             }

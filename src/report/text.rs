@@ -242,6 +242,11 @@ fn write_unrecognized(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         for m in messages(r, i) {
             lines.push((m.count, app.clone(), m.shape));
         }
+        if i.carried > 0 {
+            let status = super::status_line(i).unwrap_or_default();
+            let said = format!("still open from earlier runs ({status})");
+            lines.push((i.carried, app.clone(), said));
+        }
     }
     lines.sort_by_key(|l| std::cmp::Reverse(l.0));
     for (count, app, shape) in lines {

@@ -701,3 +701,51 @@ fn a_window_that_ends_before_it_starts_is_a_usage_error() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn a_pasted_failure_is_open_since_the_run_that_first_saw_it_and_stays_in_every_format() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let state = dir.path().join("s.json");
+    let empty = dir.path().join("nothing-today.txt");
+    std::fs::write(&empty, "").expect("written");
+    let run = |now: &str, format: &str, input: &[&str]| {
+        provdiag()
+            .env("PROVDIAG_NOW", now)
+            .args(["--format", format, "--state"])
+            .arg(&state)
+            .args(input)
+            .output()
+            .expect("runs")
+    };
+    let paste = "Automatic provisioning of user Ann Lee to app Box failed: Quota shard 7 is read-only";
+    let first = run("2026-03-01T08:00:00Z", "json", &["-m", paste]);
+    assert_eq!(first.status.code(), Some(1));
+    let empty = empty.to_str().expect("a path");
+    let next = run("2026-03-02T08:00:00Z", "json", &[empty]);
+    assert_eq!(next.status.code(), Some(1));
+    let report = json_of(&next, "day 2");
+    let open = &report["incidents"][0];
+    assert_eq!(
+        (
+            open["status"].as_str(),
+            open["open_since"].as_str(),
+            open["open"].as_u64()
+        ),
+        (Some("ongoing"), Some("2026-03-01T08:00:00.000Z"), Some(1)),
+        "{report}"
+    );
+    // Text and markdown show it too, with its status, instead of "No provisioning failures found".
+    for format in ["text", "markdown"] {
+        let out = run("2026-03-02T09:00:00Z", format, &[empty]);
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !shown.contains("No provisioning failures found"),
+            "{format}: {shown}"
+        );
+        assert!(
+            shown.contains("ongoing, open since 2026-03-01T08:00:00.000Z"),
+            "{format}: {shown}"
+        );
+    }
+}
