@@ -185,3 +185,23 @@ fn a_filter_that_keeps_nothing_is_named_with_the_nearest_apps() {
     assert_eq!(code, 1);
     assert!(!notes(&report).contains("kept none"), "{report}");
 }
+
+#[test]
+fn a_page_wrapped_in_envelopes_of_any_name_is_read_for_its_events() {
+    let page: Value =
+        serde_json::from_slice(&std::fs::read(fixture("syslog-api-page.json")).expect("fixture"))
+            .expect("a page");
+    let wrapped = [
+        serde_json::json!({"status": 200, "result": {"logs": page.clone(), "count": 10}}),
+        serde_json::json!({"response": {"body": {"items": page.clone()}}, "ok": true}),
+    ];
+    for envelope in wrapped {
+        let text = serde_json::to_string_pretty(&envelope).expect("JSON");
+        let (report, code, _) = run_file(".json", text.as_bytes(), &[]);
+        assert_eq!(code, 1, "{envelope}");
+        assert_eq!(figures(&report), [10, 6, 5, 1, 4, 0, 0], "{report}");
+        // Each event on its own line of the file.
+        let first = report["findings"][0]["source"]["line"].as_u64().expect("a line");
+        assert!(first > 3, "line {first}");
+    }
+}
