@@ -216,6 +216,11 @@ impl<'a> Pipeline<'a> {
         self.input.provisioning += 1;
         if self.filter.keeps(&finding, facts.at()) {
             self.filtered.kept += 1;
+            if let Some(r) = &mut self.redactor {
+                let mut redacted = finding.clone();
+                r.finding(&mut redacted);
+                self.ledger.success_redacted(&redacted);
+            }
             self.ledger.success(&finding, facts);
         } else {
             self.filtered.out(&finding);

@@ -202,6 +202,9 @@ pub struct Ledger {
     notes: Vec<String>,
     hasher: Hasher,
     successes: Successes,
+    /// With `--redact`, the successes again as their pseudonyms: an earlier run's failure carried by
+    /// `--state` is kept redacted, and is resolved by these.
+    redacted_successes: Successes,
     apps: apps::Tally,
 }
 
@@ -269,10 +272,16 @@ impl Ledger {
 
     /// True if a success read in this run resolves `f` (an earlier run's failure, carried by `--state`).
     pub fn resolves(&self, f: &Finding) -> bool {
-        matches!(
-            self.successes.resolve(&self.hasher.subject(f)),
-            Resolution::Resolved { .. }
-        )
+        let subject = self.hasher.subject(f);
+        [&self.successes, &self.redacted_successes]
+            .iter()
+            .any(|s| matches!(s.resolve(&subject), Resolution::Resolved { .. }))
+    }
+
+    /// A success as `--redact` names its people: what resolves a redacted failure of an earlier run.
+    pub fn success_redacted(&mut self, f: &Finding) {
+        let subject = self.hasher.subject(f);
+        self.redacted_successes.add(&subject);
     }
 
     /// A provisioning success: counted among the ignored records, kept by key for resolution.

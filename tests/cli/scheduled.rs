@@ -749,3 +749,40 @@ fn a_pasted_failure_is_open_since_the_run_that_first_saw_it_and_stays_in_every_f
         );
     }
 }
+
+#[test]
+fn with_redact_the_state_holds_pseudonyms_and_a_later_success_still_resolves() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let state = dir.path().join("s.json");
+    let day = |d: u32, event: String| {
+        let export = dir.path().join(format!("day-{d}.ndjson"));
+        std::fs::write(&export, event + "\n").expect("written");
+        provdiag()
+            .env("PROVDIAG_REDACT_KEY", "the team's key")
+            .env("PROVDIAG_NOW", format!("2026-03-0{d}T23:00:00Z"))
+            .args(["--redact", "--format", "json", "--state"])
+            .arg(&state)
+            .arg(&export)
+            .output()
+            .expect("runs")
+    };
+    let first = day(
+        1,
+        event(
+            1,
+            (1, 10),
+            Some("Ann"),
+            "Box",
+            PUSH,
+            "FAILURE",
+            "License Limit Exceeded.",
+        ),
+    );
+    assert_eq!(first.status.code(), Some(1));
+    let held = std::fs::read_to_string(&state).expect("state");
+    assert!(!held.contains("Ann") && !held.contains("ann@"), "{held}");
+    let second = day(2, event(2, (2, 9), Some("Ann"), "Box", PUSH, "SUCCESS", ""));
+    let report = json_of(&second, "day 2");
+    assert_eq!(second.status.code(), Some(0), "{report}");
+    assert_eq!(report["incidents"][0]["status"], "resolved", "{report}");
+}
