@@ -253,6 +253,8 @@ impl Carry {
             open.push(o);
         }
         let from_earlier = open.len();
+        // What earlier runs counted: this run's failures of the same key are in the report already.
+        let earlier_counts: Vec<u64> = open.iter().map(|o| o.count).collect();
         for f in report.failures.iter().filter(|f| f.resolved_at.is_none()) {
             let seen = f.finding.published.clone().unwrap_or_else(|| run_time.clone());
             let mut o = Open {
@@ -287,7 +289,7 @@ impl Carry {
             }
         }
         // Carried failures into the report: each incident that holds some gets them as open failures.
-        for o in open.iter().take(from_earlier) {
+        for (o, &count) in open.iter().zip(&earlier_counts) {
             let slot = report
                 .incidents
                 .iter()
@@ -302,9 +304,9 @@ impl Carry {
                 report.incidents.len() - 1
             });
             let i = &mut report.incidents[slot];
-            i.carried += o.count;
-            i.open += o.count;
-            i.failures += o.count;
+            i.carried += count;
+            i.open += count;
+            i.failures += count;
             if let Some(who) = o.user.as_ref().or(o.login.as_ref()) {
                 if !i.users.contains(who) {
                     i.users.push(who.clone());

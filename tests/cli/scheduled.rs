@@ -298,6 +298,13 @@ fn a_fortnight_of_daily_exports_is_red_exactly_while_something_unacknowledged_is
                 (Some(2), Some("2026-03-10T10:00:00.000Z"))
             );
             assert_eq!(eve["message"], "Quota shard 7 is read-only");
+            // In the report: yesterday's failure and today's, each once.
+            let slack = report["incidents"][0].clone();
+            assert_eq!(
+                (slack["open"].as_u64(), slack["failures"].as_u64()),
+                (Some(2), Some(2)),
+                "{slack}"
+            );
         }
     }
     // The file stays small: nothing open, the expired acknowledgement dropped.
