@@ -707,6 +707,16 @@ fn a_window_that_ends_before_it_starts_is_a_usage_error() {
         "{err}"
     );
     assert!(out.stdout.is_empty());
+    // The same for pull: refused before anything is asked of Okta.
+    let okta = FakeOkta::start(Vec::new(), 5);
+    let out = pull(
+        &okta,
+        "2026-03-01T23:00:00Z",
+        &["--since", "2024-04-22", "--until", "2024-04-21"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not after --since"));
+    assert!(okta.seen().is_empty());
 }
 
 #[test]
@@ -792,4 +802,53 @@ fn with_redact_the_state_holds_pseudonyms_and_a_later_success_still_resolves() {
     let report = json_of(&second, "day 2");
     assert_eq!(second.status.code(), Some(0), "{report}");
     assert_eq!(report["incidents"][0]["status"], "resolved", "{report}");
+}
+
+#[test]
+fn a_closed_stderr_during_a_pull_that_waits_and_retries_changes_nothing_but_the_messages() {
+    let okta = FakeOkta::start(
+        vec![event(
+            1,
+            (1, 10),
+            Some("Ann"),
+            "Box",
+            PUSH,
+            "FAILURE",
+            "License Limit Exceeded.",
+        )],
+        5,
+    );
+    // A rate limit and a server error first: each is said on stderr before the retry.
+    okta.okta().script.extend([
+        Scripted::Error(
+            429,
+            error_body("E0000047", "API call exceeded rate limit"),
+            vec![],
+        ),
+        Scripted::Error(503, "busy".to_owned(), vec![]),
+    ]);
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("provdiag"))
+        .env("OKTA_API_TOKEN", TOKEN)
+        .env_remove("HTTPS_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .args([
+            "pull",
+            "--org",
+            &okta.url,
+            "--max-wait",
+            "0.05",
+            "--format",
+            "json",
+        ])
+        .stderr(writer)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("the report is whole");
+    assert_eq!(report["summary"]["failures"], 1);
+    assert!(okta.seen().len() >= 3, "it retried");
 }
