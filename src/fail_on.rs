@@ -1,9 +1,9 @@
-//! `--fail-on`: which failures make the exit code 1.
+//! `--fail-on`: which failures make the exit code 1, and the exit code a finished run asks for.
 
 use anyhow::{bail, Result};
+use std::process::ExitCode;
 
 use crate::group::{Report, Status};
-use crate::report;
 use crate::rules::{self, RuleTable};
 
 /// Which failures make the exit code 1: `any`, `none`, or a list of cause ids and `unrecognized`.
@@ -46,15 +46,26 @@ impl FailOn {
         Ok(fail_on)
     }
 
+    /// The exit code a finished run asks for (spec, "Exit codes"): 2 if an input could not be read, 1 if the
+    /// report holds an incident that fails the run (marked by `mark`), else 0.
+    pub fn exit_code(report: &Report) -> ExitCode {
+        if report.unreadable_inputs > 0 {
+            ExitCode::from(2)
+        } else if report.incidents.iter().any(|i| i.fails) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
     /// Marks the incidents this selects (`Incident::fails`): open ones (resolved ones too with
-    /// `include_resolved`) of a selected cause, unless acknowledged; true if any is.
-    pub fn mark(&self, r: &mut Report, include_resolved: bool) -> bool {
+    /// `include_resolved`) of a selected cause, unless acknowledged.
+    pub fn mark(&self, r: &mut Report, include_resolved: bool) {
         for i in &mut r.incidents {
             let counted = i.open > 0 || (include_resolved && i.resolved > 0);
             let acknowledged = i.status == Some(Status::Acknowledged);
             i.fails = counted && !acknowledged && self.selects_cause(i.cause.as_ref().map(|c| &*c.id));
         }
-        r.incidents.iter().any(|i| i.fails)
     }
 
     fn selects_cause(&self, cause: Option<&str>) -> bool {
@@ -76,7 +87,7 @@ fn unknown(item: &str, table: &RuleTable) -> String {
     };
     format!(
         "unknown value '{}' in --fail-on{hint}; use any, none, or a comma-separated list of unrecognized and cause ids: {}",
-        report::clean(item),
+        crate::text::clean(item),
         ids.join(", ")
     )
 }

@@ -23,6 +23,7 @@ pub mod cli;
 mod fail_on;
 pub mod group;
 pub mod input;
+pub mod okta;
 mod output;
 mod pipeline;
 mod pull;
@@ -31,6 +32,7 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 mod state;
+pub mod text;
 mod verdict;
 pub mod when;
 
@@ -40,11 +42,11 @@ use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesAction, RulesFormat};
 use fail_on::FailOn;
-use group::{Filter, Report};
-use input::{InputSpec, ReadFail};
+use group::Filter;
+use input::InputSpec;
 use output::{set_color, Output};
-use pipeline::Pipeline;
-use redact::RedactKey;
+use pipeline::run_pipeline_with;
+pub use pipeline::{run_pipeline, Options};
 use report::Notes;
 use rules::RuleTable;
 use verdict::Verdict;
@@ -128,18 +130,6 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The key `--redact` makes pseudonyms with: PROVDIAG_REDACT_KEY, else a random one for this run (said on
-/// stderr, since pseudonyms then differ from run to run).
-fn redact_key() -> Result<RedactKey> {
-    match std::env::var_os("PROVDIAG_REDACT_KEY").filter(|k| !k.is_empty()) {
-        Some(key) => Ok(RedactKey::new(key.as_encoded_bytes())),
-        None => {
-            Notes::random_redact_key();
-            RedactKey::random()
-        }
-    }
-}
-
 fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn Write) -> Result<ExitCode> {
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let mut inputs: Vec<InputSpec> = args
@@ -161,41 +151,14 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
         }
         inputs.push(InputSpec::Stdin);
     }
+    let r = &args.report;
     let filter = filter(args)?;
     // The state file's directory and lock are checked before anything is read.
     let carry = args.state.as_deref().map(state::Carry::open).transpose()?;
-    let options = Options::new(args.input, &args.report, to_terminal, filter)?;
-    let mut verdict = Verdict::new(fail_on, args.report.include_resolved, carry);
+    let options = Options::new(args.input, r.format, r.strict, r.redact, to_terminal, filter)?;
+    let mut verdict = Verdict::new(fail_on, r.include_resolved, carry);
     let report = run_pipeline_with(&inputs, &options, table, out, &mut verdict)?;
-    let saved = save_state(&verdict);
-    Ok(if saved {
-        exit_code(&report, &verdict)
-    } else {
-        ExitCode::from(2)
-    })
-}
-
-/// Writes the state back once the report is out; false (said on stderr) if it cannot be: the report stands,
-/// and the run ends with 2, since the next one would not know what this one saw.
-pub(crate) fn save_state(verdict: &Verdict) -> bool {
-    match verdict.carry.as_ref().map(state::Carry::save) {
-        Some(Err(e)) => {
-            Notes::default().unreadable(&e);
-            false
-        }
-        _ => true,
-    }
-}
-
-/// The exit code a finished run asks for (spec, "Exit codes").
-pub(crate) fn exit_code(report: &Report, verdict: &Verdict) -> ExitCode {
-    if report.unreadable_inputs > 0 {
-        ExitCode::from(2)
-    } else if verdict.fails {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(verdict.finish(&report))
 }
 
 /// `--since`, `--until` and `--app` as the group stage's filter.
@@ -220,37 +183,6 @@ fn filter(args: &Diagnose) -> Result<Filter> {
     })
 }
 
-/// How to read and report, for `run_pipeline`.
-pub struct Options {
-    pub input: input::InputFormat,
-    pub format: report::OutputFormat,
-    pub strict: bool,
-    /// `--redact`, with the key pseudonyms are made with.
-    pub redact: Option<RedactKey>,
-    /// The report goes to a terminal: the text report wraps to its width.
-    pub to_terminal: bool,
-    /// `--since`, `--until` and `--app`.
-    pub filter: Filter,
-}
-
-impl Options {
-    fn new(
-        input: input::InputFormat,
-        report: &cli::ReportOptions,
-        to_terminal: bool,
-        filter: Filter,
-    ) -> Result<Self> {
-        Ok(Self {
-            input,
-            format: report.format,
-            strict: report.strict,
-            redact: if report.redact { Some(redact_key()?) } else { None },
-            to_terminal,
-            filter,
-        })
-    }
-}
-
 /// A message typed without `-m` (`provdiag Automatic provisioning of user …` unquoted): several FILE
 /// arguments, none of them a file, is a usage error that says how to pass a message. One missing FILE
 /// gets its hint where it is read.
@@ -264,44 +196,4 @@ fn message_without_m(args: &Diagnose) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Reads every input in turn, groups what it read into one report and writes it to `out`; an input that
-/// cannot be read at all is reported and counted, and the others are read. Errors end the run: a
-/// malformed record under `--strict`, or a failed write (a closed stdout among them).
-pub fn run_pipeline(
-    inputs: &[InputSpec],
-    options: &Options,
-    table: &RuleTable,
-    out: &mut dyn Write,
-) -> Result<Report> {
-    run_pipeline_with(inputs, options, table, out, &mut Verdict::default())
-}
-
-/// `run_pipeline`, with the verdict (`--fail-on`, `--state`) applied to the report before it is written.
-fn run_pipeline_with(
-    inputs: &[InputSpec],
-    options: &Options,
-    table: &RuleTable,
-    out: &mut dyn Write,
-    verdict: &mut Verdict,
-) -> Result<Report> {
-    let reading = input::ReadOptions::new(options.input)?;
-    let mut pipeline = Pipeline::new(table, options, out);
-    for spec in inputs {
-        pipeline.begin_input(matches!(spec, InputSpec::Stdin));
-        match input::read_input(spec, &reading, &mut pipeline) {
-            Ok(()) => {
-                if let Some(e) = pipeline.none_readable(&spec.name()) {
-                    pipeline.unreadable(&e);
-                }
-            }
-            // A closed stdout ends the reading; the exit code is what was read so far asks for.
-            Err(ReadFail::Stop) if pipeline.closed() => break,
-            Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
-            Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
-        }
-        pipeline.input_done(&spec.name());
-    }
-    Ok(pipeline.finish_with(verdict)?)
 }

@@ -1,8 +1,11 @@
 //! What decides a run's exit code once everything is read: `--fail-on`, `--include-resolved`, and with
 //! `--state` the failures earlier runs left open and the acknowledgements.
 
+use std::process::ExitCode;
+
 use crate::fail_on::FailOn;
 use crate::group::{Ledger, Report};
+use crate::report::Notes;
 use crate::rules::RuleTable;
 use crate::state::Carry;
 
@@ -12,8 +15,6 @@ pub struct Verdict {
     pub(crate) fail_on: FailOn,
     pub(crate) include_resolved: bool,
     pub(crate) carry: Option<Carry>,
-    /// True once `decide` found an incident `--fail-on` counts.
-    pub(crate) fails: bool,
 }
 
 impl Verdict {
@@ -22,7 +23,6 @@ impl Verdict {
             fail_on,
             include_resolved,
             carry,
-            fails: false,
         }
     }
 
@@ -38,6 +38,19 @@ impl Verdict {
         if let Some(carry) = &mut self.carry {
             carry.fold(report, resolved, table);
         }
-        self.fails = self.fail_on.mark(report, self.include_resolved);
+        self.fail_on.mark(report, self.include_resolved);
+    }
+
+    /// Writes the state back once the report is out, and the exit code the run asks for (spec, "Exit
+    /// codes"): `FailOn::exit_code`'s, or 2 if the state cannot be written (said on stderr): the report
+    /// stands, but the next run would not know what this one saw.
+    pub(crate) fn finish(&self, report: &Report) -> ExitCode {
+        match self.carry.as_ref().map(Carry::save) {
+            Some(Err(e)) => {
+                Notes::default().unreadable(&e);
+                ExitCode::from(2)
+            }
+            _ => FailOn::exit_code(report),
+        }
     }
 }

@@ -18,12 +18,13 @@ use url::Url;
 use crate::cli::Pull;
 use crate::fail_on::FailOn;
 use crate::group::Filter;
-use crate::input::{self, InputFormat, ReadFail, PROVISIONING_PREFIXES};
-use crate::pipeline::Pipeline;
+use crate::input::{self, InputFormat};
+use crate::okta::PROVISIONING_PREFIXES;
+use crate::pipeline::{Input, Options, Pipeline};
 use crate::rules::RuleTable;
 use crate::state::{Carry, StateFile};
 use crate::verdict::Verdict;
-use crate::{exit_code, save_state, when, Options};
+use crate::when;
 use http::{Client, Settings};
 use org::{Org, Token};
 use page::{Latest, Save};
@@ -65,7 +66,16 @@ pub(crate) fn run(
         until: None,
         apps: args.report.apps.clone(),
     };
-    let options = Options::new(InputFormat::Json, &args.report, to_terminal, filter)?;
+    let r = &args.report;
+    let options = Options::new(
+        InputFormat::Json,
+        r.format,
+        r.strict,
+        r.redact,
+        to_terminal,
+        filter,
+    )?;
+    let reading = input::ReadOptions::new(options.input)?;
     let mut pipeline = Pipeline::new(table, &options, out);
     let mut reader = Reader {
         latest: start.latest,
@@ -74,14 +84,14 @@ pub(crate) fn run(
         pages: 0,
         events: 0,
     };
-    let ended = reader.read(&mut client, &mut pipeline, start.url, args);
+    let ended = reader.read(&mut client, &mut pipeline, &reading, start.url, args);
     client.notes.clear();
     match ended {
         Ok(()) => {}
         // A closed stdout: the exit code is what was read so far asks for.
-        Err(End::Stop) if pipeline.closed() => {}
+        Err(End::Stop(_)) if pipeline.closed() => {}
         Err(End::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(End::Stop) => return Err(pipeline.stop_reason()),
+        Err(End::Stop(why)) => return Err(why),
         Err(End::Output(e)) => return Err(e.into()),
         // Said on stderr and counted as an input that could not be read: the report of what was read says
         // so instead of "no failures", and the exit code is 2.
@@ -96,12 +106,7 @@ pub(crate) fn run(
         reader.cursor(client.org(), &mut carry.file);
     }
     let report = pipeline.finish_with(&mut verdict)?;
-    let saved = save_state(&verdict);
-    Ok(if saved {
-        exit_code(&report, &verdict)
-    } else {
-        ExitCode::from(2)
-    })
+    Ok(verdict.finish(&report))
 }
 
 /// Where a pull starts.
@@ -202,8 +207,8 @@ fn query(org: &Org, since: &str, until: Option<&str>) -> Url {
 
 /// Why reading pages ended early.
 enum End {
-    /// The report's sink asked to stop (`--strict`, a closed stdout).
-    Stop,
+    /// The report's sink stopped the run (`--strict`, a closed stdout), for this reason.
+    Stop(anyhow::Error),
     /// Okta, the network, or `--save` failed.
     Failed(anyhow::Error),
     /// The report could not be written (a closed stdout).
@@ -225,6 +230,7 @@ impl Reader {
         &mut self,
         client: &mut Client,
         pipeline: &mut Pipeline<'_>,
+        reading: &input::ReadOptions,
         mut url: Url,
         args: &Pull,
     ) -> Result<(), End> {
@@ -232,7 +238,7 @@ impl Reader {
             let Some(page) = client.get(&url).map_err(End::Failed)? else {
                 return Ok(()); // Ctrl-C
             };
-            let events = self.page(client, pipeline, &page.body)?;
+            let events = self.page(client, pipeline, reading, &page.body)?;
             if args.follow {
                 pipeline.flush().map_err(End::Output)?;
             }
@@ -260,7 +266,13 @@ impl Reader {
     }
 
     /// Saves and diagnoses one page (leaving out what the last pull read); how many events it held.
-    fn page(&mut self, client: &mut Client, pipeline: &mut Pipeline<'_>, body: &[u8]) -> Result<usize, End> {
+    fn page(
+        &mut self,
+        client: &mut Client,
+        pipeline: &mut Pipeline<'_>,
+        reading: &input::ReadOptions,
+        body: &[u8],
+    ) -> Result<usize, End> {
         self.pages += 1;
         let name: Arc<str> = format!("{} page {}", client.org().logs_url(), self.pages).into();
         // Okta sends UTF-8; bytes that are not cost only their characters, as in any other input.
@@ -285,11 +297,10 @@ impl Reader {
         client.notes.page(self.pages, self.events);
         if !fresh.is_empty() {
             let joined = (fresh.len() < events.len()).then(|| page::join(&fresh));
-            match input::read_page(joined.as_deref().unwrap_or(body), &name, pipeline) {
-                Ok(()) => {}
-                Err(ReadFail::Stop) => return Err(End::Stop),
-                Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
-            }
+            let bytes = joined.as_deref().unwrap_or(body);
+            pipeline
+                .read(Input::Page { bytes, name: &name }, reading)
+                .map_err(End::Stop)?;
         }
         Ok(events.len())
     }

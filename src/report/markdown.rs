@@ -4,8 +4,10 @@
 use std::io::{self, Write};
 
 use super::shape::messages;
-use super::{app_name, clean, some_users, wording, Writer};
+use super::wording;
+use super::writer::{all_resolved, app_name, some_users, status_line, unread_note, Writer};
 use crate::group::{Incident, Report};
+use crate::text::clean;
 
 pub struct Markdown;
 
@@ -97,8 +99,8 @@ impl Writer for Markdown {
         match (s.failures, d.unreadable_inputs) {
             _ if d.incidents.iter().any(|i| i.carried > 0) => {}
             (0, 0) => writeln!(out, "No provisioning failures found.\n")?,
-            (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
-            _ if s.open == 0 => writeln!(out, "{}\n", super::all_resolved(d))?,
+            (0, n) => writeln!(out, "{}\n", unread_note(n))?,
+            _ if s.open == 0 => writeln!(out, "{}\n", all_resolved(d))?,
             _ => {}
         }
         write_apps(out, d)?;
@@ -128,11 +130,15 @@ impl Writer for Markdown {
                 )?;
             }
             writeln!(out, "\n")?;
-            if let Some(status) = super::status_line(i) {
+            if let Some(status) = status_line(i) {
                 writeln!(out, "**Status:** {}\n", md(status.trim_start_matches("status: ")))?;
             }
             if let Some(c) = &i.cause {
                 writeln!(out, "{}\n", md(&c.summary))?;
+            }
+            if let Some(w) = &i.why {
+                let line = wording::why(w, &i.alternatives);
+                writeln!(out, "{}\n", md(&line))?;
             }
             let said = messages(d, i);
             if !said.is_empty() {
@@ -164,6 +170,9 @@ impl Writer for Markdown {
             }
             if let Some(url) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
                 writeln!(out, "Source: {}\n", source(url))?;
+            }
+            for (name, url) in i.cause.iter().flat_map(|c| &c.app_sources) {
+                writeln!(out, "An example from {}: {}\n", md(name), source(url))?;
             }
         }
         write_resolved(out, d)?;

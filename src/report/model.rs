@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::shape::{messages, Message};
 use super::wording;
 use crate::group::{Ack, App, Failure, Incident, Report, Status};
-use crate::record::{InputError, Source};
+use crate::record::{Confidence, InputError, Layer, Source, Why};
 
 #[derive(Serialize)]
 pub struct SourceJson<'a> {
@@ -37,6 +37,26 @@ pub struct FindingJson<'a> {
     /// Absent while streaming (not known yet); in the document, null for an open failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<Option<&'a str>>,
+    /// `certain` or `likely`; null for an unrecognized failure.
+    pub confidence: Option<Confidence>,
+    /// The layer of the message that decided its cause, and its words; null for an unrecognized failure.
+    pub evidence: Option<EvidenceJson<'a>>,
+}
+
+/// The layer of a message that decided, and the words it said.
+#[derive(Serialize)]
+pub struct EvidenceJson<'a> {
+    pub layer: Layer,
+    pub text: &'a str,
+}
+
+impl<'a> From<&'a Why> for EvidenceJson<'a> {
+    fn from(w: &'a Why) -> Self {
+        Self {
+            layer: w.layer,
+            text: &w.text,
+        }
+    }
 }
 
 impl<'a> FindingJson<'a> {
@@ -54,6 +74,8 @@ impl<'a> FindingJson<'a> {
             uuid: f.uuid.as_deref(),
             published: f.published.as_deref(),
             resolved_at: None,
+            confidence: failure.why.as_ref().map(|w| w.confidence),
+            evidence: failure.why.as_ref().map(EvidenceJson::from),
         }
     }
 
@@ -115,6 +137,13 @@ pub struct IncidentJson<'a> {
     pub messages: Vec<MessageJson>,
     pub remediation: Vec<String>,
     pub source: Option<&'a str>,
+    /// Articles about the cause in one app, each with its app.
+    pub app_sources: Vec<AppSourceJson<'a>>,
+    /// `certain` or `likely` (its surest failure's); null when no rule explains it.
+    pub confidence: Option<Confidence>,
+    pub evidence: Option<EvidenceJson<'a>>,
+    /// What else a `likely` cause could be, most likely first; empty for a `certain` one.
+    pub alternatives: Vec<&'a str>,
     /// With `--state` only: new, ongoing, resolved or acknowledged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -124,6 +153,12 @@ pub struct IncidentJson<'a> {
     /// With `--state`, for an acknowledged incident.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<&'a Ack>,
+}
+
+#[derive(Serialize)]
+pub struct AppSourceJson<'a> {
+    pub app: &'a str,
+    pub url: &'a str,
 }
 
 impl<'a> IncidentJson<'a> {
@@ -144,6 +179,15 @@ impl<'a> IncidentJson<'a> {
             messages: messages(r, i).into_iter().map(MessageJson::from).collect(),
             remediation,
             source: i.cause.as_ref().and_then(|c| c.source.as_deref()),
+            app_sources: i
+                .cause
+                .iter()
+                .flat_map(|c| &c.app_sources)
+                .map(|(app, url)| AppSourceJson { app, url })
+                .collect(),
+            confidence: i.why.as_ref().map(|w| w.confidence),
+            evidence: i.why.as_ref().map(EvidenceJson::from),
+            alternatives: i.alternatives.iter().map(|a| &**a).collect(),
             status: i.status,
             open_since: i.status.map(|_| i.open_since.as_deref()),
             acknowledged: i.acknowledged.as_ref(),
@@ -247,7 +291,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
         fragment: &str,
     ) -> std::io::Result<()> {
         let mut rest = fragment;
-        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| super::escape::is_unsafe(c)) {
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| crate::text::is_unsafe(c)) {
             w.write_all(&rest.as_bytes()[..i])?;
             write!(w, "\\u{:04x}", c as u32)?;
             rest = &rest[i + c.len_utf8()..];

@@ -9,8 +9,11 @@ use std::io::{self, Write};
 
 use super::shape::messages;
 use super::wording::{self, UNRECOGNIZED_HINT};
-use super::{accounting, app_name, clean, some_users, Writer};
+use super::writer::{
+    accounting, all_resolved, app_name, plural, some_users, status_line, unread_note, Writer,
+};
 use crate::group::{Incident, Report};
+use crate::text::clean;
 
 pub struct Text {
     /// Where to wrap paragraphs: the terminal's width (at most `MAX_WIDTH`) when stdout is one; otherwise
@@ -58,8 +61,8 @@ impl Writer for Text {
         match (r.summary.failures, r.unreadable_inputs) {
             _ if carried => {}
             (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
-            (0, n) => writeln!(out, "{}", super::unread_note(n).yellow())?,
-            _ if r.summary.open == 0 => writeln!(out, "{}\n", super::all_resolved(r).green())?,
+            (0, n) => writeln!(out, "{}", unread_note(n).yellow())?,
+            _ if r.summary.open == 0 => writeln!(out, "{}\n", all_resolved(r).green())?,
             _ => {}
         }
         write_apps(out, r)?;
@@ -93,7 +96,7 @@ impl Text {
             return Ok(());
         };
         let app = app_name(r, i.app.as_deref(), i.app_id.as_deref());
-        let mut failures = format!("{} open failure{}", i.open, super::plural(i.open));
+        let mut failures = format!("{} open failure{}", i.open, plural(i.open));
         if i.resolved > 0 {
             failures += &format!(", {} resolved", i.resolved);
         }
@@ -105,7 +108,7 @@ impl Text {
         );
         writeln!(out, "{}", self.para(&title, "", "   "))?;
         writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
-        if let Some(status) = super::status_line(i) {
+        if let Some(status) = status_line(i) {
             writeln!(out, "   {}", self.para(&status, "", "   ").bold())?;
         }
         if !i.users.is_empty() {
@@ -130,6 +133,10 @@ impl Text {
                 writeln!(out, "     and {} other messages", said.len() - MESSAGES_SHOWN)?;
             }
         }
+        if let Some(w) = &i.why {
+            let line = wording::why(w, &i.alternatives);
+            writeln!(out, "{}", self.para(&clean(&line), "   ", "   "))?;
+        }
         if summary {
             writeln!(
                 out,
@@ -151,6 +158,14 @@ impl Text {
         }
         if let Some(link) = &cause.source {
             writeln!(out, "   More: {}", clean(link).underline())?;
+        }
+        for (app, link) in &cause.app_sources {
+            writeln!(
+                out,
+                "   An example from {}: {}",
+                clean(app),
+                clean(link).underline()
+            )?;
         }
         writeln!(out)
     }
@@ -217,7 +232,7 @@ fn write_resolved(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             format!("[{id}]").dimmed(),
             app_name(r, i.app.as_deref(), i.app_id.as_deref()).bold(),
             i.failures,
-            super::plural(i.failures)
+            plural(i.failures)
         )?;
     }
     writeln!(out)
@@ -243,7 +258,7 @@ fn write_unrecognized(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             lines.push((m.count, app.clone(), m.shape));
         }
         if i.carried > 0 {
-            let status = super::status_line(i).unwrap_or_default();
+            let status = status_line(i).unwrap_or_default();
             let said = format!("still open from earlier runs ({status})");
             lines.push((i.carried, app.clone(), said));
         }

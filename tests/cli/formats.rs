@@ -158,7 +158,7 @@ fn unrecognized_failures_read_as_one_line_per_shape_with_a_count() {
     let paste: String = (0..100)
         .map(|i| {
             format!(
-                "Automatic provisioning of user User{i} Name to app Workday failed: Error while creating user User{i} Name : Precondition Failed. ref {} id 00u{:017}\n",
+                "Automatic provisioning of user User{i} Name to app Workday failed: Error while creating user User{i} Name : Sync deferred by the app. ref {} id 00u{:017}\n",
                 1000 + i,
                 i
             )
@@ -172,7 +172,7 @@ fn unrecognized_failures_read_as_one_line_per_shape_with_a_count() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     let lines: Vec<&str> = text
         .lines()
-        .filter(|l| l.contains("Precondition Failed"))
+        .filter(|l| l.contains("Sync deferred by the app"))
         .collect();
     assert_eq!(lines.len(), 1, "{text}");
     assert!(

@@ -2,11 +2,13 @@
 
 mod broken;
 mod conventions;
+mod corpus;
 mod diagnose;
 mod exactness;
 mod exports;
 mod formats;
 mod github;
+mod house;
 mod markdown;
 mod not_okta;
 mod okta;
@@ -18,7 +20,6 @@ mod resolution;
 mod scheduled;
 mod schema;
 mod siem;
-mod wild;
 
 use assert_cmd::Command;
 use serde_json::Value;

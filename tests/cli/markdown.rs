@@ -26,13 +26,14 @@ fn table(title: &str, summary: &str, step: &str, source: &str) -> RuleTable {
         event_types: Vec::new(),
         remediation: vec![step.into(), "Then retry on {app}.".into()],
         source: Some(source.into()),
+        app_sources: Vec::new(),
         other_causes: Vec::new(),
         examples: Examples::default(),
     };
     let builtin = RuleTable::load(None).expect("built-in rules");
     let mut rules = vec![custom];
     rules.extend(builtin.rules().iter().cloned());
-    RuleTable::compile(rules).expect("compiles")
+    RuleTable::compile(rules, Vec::new()).expect("compiles")
 }
 
 /// The failure event of `f`, or with `resolved` the later success that resolves it.
