@@ -28,10 +28,10 @@ pub struct Cli {
 }
 
 const EXIT_CODES: &str =
-    "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (resolved ones \
-too with --include-resolved); 2 usage error, \
-unreadable input or rules file, unknown cause, a malformed record under --strict, or a pull that could not \
-finish.";
+    "Exit codes: 0 no open failure selected by --fail-on; 1 at least one (with --state, still open from an \
+earlier run too; resolved ones too with --include-resolved); 2 usage error, unreadable input or rules file, an \
+input with nothing of Okta's in it, unknown cause, a malformed record under --strict, a --state file that cannot \
+be used, or a pull that could not finish.";
 
 #[derive(Debug, Args)]
 pub struct Diagnose {
@@ -61,6 +61,11 @@ pub struct Diagnose {
     /// Keep events published before WHEN (same forms as --since); records without a time are kept
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
+
+    /// Remember the failures still open in FILE, and report them until a success resolves them: for scheduled
+    /// runs (see `provdiag ack`)
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
 }
 
 /// The options that say what to report and how: shared by the diagnose command and `pull`. (`--since` and
@@ -176,6 +181,32 @@ pub enum Command {
     /// sent as SSWS) or OKTA_ACCESS_TOKEN (an OAuth 2.0 access token with the okta.logs.read scope).
     #[command(after_help = PULL_EXAMPLES)]
     Pull(Box<Pull>),
+    /// Acknowledge an incident in a --state file: still reported, but --fail-on does not count it until WHEN
+    Ack(Ack),
+}
+
+/// `provdiag ack`: which incident, until when, why, and in which state file.
+#[derive(Debug, Args)]
+pub struct Ack {
+    /// The cause id (as `provdiag rules` lists them), or `unrecognized`
+    #[arg(value_parser = Cause::with(&["unrecognized"]), hide_possible_values = true)]
+    pub cause: String,
+
+    /// Only this app's incident (case-insensitive); without it, the cause on every app
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
+
+    /// Until when: RFC 3339, a date, or a duration from now (7d)
+    #[arg(long, value_name = "WHEN")]
+    pub until: String,
+
+    /// Why it may wait (a ticket, a person): shown with the incident in every report
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+
+    /// The state file the scheduled runs use
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
 }
 
 const PULL_EXAMPLES: &str = "Examples:
@@ -200,11 +231,12 @@ pub struct Pull {
     #[arg(long, value_name = "WHEN", conflicts_with_all = ["state", "follow"])]
     pub until: Option<String>,
 
-    /// Remember in FILE where this pull ended, and start there next time: a scheduled job reads each event once
+    /// Remember in FILE where this pull ended and the failures still open, and start there next time: a
+    /// scheduled job reads each event once and reports each failure until a success resolves it
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Write every event received to FILE as NDJSON, exactly as Okta sent it, to diagnose it again offline
+    /// Append every event received to FILE as NDJSON, exactly as Okta sent it, to diagnose it again offline
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
 

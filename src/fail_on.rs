@@ -3,7 +3,7 @@
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 
-use crate::group::Report;
+use crate::group::{Report, Status};
 use crate::rules::{self, RuleTable};
 
 /// Which failures make the exit code 1: `any`, `none`, or a list of cause ids and `unrecognized`.
@@ -46,28 +46,34 @@ impl FailOn {
         Ok(fail_on)
     }
 
-    /// The exit code a finished run asks for (spec, "Exit codes"): 2 if an input could not be read, 1 if
-    /// the report holds a failure this selects, else 0.
-    pub fn exit_code(&self, report: &Report, include_resolved: bool) -> ExitCode {
+    /// The exit code a finished run asks for (spec, "Exit codes"): 2 if an input could not be read, 1 if the
+    /// report holds an incident that fails the run (marked by `mark`), else 0.
+    pub fn exit_code(report: &Report) -> ExitCode {
         if report.unreadable_inputs > 0 {
             ExitCode::from(2)
-        } else if self.selects(report, include_resolved) {
+        } else if report.incidents.iter().any(|i| i.fails) {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
         }
     }
 
-    /// Whether the report holds a failure this selects: an open one, or any with `include_resolved`.
-    pub fn selects(&self, r: &Report, include_resolved: bool) -> bool {
-        r.failures
-            .iter()
-            .filter(|f| include_resolved || f.resolved_at.is_none())
-            .any(|f| match f.cause.as_deref() {
-                _ if self.any => true,
-                None => self.unrecognized,
-                Some(cause) => self.causes.iter().any(|id| id == cause),
-            })
+    /// Marks the incidents this selects (`Incident::fails`): open ones (resolved ones too with
+    /// `include_resolved`) of a selected cause, unless acknowledged.
+    pub fn mark(&self, r: &mut Report, include_resolved: bool) {
+        for i in &mut r.incidents {
+            let counted = i.open > 0 || (include_resolved && i.resolved > 0);
+            let acknowledged = i.status == Some(Status::Acknowledged);
+            i.fails = counted && !acknowledged && self.selects_cause(i.cause.as_ref().map(|c| &*c.id));
+        }
+    }
+
+    fn selects_cause(&self, cause: Option<&str>) -> bool {
+        match cause {
+            _ if self.any => true,
+            None => self.unrecognized,
+            Some(cause) => self.causes.iter().any(|id| id == cause),
+        }
     }
 }
 

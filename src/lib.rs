@@ -1,6 +1,24 @@
 //! provdiag's pipeline: read → normalize → match → group → report. `run` is the only place that knows
 //! every stage.
 
+/// Like std's `eprintln!`, except that a closed stderr costs only the message: std's panics, and a panic
+/// is exit 101, which no run may end with (spec, "Exit codes"). Defined before the modules, so that every
+/// module's `eprintln!` is this one.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!`, for a closed stderr as `eprintln!` above.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 mod fail_on;
 pub mod group;
@@ -14,7 +32,9 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 mod signal;
+mod state;
 pub mod text;
+mod verdict;
 pub mod when;
 
 use anyhow::{bail, Context, Result};
@@ -26,9 +46,11 @@ use fail_on::FailOn;
 use group::Filter;
 use input::InputSpec;
 use output::{set_color, Output};
+use pipeline::run_pipeline_with;
 pub use pipeline::{run_pipeline, Options};
 use report::Notes;
 use rules::RuleTable;
+use verdict::Verdict;
 
 /// Runs one command line; the exit code it asks for, or the error that ends it (exit 2).
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -69,6 +91,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
             ExitCode::SUCCESS
         }
+        Some(Command::Ack(args)) => {
+            let cause = match rules::normalize_id(&args.cause).as_str() {
+                "unrecognized" | "unrecognised" => None,
+                _ => Some(table.lookup(&args.cause)?.id.clone()),
+            };
+            let said = state::acknowledge(
+                &args.state,
+                cause.as_deref(),
+                args.app.as_deref(),
+                &args.until,
+                &args.reason,
+            )?;
+            writeln!(out, "{}", report::clean(&said))?;
+            ExitCode::SUCCESS
+        }
         Some(Command::Pull(args)) => {
             set_color(args.report.color, to_terminal);
             pull::run(&args, &table, to_terminal, out)?
@@ -78,7 +115,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             diagnose(&cli.diagnose, &table, to_terminal, out)?
         }
     };
-    output.finish()?;
+    match output.finish() {
+        // `provdiag … | head`: the reader has what it wanted; the exit code still says what was found.
+        Err(e) if is_broken_pipe(&e) => {}
+        finished => finished?,
+    }
     Ok(code)
 }
 
@@ -134,16 +175,13 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
         inputs.push(InputSpec::Stdin);
     }
     let r = &args.report;
-    let options = Options::new(
-        args.input,
-        r.format,
-        r.strict,
-        r.redact,
-        to_terminal,
-        filter(args)?,
-    )?;
-    let report = run_pipeline(&inputs, &options, table, out)?;
-    Ok(fail_on.exit_code(&report, r.include_resolved))
+    let filter = filter(args)?;
+    // The state file's directory and lock are checked before anything is read.
+    let carry = args.state.as_deref().map(state::Carry::open).transpose()?;
+    let options = Options::new(args.input, r.format, r.strict, r.redact, to_terminal, filter)?;
+    let mut verdict = Verdict::new(fail_on, r.include_resolved, carry);
+    let report = run_pipeline_with(&inputs, &options, table, out, &mut verdict)?;
+    Ok(verdict.finish(&report))
 }
 
 /// `--since`, `--until` and `--app` as the group stage's filter.
@@ -155,9 +193,15 @@ fn filter(args: &Diagnose) -> Result<Filter> {
             .map(|v| when::parse(v, now).with_context(|| format!("invalid {flag}")))
             .transpose()
     };
+    let (since, until) = (at("--since", &args.since)?, at("--until", &args.until)?);
+    if let (Some(since), Some(until)) = (since, until) {
+        if until <= since {
+            bail!("--until ({until}) is not after --since ({since}): the window would keep nothing");
+        }
+    }
     Ok(Filter {
-        since: at("--since", &args.since)?,
-        until: at("--until", &args.until)?,
+        since,
+        until,
         apps: args.report.apps.clone(),
     })
 }

@@ -1,6 +1,7 @@
 //! provdiag: parse the command line, run, turn the outcome into an exit code, print an error once.
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -9,10 +10,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if provdiag::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            #[allow(clippy::print_stderr)]
-            {
-                eprintln!("provdiag: {}", provdiag::report::clean(&format!("{err:#}")));
-            }
+            // A closed stderr costs only the message: never a panic (exit 101).
+            let _ = writeln!(
+                std::io::stderr(),
+                "provdiag: {}",
+                provdiag::report::clean(&format!("{err:#}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -11,10 +11,11 @@ use anyhow::Result;
 
 use crate::group::{Filter, Ledger, Report, Seen};
 use crate::input::{self, InputFormat, InputSpec, ReadFail, Sink, Stop};
-use crate::record::{EventKey, Finding, InputError, Record, Success, Why};
+use crate::record::{EventKey, Finding, InputError, OtherEvent, Record, Success, Why};
 use crate::redact::{self, RedactKey, Redactor};
 use crate::report::{self, Notes, Progress, Writer};
 use crate::rules::{Diagnosis, RuleTable};
+use crate::verdict::Verdict;
 
 /// How to read and report, for `run_pipeline` and `pull`.
 pub struct Options {
@@ -79,19 +80,35 @@ impl Input<'_> {
 
 /// Reads every input in turn, groups what it read into one report and writes it to `out`; an input that
 /// cannot be read at all is reported and counted, and the others are read. Errors end the run: a
-/// malformed record under `--strict`, or a failed write (a closed stdout among them).
+/// malformed record under `--strict`, or a failed write.
 pub fn run_pipeline(
     inputs: &[InputSpec],
     options: &Options,
     table: &RuleTable,
     out: &mut dyn Write,
 ) -> Result<Report> {
+    run_pipeline_with(inputs, options, table, out, &mut Verdict::default())
+}
+
+/// `run_pipeline`, with the verdict (`--fail-on`, `--state`) applied to the report before it is written. A
+/// closed stdout ends the reading, and the report is what was read so far (its exit code stands).
+pub fn run_pipeline_with(
+    inputs: &[InputSpec],
+    options: &Options,
+    table: &RuleTable,
+    out: &mut dyn Write,
+    verdict: &mut Verdict,
+) -> Result<Report> {
     let reading = input::ReadOptions::new(options.input)?;
     let mut pipeline = Pipeline::new(table, options, out);
     for spec in inputs {
-        pipeline.read(Input::Spec(spec), &reading)?;
+        match pipeline.read(Input::Spec(spec), &reading) {
+            Ok(()) => {}
+            Err(_) if pipeline.closed() => break,
+            Err(why) => return Err(why),
+        }
     }
-    Ok(pipeline.finish()?)
+    Ok(pipeline.finish_with(verdict)?)
 }
 
 /// The sink the readers feed: matches, redacts, groups, and streams to the writer.
@@ -114,6 +131,11 @@ pub struct Pipeline<'a> {
     input_start: (u64, u64),
     /// Each finding is flushed as it is written: the input is a live stream and the report streams.
     flush_findings: bool,
+    /// What `--since`, `--until` and `--app` left out, to say so when they kept nothing.
+    filtered: Filtered,
+    /// Stdout was closed (`provdiag … | head`): nothing more is written, and the run ends with the exit code
+    /// what was read so far asks for.
+    closed: bool,
     /// Every line of the input being read is a failure: the user said so (`-m`, a paste at a terminal).
     users_word: bool,
     /// The texts of every failure's evidence, shared.
@@ -170,6 +192,8 @@ impl<'a> Pipeline<'a> {
             input: Carried::default(),
             input_start: (0, 0),
             flush_findings: false,
+            closed: false,
+            filtered: Filtered::default(),
             users_word: false,
             shared: Shared::default(),
         }
@@ -200,15 +224,21 @@ impl<'a> Pipeline<'a> {
 
     /// An input could not be read at all: say so; the run goes on.
     pub fn unreadable(&mut self, e: &anyhow::Error) {
+        self.input.unreadable = true;
         self.progress.done();
         self.notes.unreadable(e);
         self.ledger.unreadable(format!("{e:#}"));
     }
 
-    /// The input `name` has been read: says once what its figures could not tell, for want of a field.
-    fn input_done(&mut self, name: &str) {
+    /// The input `name` has been read: says once what its figures could not tell, for want of a field, and
+    /// (for an input of the command line's) what it held if nothing of it was a provisioning operation. A page
+    /// of the API holds what `pull` asked Okta for.
+    fn input_done(&mut self, name: &str, page: bool) {
         let carried = std::mem::take(&mut self.input);
         let name = if name == "-" { "standard input" } else { name };
+        if !carried.unreadable && !page {
+            self.nothing_of_oktas(name, &carried);
+        }
         if carried.events > 0 && carried.keyed == 0 {
             self.note(format!(
                 "{name}: its events carry no uuid, so repeated events cannot be found (duplicates count as new records)"
@@ -217,6 +247,39 @@ impl<'a> Pipeline<'a> {
         if carried.operations > 0 && carried.timed == 0 {
             self.note(format!(
                 "{name}: its events carry no published time (RFC 3339), so no failure can be resolved by a later success"
+            ));
+        }
+    }
+
+    /// A green run must mean "no failures", never "read nothing" (spec, "Input that is not Okta's"): an input
+    /// blank to its end gets a note; one that holds records but nothing of Okta's cannot be read (exit 2);
+    /// events without a provisioning event among them (a sign-ins export) get a note saying what they were.
+    fn nothing_of_oktas(&mut self, name: &str, carried: &Carried) {
+        let records = self.ledger.summary().records - self.input_start.0;
+        let others = carried.sign_ins + carried.other_events;
+        if name == "--message" || carried.duplicates > 0 {
+            // `-m` text is the user's word; duplicates are events read already.
+        } else if records == 0 {
+            self.note(format!(
+                "{name} is empty (nothing but blank space): nothing was read from it"
+            ));
+        } else if carried.provisioning == 0 && others == 0 {
+            let e = anyhow!(
+                "{name}: nothing in it is Okta's: none of its {records} record{} is a System Log event, a Tasks \
+                 error or an Okta error message (a sign-in page or another file saved in the export's place?)",
+                if records == 1 { "" } else { "s" }
+            );
+            self.unreadable(&e);
+        } else if carried.provisioning == 0 {
+            self.note(format!(
+                "{name} holds {others} event{} and none is a provisioning event ({} sign-in{}, {} other{}): provisioning \
+                 failures are events of type application.provision.*, application.integration.*, \
+                 application.configuration.* and app.user_management*; export those",
+                if others == 1 { "" } else { "s" },
+                carried.sign_ins,
+                if carried.sign_ins == 1 { "" } else { "s" },
+                carried.other_events,
+                if carried.other_events == 1 { "" } else { "s" },
             ));
         }
     }
@@ -233,6 +296,7 @@ impl<'a> Pipeline<'a> {
     pub fn read(&mut self, input: Input<'_>, reading: &input::ReadOptions) -> Result<()> {
         let name = input.name();
         let stdin = matches!(input, Input::Spec(InputSpec::Stdin));
+        let page = matches!(input, Input::Page { .. });
         // `-m` and a paste at a terminal are failures on the user's word (spec, Words).
         let users_word = matches!(input, Input::Spec(InputSpec::Message(_)))
             || (stdin && std::io::IsTerminal::is_terminal(&std::io::stdin()));
@@ -253,7 +317,7 @@ impl<'a> Pipeline<'a> {
             }
             Err(ReadFail::Input(e)) => self.unreadable(&e),
         }
-        self.input_done(&name);
+        self.input_done(&name, page);
         Ok(())
     }
 
@@ -262,23 +326,42 @@ impl<'a> Pipeline<'a> {
         self.out.flush()
     }
 
-    /// Resolves and groups what was read, writes the report; the report.
-    pub fn finish(mut self) -> io::Result<Report> {
+    /// True once stdout was found closed: the run ends with what was read so far.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Resolves and groups what was read, applies the verdict (`--fail-on`, `--state`), writes the report
+    /// (unless stdout was closed); the report.
+    pub fn finish_with(mut self, verdict: &mut Verdict) -> io::Result<Report> {
         self.progress.done();
         self.notes.finish();
-        let report = self.ledger.close(self.table);
-        self.writer.finish(self.out, &report)?;
+        if let Some(note) = self.filtered.note(&self.filter) {
+            self.note(note);
+        }
+        let carried = verdict.resolved_by(&self.ledger);
+        let mut report = self.ledger.close(self.table);
+        verdict.decide(&mut report, &carried, self.table);
+        if !self.closed {
+            match self.writer.finish(self.out, &report) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                written => written?,
+            }
+        }
         Ok(report)
     }
 
     /// A failure diagnosed as `d`, unless the filter leaves it out.
     fn failure(&mut self, mut finding: Finding, d: Diagnosis) -> Result<(), Stop> {
+        self.input.provisioning += 1;
         // Resolution matches people as the input names them: its facts are taken before redaction.
         let facts = self.ledger.facts(&finding);
         if !self.filter.keeps(&finding, facts.at()) {
+            self.filtered.out(&finding);
             self.ledger.ignored();
             return Ok(());
         }
+        self.filtered.kept += 1;
         let mut why = d.why;
         if let Some(r) = &mut self.redactor {
             // The evidence quotes the message: the people it names are replaced as the message's are.
@@ -303,9 +386,17 @@ impl<'a> Pipeline<'a> {
     }
 
     fn success(&mut self, Success { finding, facts }: Success) {
+        self.input.provisioning += 1;
         if self.filter.keeps(&finding, facts.at()) {
+            self.filtered.kept += 1;
+            if let Some(r) = &mut self.redactor {
+                let mut redacted = finding.clone();
+                r.finding(&mut redacted);
+                self.ledger.success_redacted(&redacted);
+            }
             self.ledger.success(&finding, facts);
         } else {
+            self.filtered.out(&finding);
             self.ledger.ignored();
         }
     }
@@ -349,7 +440,10 @@ impl<'a> Pipeline<'a> {
     }
 
     fn check(&mut self, written: io::Result<()>) -> Result<(), Stop> {
-        written.map_err(|e| Stop(e.into()))
+        written.map_err(|e| {
+            self.closed |= e.kind() == io::ErrorKind::BrokenPipe;
+            Stop(e.into())
+        })
     }
 }
 
@@ -372,6 +466,11 @@ impl Sink for Pipeline<'_> {
                 self.ledger.ignored();
                 Ok(())
             }
+            Record::Other(kind) => {
+                self.input.other(kind);
+                self.ledger.ignored();
+                Ok(())
+            }
             Record::Malformed(e) => self.malformed(*e),
         }
     }
@@ -383,12 +482,14 @@ impl Sink for Pipeline<'_> {
             return self.push(record);
         }
         self.progress.tick(self.ledger.summary().failures);
+        self.input.duplicates += 1;
         self.ledger.duplicate();
         Ok(())
     }
 }
 
-/// How many of an input's events carry the fields some figures depend on.
+/// How many of an input's events carry the fields some figures depend on, and how many of its records are
+/// Okta's at all.
 #[derive(Default)]
 struct Carried {
     events: u64,
@@ -396,14 +497,30 @@ struct Carried {
     /// Provisioning failures and successes: what resolution orders by time.
     operations: u64,
     timed: u64,
+    /// Failures and successes of any shape (events, Tasks lines, Okta's errors).
+    provisioning: u64,
+    /// Events that are no provisioning operation: sign-ins, and the others.
+    sign_ins: u64,
+    other_events: u64,
+    /// Events already read from another input (or earlier in this one): Okta's too.
+    duplicates: u64,
+    /// The input could not be read (said already).
+    unreadable: bool,
 }
 
 impl Carried {
+    fn other(&mut self, kind: OtherEvent) {
+        match kind {
+            OtherEvent::SignIn => self.sign_ins += 1,
+            OtherEvent::Event => self.other_events += 1,
+        }
+    }
+
     fn count(&mut self, keyed: bool, record: &Record) {
         let operation = match record {
             Record::Failure(f) => Some(&**f),
             Record::Success(s) => Some(&s.finding),
-            Record::Ignored => None,
+            Record::Ignored | Record::Other(_) => None,
             // Lines of text and broken records are no events.
             Record::Candidate(_) | Record::Bare(_) | Record::Malformed(_) => return,
         };
@@ -419,5 +536,89 @@ impl Carried {
         }
         self.events += 1;
         self.keyed += u64::from(keyed);
+    }
+}
+
+/// What the filter (`--since`, `--until`, `--app`) left out: how many failures and successes, from which apps,
+/// over which times.
+#[derive(Default)]
+struct Filtered {
+    kept: u64,
+    out: u64,
+    /// The apps of what was left out, each once (at most `APPS_KEPT`).
+    apps: Vec<String>,
+    first: Option<jiff::Timestamp>,
+    last: Option<jiff::Timestamp>,
+}
+
+/// How many app names are kept for the note's nearest names.
+const APPS_KEPT: usize = 1000;
+
+impl Filtered {
+    fn out(&mut self, f: &Finding) {
+        self.out += 1;
+        if let Some(app) = &f.app {
+            if self.apps.len() < APPS_KEPT && !self.apps.contains(app) {
+                self.apps.push(app.clone());
+            }
+        }
+        if let Some(at) = f.published.as_deref().and_then(crate::when::published) {
+            self.first = Some(self.first.map_or(at, |t| t.min(at)));
+            self.last = Some(self.last.map_or(at, |t| t.max(at)));
+        }
+    }
+
+    /// The note for a filter that kept nothing of what it was given: which filter, and what it could have kept.
+    fn note(&self, filter: &Filter) -> Option<String> {
+        if self.kept > 0 || self.out == 0 {
+            return None;
+        }
+        let mut named = Vec::new();
+        if !filter.apps.is_empty() {
+            let wanted: Vec<String> = filter.apps.iter().map(|a| format!("--app {a}")).collect();
+            let mut near: Vec<(f64, &String)> = self
+                .apps
+                .iter()
+                .map(|have| {
+                    let best = filter
+                        .apps
+                        .iter()
+                        .map(|want| strsim::jaro_winkler(&want.to_lowercase(), &have.to_lowercase()))
+                        .fold(0.0, f64::max);
+                    (best, have)
+                })
+                .collect();
+            near.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let names: Vec<&str> = near.iter().take(3).map(|(_, a)| a.as_str()).collect();
+            let seen = if names.is_empty() {
+                String::new()
+            } else {
+                format!(" (the nearest app names read: {})", names.join(", "))
+            };
+            named.push(format!("{}{seen}", wanted.join(" ")));
+        }
+        if filter.since.is_some() || filter.until.is_some() {
+            let mut window = Vec::new();
+            if let Some(s) = filter.since {
+                window.push(format!("--since {}", crate::group::time_text(s)));
+            }
+            if let Some(u) = filter.until {
+                window.push(format!("--until {}", crate::group::time_text(u)));
+            }
+            let span = match (self.first, self.last) {
+                (Some(a), Some(b)) => format!(
+                    " (what was read runs from {} to {})",
+                    crate::group::time_text(a),
+                    crate::group::time_text(b)
+                ),
+                _ => String::new(),
+            };
+            named.push(format!("{}{span}", window.join(" ")));
+        }
+        Some(format!(
+            "{} kept none of the {} provisioning failures and successes read",
+            named.join(" and "),
+            self.out
+        ))
     }
 }

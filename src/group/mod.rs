@@ -16,8 +16,8 @@ use std::sync::Arc;
 use jiff::Timestamp;
 
 pub use filter::Filter;
-use model::time_text;
-pub use model::{App, Cause, Failure, Incident, Report, Summary};
+pub(crate) use model::time_text;
+pub use model::{Ack, App, Cause, Failure, Incident, Report, Status, Summary};
 pub use seen::Seen;
 
 use crate::record::keys::{Hasher, Subject};
@@ -25,6 +25,40 @@ pub use crate::record::Facts;
 use crate::record::{Confidence, Finding, InputError, Why};
 use crate::rules::RuleTable;
 use resolve::{Resolution, Successes};
+
+/// An incident of failures carried from earlier runs only (`--state`): no failure of this run is its member.
+pub(crate) fn carried_incident(
+    table: &RuleTable,
+    cause_id: Option<&str>,
+    app: Option<String>,
+    app_id: Option<String>,
+) -> Incident {
+    Incident {
+        cause: cause_id.and_then(|id| cause(table, id, app.as_deref())),
+        app,
+        app_id,
+        failures: 0,
+        open: 0,
+        resolved: 0,
+        users: Vec::new(),
+        first_seen: None,
+        last_seen: None,
+        resolved_at: None,
+        members: Vec::new(),
+        why: None,
+        alternatives: Vec::new(),
+        status: None,
+        open_since: None,
+        acknowledged: None,
+        carried: 0,
+        fails: false,
+    }
+}
+
+/// The operation kind of an event type, as resolution matches it (`--state` keys by it too).
+pub(crate) fn operation_of(event_type: &str) -> Option<String> {
+    crate::okta::operation(event_type).map(|op| op.into_owned())
+}
 
 /// The most unreadable records a report lists with their places. Every one is counted, and `--format ndjson`
 /// writes each as it is read; but a file of millions of broken lines must not hold millions of messages:
@@ -45,6 +79,9 @@ pub struct Ledger {
     notes: Vec<String>,
     hasher: Hasher,
     successes: Successes,
+    /// With `--redact`, the successes again as their pseudonyms: an earlier run's failure carried by
+    /// `--state` is kept redacted, and is resolved by these.
+    redacted_successes: Successes,
     apps: apps::Tally,
 }
 
@@ -92,6 +129,20 @@ impl Ledger {
     /// Who, what and when of a record, for resolution.
     pub fn facts(&self, f: &Finding) -> Facts {
         Facts(self.hasher.subject(f))
+    }
+
+    /// True if a success read in this run resolves `f` (an earlier run's failure, carried by `--state`).
+    pub fn resolves(&self, f: &Finding) -> bool {
+        let subject = self.hasher.subject(f);
+        [&self.successes, &self.redacted_successes]
+            .iter()
+            .any(|s| matches!(s.resolve(&subject), Resolution::Resolved { .. }))
+    }
+
+    /// A success as `--redact` names its people: what resolves a redacted failure of an earlier run.
+    pub fn success_redacted(&mut self, f: &Finding) {
+        let subject = self.hasher.subject(f);
+        self.redacted_successes.add(&subject);
     }
 
     /// A provisioning success: counted among the ignored records, kept by key for resolution.
@@ -214,6 +265,11 @@ fn incidents(
                 members: Vec::new(),
                 why: None,
                 alternatives: Vec::new(),
+                status: None,
+                open_since: None,
+                acknowledged: None,
+                carried: 0,
+                fails: false,
             });
             seen_users.push(HashSet::new());
             last_fix.push(None);

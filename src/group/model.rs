@@ -71,6 +71,37 @@ pub struct Incident {
     pub why: Option<Why>,
     /// What else a `likely` cause could be: every alternative its failures name, in the order met.
     pub alternatives: Vec<Arc<str>>,
+    /// With `--state`: new, ongoing, resolved or acknowledged (`None` without a state file).
+    pub status: Option<Status>,
+    /// With `--state`: when its earliest failure still open was first seen.
+    pub open_since: Option<String>,
+    /// With `--state`: the acknowledgement in force, if any.
+    pub acknowledged: Option<Ack>,
+    /// Open failures carried from earlier runs (`--state`), counted in `open` and `failures` too.
+    pub carried: u64,
+    /// `--fail-on` counts it: the run fails because of it.
+    pub fails: bool,
+}
+
+/// Where an incident stands across scheduled runs (`--state`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// First seen in this run.
+    New,
+    /// Open since an earlier run.
+    Ongoing,
+    /// Resolved since the last run.
+    Resolved,
+    /// Open, but acknowledged with `provdiag ack` until a time still to come.
+    Acknowledged,
+}
+
+/// An acknowledgement in force: why, and until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ack {
+    pub reason: String,
+    pub until: String,
 }
 
 impl Incident {

@@ -472,7 +472,7 @@ mod tests {
                 Record::Failure(f) => (f.source.line, "failure"),
                 Record::Success(f) => (f.source.line, "success"),
                 Record::Malformed(e) => (e.source.line, "malformed"),
-                Record::Ignored => (0, "ignored"),
+                Record::Ignored | Record::Other(_) => (0, "ignored"),
                 _ => (0, "other"),
             };
             self.0.push((line, kind, format!("{key:?} {record:?}")));

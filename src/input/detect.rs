@@ -94,10 +94,18 @@ pub fn detect(head: &[u8]) -> Shape {
     match (rest[0], next) {
         // `[2024-04-21 12:47] Automatic provisioning…` is text; `[{` and `[]` are JSON.
         (b'[', Some(b'{' | b']') | None) => Shape::JsonStream,
+        // A JSON array of API pages (`[[{…}],[{…}]]`), as a script that collects pages writes it.
+        (b'[', Some(b'[')) if pages(rest) => Shape::JsonStream,
         (b'{', Some(b'"' | b'}') | None) => object_shape(rest),
         _ if looks_like_csv_header(rest) => Shape::Csv,
         _ => Shape::Text,
     }
+}
+
+/// True if `rest` (starting `[`, then `[`) opens an array of arrays of objects, not a `[[bracketed]]` text line.
+fn pages(rest: &[u8]) -> bool {
+    let mut tokens = rest.iter().filter(|b| !b.is_ascii_whitespace()).skip(2);
+    matches!(tokens.next(), Some(b'{' | b']'))
 }
 
 /// A compact object per line is NDJSON; an object spread over lines is a JSON stream.
@@ -167,6 +175,12 @@ mod tests {
                 Shape::Text,
             ),
             (b"{curly} text", Shape::Text),
+            (b"[[{\"uuid\":\"a\"}],\n [{\"uuid\":\"b\"}]]", Shape::JsonStream),
+            (b"[ [ ] ]", Shape::JsonStream),
+            (
+                b"[[wiki link]] Automatic provisioning of user A to app B failed: x",
+                Shape::Text,
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(detect(input), *want, "{}", String::from_utf8_lossy(input));

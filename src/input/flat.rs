@@ -129,7 +129,7 @@ impl<'v> FlatRow<'v> {
         if kind == Outcome::Other {
             return Parsed {
                 key,
-                record: Record::Ignored,
+                record: Record::other(event_type),
             };
         }
         // The list's own targets first, then the flattened ones by their N.

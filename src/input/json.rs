@@ -468,6 +468,9 @@ pub(super) fn parse_value(
     limits: &Limits,
     out: &mut Vec<Parsed>,
 ) -> Result<(), String> {
+    if is_page(bytes) {
+        return page_of_pages(bytes, source, limits, out);
+    }
     let too_deep = || nested_too_deep(bytes, limits.max_depth).then(|| too_deep_message(limits));
     // serde_json reads no deeper than its own limit, so brackets are counted only where a lower limit is
     // set, or once the reading failed: counting them first cost 3% of reading every event.
@@ -494,6 +497,37 @@ pub(super) fn parse_value(
     } else {
         Err(describe(&first_error, bytes, source.line))
     }
+}
+
+/// True if `bytes` opens an array of objects (or an empty one): a page of events.
+fn is_page(bytes: &[u8]) -> bool {
+    let mut tokens = bytes.iter().filter(|b| !b.is_ascii_whitespace());
+    tokens.next() == Some(&b'[') && matches!(tokens.next(), Some(b'{' | b']'))
+}
+
+/// An element of the top-level array that is itself an array: an API page in an array of pages
+/// (`[[{…}],[{…}]]`). Each of its events is read, on the line it starts.
+fn page_of_pages(
+    bytes: &[u8],
+    source: &Source,
+    limits: &Limits,
+    out: &mut Vec<Parsed>,
+) -> Result<(), String> {
+    if nested_too_deep(bytes, limits.max_depth) {
+        return Err(too_deep_message(limits));
+    }
+    let text = crate::text::lossy(bytes);
+    let events: Vec<&RawValue> =
+        serde_json::from_str(&text).map_err(|e| describe(&e, text.as_bytes(), source.line))?;
+    let mut place = source.clone();
+    for e in events {
+        let offset = e.get().as_ptr() as usize - text.as_ptr() as usize;
+        place.line = source.line + memchr_iter(b'\n', &text.as_bytes()[..offset]).count() as u64;
+        if let Err(message) = parse_value(e.get().as_bytes(), &place, limits, out) {
+            out.push(malformed(place.clone(), message));
+        }
+    }
+    Ok(())
 }
 
 fn records_of(
@@ -722,7 +756,7 @@ fn hook_events<'a>(head: &Head<'a>, bytes: &[u8], line: u64) -> Result<Option<Ve
 fn classify(mut head: Head<'_>, source: &Source) -> Record {
     let kind = head.outcome();
     if kind == event::Outcome::Other {
-        return Record::Ignored;
+        return Record::other(head.kind());
     }
     let fail = |e: serde_json::Error| malformed(source.clone(), describe_part(&e)).record;
     let targets = match std::mem::replace(&mut head.target, Part::Absent).take() {
@@ -899,7 +933,10 @@ mod tests {
             );
         }
         let sign_in = r#"{"eventType":"user.session.start","outcome":{"result":"FAILURE"},"target":"x"}"#;
-        assert!(matches!(records(sign_in)[..], [Record::Ignored]));
+        assert!(matches!(
+            records(sign_in)[..],
+            [Record::Other(crate::record::OtherEvent::SignIn)]
+        ));
     }
 
     #[test]

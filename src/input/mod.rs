@@ -242,12 +242,14 @@ fn read_decoded(
 fn read_text(
     head: Vec<u8>,
     at_end: bool,
-    input: impl Read + Send,
+    mut input: impl Read + Send,
     reading: &Reading,
     format: InputFormat,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadFail> {
     let name = &reading.path;
+    let (head, at_end) =
+        past_the_preamble(head, at_end, &mut input).with_context(|| format!("cannot read {name}"))?;
     let body = strip_bom(&head);
     let shape = match format {
         InputFormat::Auto => detect(body),
@@ -282,6 +284,61 @@ fn read_text(
         ReadFail::Input(err) => ReadFail::Input(err.context(format!("cannot read {name}"))),
         stop => stop,
     })
+}
+
+/// The first bytes of an input again, with what comes before its records turned into blank lines (so that
+/// every record keeps its line number): an HTTP response head (`curl -i` prints the head, then the body), and
+/// blank space of any length (the first `PEEK` bytes blank is no reason to stop reading). Reads on until the
+/// records' shape can be told.
+fn past_the_preamble(
+    mut head: Vec<u8>,
+    mut at_end: bool,
+    input: &mut impl Read,
+) -> io::Result<(Vec<u8>, bool)> {
+    loop {
+        let bom = head.len() - strip_bom(&head).len();
+        let start = bom + head[bom..].iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let rest = &head[start..];
+        let blanks = || -> Vec<u8> {
+            let mut kept = head[..bom].to_vec();
+            kept.resize(bom + memchr::memchr_iter(b'\n', &head[bom..start]).count(), b'\n');
+            kept
+        };
+        if rest.is_empty() {
+            if at_end {
+                return Ok((head, true));
+            }
+            // Blank so far: keep only its line breaks, and read on.
+            head = blanks();
+        } else if let Some(end) = http_head_end(rest) {
+            let lines = memchr::memchr_iter(b'\n', &rest[..end]).count();
+            let mut kept = blanks();
+            kept.resize(kept.len() + lines, b'\n');
+            kept.extend_from_slice(&rest[end..]);
+            head = kept;
+            continue;
+        } else if at_end || detect::shape_known(rest) || rest.len() >= PEEK {
+            return Ok((head, at_end));
+        }
+        if block::read_more(input, &mut head, 16 << 10)? == 0 {
+            at_end = true;
+        }
+    }
+}
+
+/// Where an HTTP response head at the start of `bytes` ends (after its blank line), if `bytes` starts with
+/// one (`HTTP/1.1 200 OK`, `HTTP/2 200`) and holds all of it.
+fn http_head_end(bytes: &[u8]) -> Option<usize> {
+    let status = bytes.strip_prefix(b"HTTP/")?;
+    if !status.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let crlf = memchr::memmem::find(bytes, b"\r\n\r\n").map(|i| i + 4);
+    let lf = memchr::memmem::find(bytes, b"\n\n").map(|i| i + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Reads the first bytes of an input: as few as tell its shape (a live stream is not held back waiting for
@@ -455,6 +512,19 @@ mod tests {
             self.0 += 1;
             Ok(())
         }
+    }
+
+    #[test]
+    fn an_http_head_is_found_whole_and_only_at_the_start() {
+        assert_eq!(http_head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n[]"), Some(25));
+        assert_eq!(http_head_end(b"HTTP/2 200\nlink: <x>\n\n[]"), Some(22));
+        assert_eq!(
+            http_head_end(b"HTTP/1.1 200 OK\r\nA: b\r\n"),
+            None,
+            "not all of it yet"
+        );
+        assert_eq!(http_head_end(b"HTTP/ x\n\n"), None);
+        assert_eq!(http_head_end(b"[]\nHTTP/1.1 200 OK\n\n"), None);
     }
 
     #[test]

@@ -100,6 +100,15 @@ pub(super) fn row(text: &str) -> serde_json::Result<Row<'_>> {
 /// Only objects that name a field are reached, and those are never opened, so no value is read again at more
 /// than one depth.
 pub(super) fn wrapped_events<'t>(text: &'t str, fields: &Map<String, Value>) -> Option<Vec<&'t RawValue>> {
+    wrapped_within(text, fields, ENVELOPE_DEPTH)
+}
+
+/// How many envelopes deep events are looked for (`{"result": {"logs": [ … ]}}` is two).
+const ENVELOPE_DEPTH: usize = 4;
+
+/// `wrapped_events`, looking inside objects that hold no event themselves up to `depth` levels down: a
+/// page wrapped in any envelope is read for its events.
+fn wrapped_within<'t>(text: &'t str, fields: &Map<String, Value>, depth: usize) -> Option<Vec<&'t RawValue>> {
     let is_event = |value: &Value| {
         value.as_object().is_some_and(|map| {
             let mut found = Found::default();
@@ -112,7 +121,17 @@ pub(super) fn wrapped_events<'t>(text: &'t str, fields: &Map<String, Value>) -> 
         other => is_event(other),
     };
     if !fields.values().any(holds) {
-        return None;
+        // No event at this level: the one object inside that holds some (`{"result": {"logs": [ … ]}}`).
+        if depth == 0 || !fields.values().any(Value::is_object) {
+            return None;
+        }
+        let values: std::collections::HashMap<Cow<str>, &RawValue> = serde_json::from_str(text).ok()?;
+        return values
+            .iter()
+            .find_map(|(name, raw)| match fields.get(name.as_ref()) {
+                Some(Value::Object(inner)) => wrapped_within(raw.get(), inner, depth - 1),
+                _ => None,
+            });
     }
     let values: std::collections::HashMap<Cow<str>, &RawValue> = serde_json::from_str(text).ok()?;
     let mut events: Vec<&RawValue> = Vec::new();

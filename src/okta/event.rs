@@ -43,6 +43,35 @@ pub fn outcome(result: Option<&str>, event_type: Option<&str>) -> Outcome {
     }
 }
 
+/// What an event that is no provisioning operation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherEvent {
+    /// `user.session.*`, `user.authentication.*`, `policy.evaluate_sign_on`, `user.mfa.*`: a sign-in.
+    SignIn,
+    /// Any other event type.
+    Event,
+}
+
+/// What kind of event one that is no provisioning operation is, if it names an event type at all (an object
+/// without one is nothing of Okta's).
+pub fn other(event_type: Option<&str>) -> Option<OtherEvent> {
+    let t = event_type.map(str::trim).filter(|t| !t.is_empty())?;
+    let t = t.to_ascii_lowercase();
+    let sign_in = [
+        "user.session.",
+        "user.authentication.",
+        "policy.evaluate_sign_on",
+        "user.mfa.",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p));
+    Some(if sign_in {
+        OtherEvent::SignIn
+    } else {
+        OtherEvent::Event
+    })
+}
+
 /// One entry of an event's `target` list.
 #[derive(Default)]
 pub struct TargetRef<'a> {

@@ -13,4 +13,6 @@ pub mod event;
 pub mod fields;
 pub mod tasks;
 
-pub use event::{is_provisioning, operation, Event, Named, Outcome, TargetRef, PROVISIONING_PREFIXES};
+pub use event::{
+    is_provisioning, operation, Event, Named, OtherEvent, Outcome, TargetRef, PROVISIONING_PREFIXES,
+};

@@ -7,7 +7,6 @@ mod link;
 mod org;
 mod page;
 mod proxy;
-mod state;
 mod wait;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -24,11 +23,12 @@ use crate::input::{self, InputFormat};
 use crate::okta::PROVISIONING_PREFIXES;
 use crate::pipeline::{Input, Options, Pipeline};
 use crate::rules::RuleTable;
+use crate::state::{Carry, StateFile};
+use crate::verdict::Verdict;
 use crate::when;
 use http::{Client, Settings};
 use org::{Org, Token};
 use page::{Latest, Save};
-use state::State;
 
 /// How many events Okta may send a page: its maximum.
 const LIMIT: &str = "1000";
@@ -45,7 +45,9 @@ pub(crate) fn run(
     let org = Org::parse(&args.org)?;
     proxy::check_env()?;
     let token = Token::from_env()?;
-    let start = Start::new(&org, args)?;
+    // The state file's directory and lock are checked before anything is asked of Okta.
+    let carry = args.state.as_deref().map(Carry::open).transpose()?;
+    let start = Start::new(&org, args, carry.as_ref())?;
     let save = args.save.as_deref().map(Save::create).transpose()?;
     // Ctrl-C ends any pull (not only --follow) with the report of what was read.
     let interrupted = crate::signal::listen()?;
@@ -87,6 +89,9 @@ pub(crate) fn run(
     client.notes.clear();
     match ended {
         Ok(()) => {}
+        // A closed stdout: the exit code is what was read so far asks for.
+        Err(End::Stop(_)) if pipeline.closed() => {}
+        Err(End::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
         Err(End::Stop(why)) => return Err(why),
         Err(End::Output(e)) => return Err(e.into()),
         // Said on stderr and counted as an input that could not be read: the report of what was read says
@@ -97,11 +102,12 @@ pub(crate) fn run(
             n => e.context(format!("the pull stopped after {n} pages")),
         }),
     }
-    let report = pipeline.finish()?;
-    if let Some(path) = &args.state {
-        reader.state(client.org()).save(path)?;
+    let mut verdict = Verdict::new(fail_on, args.report.include_resolved, carry);
+    if let Some(carry) = &mut verdict.carry {
+        reader.cursor(client.org(), &mut carry.file);
     }
-    Ok(fail_on.exit_code(&report, args.report.include_resolved))
+    let report = pipeline.finish_with(&mut verdict)?;
+    Ok(verdict.finish(&report))
 }
 
 /// A URL's hash, to remember the pages read in little memory (a `--follow` reads pages for months).
@@ -123,13 +129,13 @@ struct Start {
 }
 
 impl Start {
-    fn new(org: &Org, args: &Pull) -> Result<Start> {
-        let state = match &args.state {
-            Some(path) => State::load(path)?.map(|s| (path, s)),
-            None => None,
-        };
-        if let Some((path, state)) = state {
-            if state.org != org.origin() {
+    fn new(org: &Org, args: &Pull, carry: Option<&Carry>) -> Result<Start> {
+        if let Some(Carry {
+            path, file: state, ..
+        }) = carry
+        {
+            // A state that only file runs wrote has no org yet.
+            if !state.org.is_empty() && state.org != org.origin() {
                 bail!(
                     "--state {} holds where a pull from {} ended, not {}: give each org its own state file",
                     path.display(),
@@ -323,8 +329,11 @@ impl Reader {
     }
 
     /// Where the next pull should start: Okta's `next` link, else after the latest event read.
-    fn state(&self, org: &Org) -> State {
-        let mut state = State::new(org.origin());
+    fn cursor(&self, org: &Org, state: &mut StateFile) {
+        state.org = org.origin();
+        state.next = None;
+        state.since = None;
+        state.seen.clear();
         match &self.next {
             Some(next) => state.next = Some(next.to_string()),
             None => {
@@ -332,7 +341,6 @@ impl Reader {
                 state.seen = self.latest.seen();
             }
         }
-        state
     }
 }
 

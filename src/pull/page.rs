@@ -40,7 +40,13 @@ pub(crate) struct Save {
 impl Save {
     pub fn create(path: &Path) -> Result<Save> {
         let name = path.display().to_string();
-        let file = File::create(path).with_context(|| format!("cannot write --save {name}"))?;
+        // Appended to, never emptied: what earlier runs saved stays, and a run that fails before its first
+        // page leaves the file as it was.
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .with_context(|| format!("cannot write --save {name}"))?;
         Ok(Save {
             file: BufWriter::new(file),
             name,

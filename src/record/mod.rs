@@ -9,6 +9,8 @@ pub use finding::{Finding, Source};
 pub use keys::{EventKey, Facts};
 pub use why::{Confidence, Layer, Why};
 
+pub use crate::okta::OtherEvent;
+
 use crate::okta::{Event, Outcome};
 
 /// A success as read: its facts, and what resolution knows of it (hashes of its people and app, its time),
@@ -57,6 +59,9 @@ pub enum Record {
     Success(Box<Success>),
     /// Read fine, and not a failure.
     Ignored,
+    /// An event that is no provisioning operation (a sign-in, any other event type): ignored, but counted as
+    /// Okta's, for the note on an export that holds no provisioning event.
+    Other(OtherEvent),
     /// Could not be read.
     Malformed(Box<InputError>),
 }
@@ -70,8 +75,14 @@ impl Record {
                 reason: None,
                 ..Finding::of_event(event, source)
             }))),
-            Outcome::Other => Record::Ignored,
+            Outcome::Other => Record::other(event.event_type),
         }
+    }
+
+    /// The record of an event that is no provisioning operation: `Other`, if it names an event type at all
+    /// (an object without one is nothing of Okta's).
+    pub fn other(event_type: Option<&str>) -> Self {
+        crate::okta::event::other(event_type).map_or(Record::Ignored, Record::Other)
     }
 }
 

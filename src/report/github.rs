@@ -11,7 +11,7 @@ use super::markdown::Markdown;
 use super::notes::Notes;
 use super::shape::messages;
 use super::writer::{accounting, app_name, some_users, Writer};
-use crate::group::Report;
+use crate::group::{Incident, Report};
 use crate::record::Source;
 use crate::text::clean;
 
@@ -66,11 +66,32 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `file=…,line=…,` when the place is a file in the workspace, not stdin or `-m`.
+/// `file=…,line=…,` when the place is a file in the workspace, not stdin, `-m` or a page `pull` read from
+/// Okta's API (named by its URL).
 fn place(source: &Source) -> String {
     match &*source.path {
         "-" | "--message" => String::new(),
+        path if path.contains("://") => String::new(),
         path => format!("file={},line={},", property(&clean(path)), source.line),
+    }
+}
+
+/// The place of an incident's first failure; none for one carried from earlier runs only (`--state`).
+fn incident_place(d: &Report, i: &Incident) -> String {
+    if i.members.is_empty() {
+        return String::new();
+    }
+    d.failures
+        .get(i.first(d))
+        .map_or_else(String::new, |f| place(&f.finding.source))
+}
+
+/// `::error` for what fails the run (`--fail-on`), `::warning` for the rest.
+fn level(fails: bool) -> &'static str {
+    if fails {
+        "error"
+    } else {
+        "warning"
     }
 }
 
@@ -80,7 +101,12 @@ fn plural(n: u64, one: &str, many: &str) -> String {
 
 impl Writer for Github {
     fn finish(&mut self, out: &mut dyn Write, d: &Report) -> io::Result<()> {
-        let (errors, warnings) = (errors(d), warnings(d));
+        // `--fail-on` decides the level: what fails the run is an `::error`, the rest (acknowledged and
+        // unselected incidents) are `::warning`s, the most important first either way.
+        let (errors, warnings): (Vec<String>, Vec<String>) = incidents(d)
+            .into_iter()
+            .chain(warnings(d))
+            .partition(|line| line.starts_with("::error"));
         let notes: Vec<String> = d
             .notes
             .iter()
@@ -121,11 +147,11 @@ impl Writer for Github {
     }
 }
 
-/// An `::error` per open diagnosed incident; open incidents come most open failures first.
-fn errors(d: &Report) -> Vec<String> {
+/// An annotation per open diagnosed incident; open incidents come most open failures first.
+fn incidents(d: &Report) -> Vec<String> {
     d.incidents
         .iter()
-        .filter(|i| i.open > 0)
+        .filter(|i| i.open > 0 || i.fails)
         .filter_map(|i| {
             let cause = i.cause.as_ref()?;
             let app = i
@@ -142,6 +168,16 @@ fn errors(d: &Report) -> Vec<String> {
             }
             if !i.users.is_empty() {
                 msg += &format!("; users: {}", some_users(&i.users, 10));
+            }
+            if let Some(since) = &i.open_since {
+                msg += &format!("; open since {}", clean(since));
+            }
+            if let Some(ack) = &i.acknowledged {
+                msg += &format!(
+                    "\nAcknowledged until {}: {}",
+                    clean(&ack.until),
+                    clean(&ack.reason)
+                );
             }
             let said = messages(d, i);
             if !said.is_empty() {
@@ -161,8 +197,13 @@ fn errors(d: &Report) -> Vec<String> {
                 Some(app) => format!("{} ({app})", clean(&cause.title)),
                 None => clean(&cause.title).into_owned(),
             };
-            let at = place(&d.failures[i.first(d)].finding.source);
-            Some(format!("::error {at}title={}::{}", property(&title), data(&msg)))
+            let at = incident_place(d, i);
+            Some(format!(
+                "::{} {at}title={}::{}",
+                level(i.fails),
+                property(&title),
+                data(&msg)
+            ))
         })
         .collect()
 }
@@ -175,6 +216,7 @@ fn warnings(d: &Report) -> Vec<String> {
         .iter()
         .filter(|i| i.open > 0 && i.cause.is_none())
         .flat_map(|i| {
+            let level = level(i.fails);
             let title = match i.app.as_deref() {
                 Some(a) => format!(
                     "Unrecognized provisioning failure ({})",
@@ -182,12 +224,27 @@ fn warnings(d: &Report) -> Vec<String> {
                 ),
                 None => "Unrecognized provisioning failure".to_owned(),
             };
-            messages(d, i).into_iter().map(move |m| {
-                let at = place(&d.failures[m.first].finding.source);
-                let msg = format!("{}× {}", m.count, clean(&m.shape));
-                let line = format!("::warning {at}title={}::{}", property(&title), data(&msg));
-                (m.count, line)
-            })
+            let carried = (i.carried > 0).then(|| {
+                let msg = format!(
+                    "{} still open from earlier runs{}",
+                    plural(i.carried, "failure", "failures"),
+                    i.open_since
+                        .as_deref()
+                        .map(|s| format!(", since {}", clean(s)))
+                        .unwrap_or_default()
+                );
+                let line = format!("::{level} title={}::{}", property(&title), data(&msg));
+                (i.carried, line)
+            });
+            messages(d, i)
+                .into_iter()
+                .map(move |m| {
+                    let at = place(&d.failures[m.first].finding.source);
+                    let msg = format!("{}× {}", m.count, clean(&m.shape));
+                    let line = format!("::{level} {at}title={}::{}", property(&title), data(&msg));
+                    (m.count, line)
+                })
+                .chain(carried)
         })
         .collect();
     shapes.sort_by_key(|(count, _)| std::cmp::Reverse(*count));

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::shape::messages;
 use super::wording;
-use super::writer::{all_resolved, app_name, some_users, unread_note, Writer};
+use super::writer::{all_resolved, app_name, some_users, status_line, unread_note, Writer};
 use crate::group::{Incident, Report};
 use crate::text::clean;
 
@@ -97,6 +97,7 @@ impl Writer for Markdown {
             s.duplicates
         )?;
         match (s.failures, d.unreadable_inputs) {
+            _ if d.incidents.iter().any(|i| i.carried > 0) => {}
             (0, 0) => writeln!(out, "No provisioning failures found.\n")?,
             (0, n) => writeln!(out, "{}\n", unread_note(n))?,
             _ if s.open == 0 => writeln!(out, "{}\n", all_resolved(d))?,
@@ -129,6 +130,9 @@ impl Writer for Markdown {
                 )?;
             }
             writeln!(out, "\n")?;
+            if let Some(status) = status_line(i) {
+                writeln!(out, "**Status:** {}\n", md(status.trim_start_matches("status: ")))?;
+            }
             if let Some(c) = &i.cause {
                 writeln!(out, "{}\n", md(&c.summary))?;
             }

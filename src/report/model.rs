@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::shape::{messages, Message};
 use super::wording;
-use crate::group::{App, Failure, Incident, Report};
+use crate::group::{Ack, App, Failure, Incident, Report, Status};
 use crate::record::{Confidence, InputError, Layer, Source, Why};
 
 #[derive(Serialize)]
@@ -144,6 +144,15 @@ pub struct IncidentJson<'a> {
     pub evidence: Option<EvidenceJson<'a>>,
     /// What else a `likely` cause could be, most likely first; empty for a `certain` one.
     pub alternatives: Vec<&'a str>,
+    /// With `--state` only: new, ongoing, resolved or acknowledged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// With `--state` only (null when nothing is open).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_since: Option<Option<&'a str>>,
+    /// With `--state`, for an acknowledged incident.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<&'a Ack>,
 }
 
 #[derive(Serialize)]
@@ -179,6 +188,9 @@ impl<'a> IncidentJson<'a> {
             confidence: i.why.as_ref().map(|w| w.confidence),
             evidence: i.why.as_ref().map(EvidenceJson::from),
             alternatives: i.alternatives.iter().map(|a| &**a).collect(),
+            status: i.status,
+            open_since: i.status.map(|_| i.open_since.as_deref()),
+            acknowledged: i.acknowledged.as_ref(),
         }
     }
 }

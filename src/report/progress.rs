@@ -31,7 +31,7 @@ impl Progress {
     /// Counts a record; now and then redraws the line.
     pub fn tick(&mut self, failures: u64) {
         self.records += 1;
-        if !self.enabled || self.records % 4096 != 0 {
+        if !self.enabled || !self.records.is_multiple_of(4096) {
             return;
         }
         let now = Instant::now();

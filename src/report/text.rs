@@ -9,7 +9,9 @@ use std::io::{self, Write};
 
 use super::shape::messages;
 use super::wording::{self, UNRECOGNIZED_HINT};
-use super::writer::{accounting, all_resolved, app_name, plural, some_users, unread_note, Writer};
+use super::writer::{
+    accounting, all_resolved, app_name, plural, some_users, status_line, unread_note, Writer,
+};
 use crate::group::{Incident, Report};
 use crate::text::clean;
 
@@ -54,7 +56,10 @@ const ERRORS_SHOWN: usize = 10;
 
 impl Writer for Text {
     fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
+        // With `--state`, failures of earlier runs may be open though this run read none.
+        let carried = r.incidents.iter().any(|i| i.carried > 0);
         match (r.summary.failures, r.unreadable_inputs) {
+            _ if carried => {}
             (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
             (0, n) => writeln!(out, "{}", unread_note(n).yellow())?,
             _ if r.summary.open == 0 => writeln!(out, "{}\n", all_resolved(r).green())?,
@@ -103,6 +108,9 @@ impl Text {
         );
         writeln!(out, "{}", self.para(&title, "", "   "))?;
         writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
+        if let Some(status) = status_line(i) {
+            writeln!(out, "   {}", self.para(&status, "", "   ").bold())?;
+        }
         if !i.users.is_empty() {
             writeln!(out, "   users: {}", some_users(&i.users, USERS_SHOWN))?;
         }
@@ -248,6 +256,11 @@ fn write_unrecognized(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         let app = app_name(r, i.app.as_deref(), i.app_id.as_deref());
         for m in messages(r, i) {
             lines.push((m.count, app.clone(), m.shape));
+        }
+        if i.carried > 0 {
+            let status = status_line(i).unwrap_or_default();
+            let said = format!("still open from earlier runs ({status})");
+            lines.push((i.carried, app.clone(), said));
         }
     }
     lines.sort_by_key(|l| std::cmp::Reverse(l.0));

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::group::{Failure, Report};
+use crate::group::{Failure, Incident, Report, Status};
 use crate::record::InputError;
 use crate::text::clean;
 
@@ -63,6 +63,28 @@ pub(super) fn all_resolved(r: &Report) -> String {
             format!("No open provisioning failures: all {n} failures read were resolved by later successes.")
         }
     }
+}
+
+/// Where an incident stands across scheduled runs (`--state`), as one line; `None` without a state file.
+pub(super) fn status_line(i: &Incident) -> Option<String> {
+    let since = i
+        .open_since
+        .as_deref()
+        .map(|s| format!(", open since {}", clean(s)))
+        .unwrap_or_default();
+    Some(match i.status? {
+        Status::New => format!("status: new{since}"),
+        Status::Ongoing => format!("status: ongoing{since}"),
+        Status::Resolved => "status: resolved since the last run".to_owned(),
+        Status::Acknowledged => match &i.acknowledged {
+            Some(a) => format!(
+                "status: acknowledged until {} ({}){since}",
+                clean(&a.until),
+                clean(&a.reason)
+            ),
+            None => format!("status: acknowledged{since}"),
+        },
+    })
 }
 
 pub(super) fn plural(n: u64) -> &'static str {

@@ -264,7 +264,7 @@ fn control_characters_from_the_input_never_reach_human_output_raw() {
 }
 
 #[test]
-fn a_closed_stdout_ends_the_run_quietly_with_0_in_every_format() {
+fn a_closed_stdout_ends_the_run_quietly_with_the_exit_code_of_what_was_found_in_every_format() {
     // Many apps, so that every format writes far more than a pipe holds. `github` is not among them: it
     // writes no more annotations than GitHub shows, a few kilobytes whatever the input.
     let many: String = (0..20_000)
@@ -277,15 +277,22 @@ fn a_closed_stdout_ends_the_run_quietly_with_0_in_every_format() {
     let input_file = temp_file(".ndjson", many.as_bytes());
     let input = path(&input_file);
     let bin = assert_cmd::cargo::cargo_bin("provdiag");
-    for format in ["text", "json", "ndjson", "markdown"] {
-        let out = std::process::Command::new("bash")
-            .arg("-c")
-            .arg("\"$0\" --format \"$1\" \"$2\" | head -c 100 >/dev/null; echo \"${PIPESTATUS[0]}\"")
-            .args([bin.as_os_str(), format.as_ref(), input.as_ref()])
-            .output()
-            .expect("bash runs");
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{format}");
-        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}: quiet");
+    // `set -o pipefail` steps stay honest: failures were found, so 1; with `--fail-on none`, 0. Never 101.
+    for (fail_on, code) in [("any", "1"), ("none", "0")] {
+        for format in ["text", "json", "ndjson", "markdown"] {
+            let out = std::process::Command::new("bash")
+                .arg("-c")
+                .arg("\"$0\" --fail-on \"$3\" --format \"$1\" \"$2\" | head -c 100 >/dev/null; echo \"${PIPESTATUS[0]}\"")
+                .args([bin.as_os_str(), format.as_ref(), input.as_ref(), fail_on.as_ref()])
+                .output()
+                .expect("bash runs");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                code,
+                "{format} {fail_on}"
+            );
+            assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}: quiet");
+        }
     }
 }
 

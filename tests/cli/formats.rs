@@ -222,11 +222,17 @@ fn github_annotations_carry_each_incident_and_are_escaped() {
         .iter()
         .filter(|i| !i["cause"].is_null() && i["open"] != 0)
         .count();
+    // `--fail-on any` (the default) fails the run on unrecognized failures too: they are errors.
+    let unrecognized = lines
+        .iter()
+        .filter(|l| l.starts_with("::error ") && l.contains("Unrecognized provisioning failure"))
+        .count();
+    assert!(unrecognized >= 1, "{gh}");
     assert_eq!(
         lines.iter().filter(|l| l.starts_with("::error ")).count(),
-        diagnosed
+        diagnosed + unrecognized
     );
-    assert!(lines
+    assert!(!lines
         .iter()
         .any(|l| l.starts_with("::warning ") && l.contains("Unrecognized provisioning failure")));
     assert!(lines
@@ -415,6 +421,7 @@ fn completions_for_every_shell() {
 
 #[test]
 fn no_progress_line_when_stderr_is_not_a_terminal() {
-    let many: String = (0..50_000).map(|i| format!("line {i} of noise\n")).collect();
-    provdiag().write_stdin(many).assert().success().stderr("");
+    let mut many: String = (0..50_000).map(|i| format!("line {i} of noise\n")).collect();
+    many += "Automatic provisioning of user A to app B failed: License Limit Exceeded.\n";
+    provdiag().write_stdin(many).assert().code(1).stderr("");
 }

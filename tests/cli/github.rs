@@ -73,7 +73,9 @@ fn annotations_stop_at_what_github_shows_most_failures_first_then_say_how_many_m
     let input = busy();
     let path = input.path().to_str().expect("a UTF-8 path");
     let (report, _) = json_report(&[path], "");
-    let (gh, _, code) = run(&["--format", "github", path], None);
+    // Only the licences fail the run: unrecognized failures are the warnings.
+    let fail_on = ["--fail-on", "license-limit-exceeded"];
+    let (gh, _, code) = run(&[&fail_on[..], &["--format", "github", path]].concat(), None);
     assert_eq!(code, Some(1));
     let lines: Vec<&str> = gh.lines().collect();
     let errors: Vec<&&str> = lines.iter().filter(|l| l.starts_with("::error ")).collect();
@@ -125,7 +127,17 @@ fn an_incident_without_an_app_reads_naturally() {
         event(1, "Ann Lee", None, "License Limit Exceeded."),
         event(2, "Bo Wu", None, "Odd thing")
     );
-    let (gh, _, _) = run(&["--format", "github", "-m", &input], None);
+    let (gh, _, _) = run(
+        &[
+            "--format",
+            "github",
+            "--fail-on",
+            "license-limit-exceeded",
+            "-m",
+            &input,
+        ],
+        None,
+    );
     let error = gh.lines().find(|l| l.starts_with("::error ")).expect("an error");
     assert!(
         error.starts_with("::error title=The app has no licence left for this assignment::1 open failure [license-limit-exceeded]"),

@@ -10,13 +10,16 @@
 //! 3. `rules`: the rule table and its matcher
 //! 4. `redact`: pseudonyms, applied once a failure is matched
 //! 5. `group`: accounting, duplicates, resolution, incidents and apps
-//! 6. `report`: one writer per output format
-//! 7. `fail_on`: which failures make the exit code 1, and the exit code
-//! 8. `pipeline`: the one driver, for files and API pages alike, and its options
-//! 9. `cli`: the command line's types (data every command reads)
-//! 10. `signal`: the one Ctrl-C/SIGTERM handler, which `-o` and `pull` both use
-//! 11. `pull`: the `pull` command
-//! 12. `output`, `lib`: `run()`, the only place that knows every stage
+//! 6. `state`: the `--state` file (a pull's cursor, the failures still open, the acknowledgements) and the
+//!    fold of a run into it
+//! 7. `report`: one writer per output format
+//! 8. `fail_on`: which failures make the exit code 1, and the exit code
+//! 9. `verdict`: `--fail-on`, `--include-resolved` and the carried state, applied to a finished run
+//! 10. `pipeline`: the one driver, for files and API pages alike, and its options
+//! 11. `cli`: the command line's types (data every command reads)
+//! 12. `signal`: the one Ctrl-C/SIGTERM handler, which `-o` and `pull` both use
+//! 13. `pull`: the `pull` command
+//! 14. `output`, `lib`: `run()`, the only place that knows every stage
 //!
 //! Test code (`#[cfg(test)] mod …`) is left out: a unit test may reach anywhere.
 
@@ -30,8 +33,10 @@ const FLOORS: &[&[&str]] = &[
     &["rules"],
     &["redact"],
     &["group"],
+    &["state"],
     &["report"],
     &["fail_on"],
+    &["verdict"],
     &["pipeline"],
     &["cli"],
     &["signal"],

@@ -10,6 +10,7 @@ mod formats;
 mod github;
 mod house;
 mod markdown;
+mod not_okta;
 mod okta;
 mod output;
 mod properties;
@@ -18,6 +19,7 @@ mod pull_hostile;
 mod reading;
 mod readme;
 mod resolution;
+mod scheduled;
 mod schema;
 mod siem;
 

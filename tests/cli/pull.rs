@@ -364,10 +364,21 @@ fn with_a_state_file_each_event_is_diagnosed_once_across_runs() {
         "{}",
         stderr(&first)
     );
-    // Nothing new: nothing read again, and the exit code says so.
+    // Nothing new: nothing read again; but what the first run found is still open, and the exit code says so.
     let again = pull(&okta, &["--state", state_arg]);
-    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-    assert_eq!(figures(&report(&again)), [0; 7]);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    let carried = report(&again);
+    assert_eq!(figures(&carried), [0; 7]);
+    let open: Vec<&Value> = carried["incidents"]
+        .as_array()
+        .expect("incidents")
+        .iter()
+        .filter(|i| i["open"].as_u64() > Some(0))
+        .collect();
+    assert_eq!(open.len(), 5, "{carried}");
+    assert!(open
+        .iter()
+        .all(|i| i["status"] == "ongoing" && i["open_since"].is_string()));
     // A run that Okta refuses at once leaves the state as it was.
     let kept = std::fs::read_to_string(&state).expect("state");
     okta.okta().script_from = okta.seen().len();
