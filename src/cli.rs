@@ -186,8 +186,9 @@ const PULL_EXAMPLES: &str = "Examples:
 /// `provdiag pull`: where to read from, which window, and what to keep between runs.
 #[derive(Debug, Args)]
 pub struct Pull {
-    /// The Okta org: acme.okta.com, acme.oktapreview.com, or an https:// URL
-    #[arg(long, value_name = "ORG")]
+    /// The Okta org: acme.okta.com, acme.oktapreview.com, or an https:// URL (http:// only to a loopback
+    /// address, for testing against a fake Okta)
+    #[arg(long, value_name = "ORG", env = "OKTA_CLIENT_ORGURL")]
     pub org: String,
 
     /// Read events from this time on: RFC 3339, a date, or a duration back from now (90m, 24h, 7d); default

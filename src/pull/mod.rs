@@ -2,8 +2,10 @@
 //! arrives. `http` asks for a page, `link` finds the next one, `org` holds the address and the token, `state`
 //! remembers where a pull ended, `page` splits a page into the events it saves.
 
+mod dpop;
 mod http;
 mod link;
+mod oauth;
 mod org;
 mod page;
 mod state;
@@ -41,7 +43,8 @@ pub(crate) fn run(
 ) -> Result<ExitCode> {
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let org = Org::parse(&args.org)?;
-    let token = Token::from_env()?;
+    let mut token = Token::from_env(&org)?;
+    let chosen = token.chosen.take();
     let start = Start::new(&org, args)?;
     let save = args.save.as_deref().map(Save::create).transpose()?;
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -54,6 +57,9 @@ pub(crate) fn run(
         interrupted,
     };
     let mut client = Client::new(org, token, settings);
+    if let Some(chosen) = chosen {
+        client.notes.credential(&chosen);
+    }
     if let (Some(path), true, true) = (&args.state, start.resumed, args.since.is_some()) {
         client.notes.since_ignored(path);
     }

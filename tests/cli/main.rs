@@ -8,6 +8,7 @@ mod exports;
 mod formats;
 mod github;
 mod markdown;
+mod oauth;
 mod okta;
 mod properties;
 mod pull;
