@@ -1,5 +1,6 @@
 //! CLI behaviour, run as a user would: the built binary over fixtures and built inputs.
 
+mod action;
 mod broken;
 mod conventions;
 mod diagnose;
