@@ -164,6 +164,7 @@ pub enum Command {
         action: Option<RulesAction>,
     },
     /// Shell completions, to be sourced by the shell
+    #[command(after_help = COMPLETIONS_PLACES)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -172,11 +173,21 @@ pub enum Command {
     Man,
     /// Read the System Log straight from Okta's API and diagnose it as it arrives
     ///
-    /// The token comes from the environment, never from the command line: OKTA_API_TOKEN (an API token,
-    /// sent as SSWS) or OKTA_ACCESS_TOKEN (an OAuth 2.0 access token with the okta.logs.read scope).
+    /// Credentials come from the environment, never from the command line. The first of these that is set is
+    /// used (and, when several are, stderr says which): OKTA_CLIENT_CLIENTID with OKTA_CLIENT_PRIVATEKEY (an API
+    /// Services app's private key, a PEM or JWK or the path of one: Okta's recommended credential, with DPoP),
+    /// OKTA_API_TOKEN or OKTA_CLIENT_TOKEN (an API token, sent as SSWS), OKTA_ACCESS_TOKEN (an OAuth 2.0 access
+    /// token with the okta.logs.read scope). OKTA_CLIENT_ORGURL is --org's default.
     #[command(after_help = PULL_EXAMPLES)]
     Pull(Box<Pull>),
 }
+
+const COMPLETIONS_PLACES: &str = "Where each shell's file goes:
+  bash        provdiag completions bash > ~/.local/share/bash-completion/completions/provdiag
+  zsh         provdiag completions zsh > ~/.zfunc/_provdiag   (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+  fish        provdiag completions fish > ~/.config/fish/completions/provdiag.fish
+  powershell  provdiag completions powershell >> $PROFILE
+  elvish      provdiag completions elvish > ~/.config/elvish/lib/provdiag.elv   (and use provdiag in rc.elv)";
 
 const PULL_EXAMPLES: &str = "Examples:
   OKTA_API_TOKEN=… provdiag pull --org acme.okta.com --since 7d

@@ -5,6 +5,7 @@ pub mod cli;
 mod fail_on;
 pub mod group;
 pub mod input;
+mod man;
 mod output;
 mod pipeline;
 mod pull;
@@ -64,7 +65,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
+            man::render(out)?;
             ExitCode::SUCCESS
         }
         Some(Command::Pull(args)) => {
