@@ -48,6 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read rules file {}", file.display()))?;
             let (n, problems) = rules::check_file(&text);
+            report::rules_warnings(out, &file.display().to_string(), &rules::lint::warnings(&text))?;
             if report::rules_test(out, &file.display().to_string(), n, &problems)? {
                 ExitCode::SUCCESS
             } else {

@@ -18,7 +18,7 @@ mod wording;
 use std::io::{self, Write};
 
 pub use escape::clean;
-pub use explain::{explain, rules, rules_test};
+pub use explain::{explain, rules, rules_test, rules_warnings};
 pub use notes::Notes;
 pub use progress::Progress;
 pub use pull::PullNotes;

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use crate::record::Finding;
 
+pub mod lint;
 mod lookup;
 pub use lookup::{builtin_ids, nearest, normalize_id};
 
