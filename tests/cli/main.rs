@@ -9,6 +9,7 @@ mod exports;
 mod formats;
 mod github;
 mod markdown;
+mod newcomer;
 mod oauth;
 mod okta;
 mod properties;
