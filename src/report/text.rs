@@ -14,7 +14,7 @@ use crate::group::{Incident, Report};
 
 pub struct Text {
     /// Where to wrap paragraphs: the terminal's width (at most `MAX_WIDTH`) when stdout is one; otherwise
-    /// lines stay whole, for pipes and files.
+    /// `MAX_WIDTH`, so that a report in a file, a pager or a CI log reads as it does at a terminal.
     width: Option<usize>,
 }
 
@@ -22,7 +22,10 @@ const MAX_WIDTH: usize = 100;
 
 impl Text {
     pub fn new(to_terminal: bool) -> Self {
-        let width = to_terminal.then(|| textwrap::termwidth().min(MAX_WIDTH));
+        let width = Some(match to_terminal {
+            true => textwrap::termwidth().min(MAX_WIDTH),
+            false => MAX_WIDTH,
+        });
         Self { width }
     }
 

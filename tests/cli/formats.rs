@@ -125,10 +125,22 @@ fn text_carries_each_incident_its_steps_and_the_figures() {
         let n = i["open"].as_u64().expect("count");
         let head = format!("app: {app}  ·  {n} open failure");
         assert!(text.contains(&head), "{head}\n{text}");
+        // Off a terminal the text is wrapped at 100 columns: the steps are read across the breaks.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for step in i["remediation"].as_array().expect("steps") {
-            assert!(text.contains(step.as_str().expect("step")), "{step}");
+            assert!(flat.contains(step.as_str().expect("step")), "{step}");
         }
     }
+    // The incidents' paragraphs (indented); the apps' table and the figures stay one line each.
+    let long: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("   ") && l.chars().count() > 100 && l.trim().contains(' '))
+        .collect();
+    assert_eq!(long, Vec::<&str>::new(), "no paragraph line past 100 columns");
+    assert!(
+        text.lines().filter(|l| l.starts_with("   ")).count() > 10,
+        "{text}"
+    );
     let [r, f, d, u, i, m, dup] = figures(&json);
     let (open, resolved) = (&json["summary"]["open"], &json["summary"]["resolved"]);
     let line = format!("{r} records: {f} failures ({d} diagnosed, {u} unrecognized; {open} open, {resolved} resolved), {i} ignored, {m} malformed, {dup} duplicates");

@@ -50,3 +50,37 @@ fn pull_help_says_which_credential_wins_and_that_http_is_for_loopback() {
     assert!(flat.contains("http:// only to a loopback address"), "{help}");
     assert!(flat.contains("OKTA_CLIENT_ORGURL"), "{help}");
 }
+
+/// `licence` and `license` are one word wherever a cause id is typed.
+#[test]
+fn licence_and_license_name_the_same_cause() {
+    let explained = provdiag()
+        .args(["explain", "licence-limit-exceeded"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        explained.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&explained.stderr)
+    );
+    assert!(String::from_utf8_lossy(&explained.stdout).starts_with("license-limit-exceeded"));
+    let message =
+        "Automatic provisioning of user John Doe to app Salesforce.com failed: License Limit Exceeded.";
+    for (fail_on, code) in [
+        ("licence-limit-exceeded", 1),
+        ("LICENCE_LIMIT_EXCEEDED", 1),
+        ("invalid-credentials", 0),
+    ] {
+        let out = provdiag()
+            .args(["-m", message, "--fail-on", fail_on])
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "--fail-on {fail_on}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
