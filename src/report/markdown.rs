@@ -144,14 +144,13 @@ impl Writer for Markdown {
                 writeln!(out, "{}. {}", k + 1, md(step))?;
             }
             writeln!(out)?;
-            if !i.users.is_empty() {
-                let users: Vec<String> = i.users.iter().map(|u| md(u)).collect();
-                writeln!(
-                    out,
-                    "**Affected users ({}):** {}\n",
-                    i.users.len(),
-                    some_users(&users, USERS_SHOWN)
-                )?;
+            let (open, fixed) = super::users::split(i, d);
+            for (label, users) in [("Open users", open), ("Resolved users", fixed)] {
+                if !users.is_empty() {
+                    let shown: Vec<String> = users.iter().map(|u| md(u)).collect();
+                    let list = some_users(&shown, USERS_SHOWN);
+                    writeln!(out, "**{label} ({}):** {list}\n", users.len())?;
+                }
             }
             if let Some(c) = &i.cause {
                 if let Some(line) = wording::other_causes(c.other_causes, &c.id) {

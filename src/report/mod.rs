@@ -13,6 +13,7 @@ mod progress;
 mod pull;
 mod shape;
 mod text;
+mod users;
 mod wording;
 
 use std::io::{self, Write};

@@ -105,8 +105,11 @@ impl Text {
         );
         writeln!(out, "{}", self.para(&title, "", "   "))?;
         writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
-        if !i.users.is_empty() {
-            writeln!(out, "   users: {}", some_users(&i.users, USERS_SHOWN))?;
+        let (open, fixed) = super::users::split(i, r);
+        for (label, users) in [("open users", open), ("resolved users", fixed)] {
+            if !users.is_empty() {
+                writeln!(out, "   {label}: {}", some_users(&users, USERS_SHOWN))?;
+            }
         }
         if let (Some(first), Some(last)) = (&i.first_seen, &i.last_seen) {
             let seen = if first == last {

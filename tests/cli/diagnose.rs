@@ -84,7 +84,7 @@ fn text_report_names_cause_user_app_and_numbered_steps() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("create-users-disabled"))
-        .stdout(predicate::str::contains("users: John Doe"))
+        .stdout(predicate::str::contains("open users: John Doe"))
         .stdout(predicate::str::contains("app: Salesforce.com"))
         .stdout(predicate::str::contains(
             "1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App",

@@ -217,7 +217,7 @@ fn markdown_is_a_ticket_with_the_same_incidents_and_figures() {
     }
     assert!(md
         .contains("1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App"));
-    assert!(md.contains("**Affected users ("));
+    assert!(md.contains("**Open users ("));
     assert!(
         md.contains("\nSource: <https://help.okta.com/"),
         "the source shows its address"

@@ -95,7 +95,8 @@ fn ours(strong: &str) -> bool {
         "(last event failed)",
     ]
     .contains(&strong)
-        || (strong.starts_with("Affected users (") && strong.ends_with("):"))
+        || ((strong.starts_with("Open users (") || strong.starts_with("Resolved users ("))
+            && strong.ends_with("):"))
 }
 
 /// Checks the parsed report; `names` must each read as themselves in some block's text. The only links

@@ -84,3 +84,54 @@ fn licence_and_license_name_the_same_cause() {
         );
     }
 }
+
+/// Open and resolved users apart, on the same basis as the counts: a user is open while any of their
+/// failures is, and the two lists together are `users`.
+#[test]
+fn open_and_resolved_users_are_listed_apart() {
+    // Jane fails twice and is fixed by a later success; John fails and is not.
+    let events = |n: u32, who: &str, result: &str| {
+        serde_json::json!({
+            "uuid": format!("00000000-0000-4000-8000-00000000000{n}"),
+            "published": format!("2024-04-21T12:0{n}:00.000Z"),
+            "eventType": "application.provision.user.push",
+            "displayMessage": "Push user to app",
+            "outcome": { "result": result, "reason": if result == "FAILURE" { "License Limit Exceeded" } else { "" } },
+            "target": [
+                { "type": "AppInstance", "displayName": "Salesforce.com", "alternateId": "salesforce" },
+                { "type": "AppUser", "displayName": who, "alternateId": format!("{}@example.com", who.to_lowercase().replace(' ', ".")) }
+            ]
+        })
+        .to_string()
+    };
+    let input = [
+        events(1, "Jane Roe", "FAILURE"),
+        events(2, "John Doe", "FAILURE"),
+        events(3, "Jane Roe", "FAILURE"),
+        events(4, "Jane Roe", "SUCCESS"),
+    ]
+    .join("\n");
+    let (report, code) = json_report(&["--fail-on", "any"], input);
+    assert_eq!(code, 1, "{report}");
+    let incident = &report["incidents"][0];
+    assert_eq!(
+        (incident["open"].as_u64(), incident["resolved"].as_u64()),
+        (Some(1), Some(2)),
+        "{incident}"
+    );
+    assert_eq!(
+        incident["open_users"],
+        serde_json::json!(["John Doe"]),
+        "{incident}"
+    );
+    assert_eq!(
+        incident["resolved_users"],
+        serde_json::json!(["Jane Roe"]),
+        "{incident}"
+    );
+    assert_eq!(
+        incident["users"],
+        serde_json::json!(["Jane Roe", "John Doe"]),
+        "{incident}"
+    );
+}
