@@ -57,6 +57,8 @@ pub struct Cause {
     pub source: Option<String>,
     /// How many other documented causes the same message has (told apart by `provdiag explain <id>`).
     pub other_causes: usize,
+    /// Those causes, for a report that must stand alone (markdown).
+    pub others: Vec<crate::rules::OtherCause>,
 }
 
 /// The failures of one cause on one app.
@@ -392,6 +394,7 @@ fn cause(table: &RuleTable, id: &str, app: Option<&str>) -> Option<Cause> {
         remediation: rule.steps_for(app),
         source: rule.source.clone(),
         other_causes: rule.other_causes.len(),
+        others: rule.other_causes.clone(),
     })
 }
 

@@ -152,10 +152,19 @@ impl Writer for Markdown {
                     writeln!(out, "**{label} ({}):** {list}\n", users.len())?;
                 }
             }
-            if let Some(c) = &i.cause {
-                if let Some(line) = wording::other_causes(c.other_causes, &c.id) {
-                    writeln!(out, "{}\n", md(&line))?;
+            // A ticket stands alone: the other documented causes are written out, not pointed at.
+            if let Some(c) = i.cause.as_ref().filter(|c| !c.others.is_empty()) {
+                writeln!(out, "**Other documented causes of this message:**\n")?;
+                for o in &c.others {
+                    let from = o.source.as_deref().map(|u| format!(" ({})", source(u)));
+                    let (cause, tell, fix) = (md(&o.cause), md(&o.tell), md(&o.fix));
+                    writeln!(
+                        out,
+                        "- {cause}. To tell: {tell} Fix: {fix}{}",
+                        from.unwrap_or_default()
+                    )?;
                 }
+                writeln!(out)?;
             }
             if let Some(url) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
                 writeln!(out, "Source: {}\n", source(url))?;

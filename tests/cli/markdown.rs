@@ -92,6 +92,7 @@ fn ours(strong: &str) -> bool {
         "Resolved:",
         "First seen:",
         "Last seen:",
+        "Other documented causes of this message:",
         "(last event failed)",
     ]
     .contains(&strong)

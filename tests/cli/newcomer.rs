@@ -135,3 +135,42 @@ fn open_and_resolved_users_are_listed_apart() {
         "{incident}"
     );
 }
+
+/// A markdown ticket writes the other documented causes out instead of pointing at `provdiag explain`.
+#[test]
+fn a_markdown_ticket_writes_the_other_causes_out() {
+    let message =
+        "Automatic provisioning of user John Doe to app Salesforce.com failed: Matching user not found.";
+    let out = provdiag()
+        .args(["--format", "markdown", "-m", message])
+        .output()
+        .expect("runs");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(!md.contains("provdiag explain"), "{md}");
+    let rules = provdiag()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let rules: Value = serde_json::from_slice(&rules.stdout).expect("JSON");
+    let rule = rules["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "create-users-disabled")
+        .expect("the rule");
+    let others = rule["other_causes"].as_array().expect("other causes");
+    assert!(!others.is_empty());
+    let start = md
+        .find("**Other documented causes of this message:**")
+        .expect("the list");
+    let items = md[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| l.starts_with("- "))
+        .count();
+    assert_eq!(items, others.len(), "{md}");
+    assert!(
+        md[start..].contains(" To tell: ") && md[start..].contains(" Fix: "),
+        "{md}"
+    );
+}
