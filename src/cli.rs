@@ -103,6 +103,10 @@ pub struct ReportOptions {
     /// Let --fail-on count failures that a later success resolved too
     #[arg(long)]
     pub include_resolved: bool,
+
+    /// Text and markdown: only the overview (one line per incident) and the figures
+    #[arg(long)]
+    pub brief: bool,
 }
 
 /// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is

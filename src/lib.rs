@@ -164,6 +164,8 @@ pub struct Options {
     pub redact: Option<RedactKey>,
     /// The report goes to a terminal: the text report wraps to its width.
     pub to_terminal: bool,
+    /// `--brief`: text and markdown print the overview and the figures only.
+    pub brief: bool,
     /// `--since`, `--until` and `--app`.
     pub filter: Filter,
 }
@@ -181,6 +183,7 @@ impl Options {
             strict: report.strict,
             redact: if report.redact { Some(redact_key()?) } else { None },
             to_terminal,
+            brief: report.brief,
             filter,
         })
     }

@@ -44,7 +44,7 @@ impl<'a> Pipeline<'a> {
             ids: table.ids().into_iter().map(Arc::from).collect(),
             filter: options.filter.clone(),
             ledger: Ledger::default(),
-            writer: report::writer(options.format, options.to_terminal),
+            writer: report::writer(options.format, options.to_terminal, options.brief),
             out,
             redactor: options.redact.as_ref().map(Redactor::new),
             notes: Notes::default(),

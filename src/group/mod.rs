@@ -378,7 +378,7 @@ fn incidents(
 }
 
 /// `a` before `b`, as times where both read as times, else as text.
-fn earlier(a: &str, b: &str) -> bool {
+pub(crate) fn earlier(a: &str, b: &str) -> bool {
     match (crate::when::published(a), crate::when::published(b)) {
         (Some(x), Some(y)) => x < y,
         _ => a < b,

@@ -7,7 +7,10 @@ use super::shape::messages;
 use super::{app_name, clean, some_users, wording, Writer};
 use crate::group::{Incident, Report};
 
-pub struct Markdown;
+pub struct Markdown {
+    /// `--brief`: the figures and the overview only.
+    pub brief: bool,
+}
 
 /// How many users an incident lists before "and N more".
 const USERS_SHOWN: usize = 25;
@@ -72,6 +75,29 @@ fn source(url: &str) -> String {
     }
 }
 
+/// One row per incident, open first: state, cause, app, users, since when.
+fn write_overview(out: &mut dyn Write, d: &Report) -> io::Result<()> {
+    let rows = super::overview::rows(d);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## Overview\n")?;
+    writeln!(out, "| state | cause | app | users | since |")?;
+    writeln!(out, "|---|---|---|---:|---|")?;
+    for row in rows {
+        let since = row.since.as_deref().map(md).unwrap_or_default();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {since} |",
+            row.state,
+            md(&row.cause),
+            md(&row.app),
+            row.users
+        )?;
+    }
+    writeln!(out)
+}
+
 impl Writer for Markdown {
     fn finish(&mut self, out: &mut dyn Write, d: &Report) -> io::Result<()> {
         let s = &d.summary;
@@ -99,6 +125,10 @@ impl Writer for Markdown {
             (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
             _ if s.open == 0 => writeln!(out, "{}\n", super::all_resolved(d))?,
             _ => {}
+        }
+        write_overview(out, d)?;
+        if self.brief {
+            return Ok(());
         }
         write_apps(out, d)?;
         let open = d.incidents.iter().filter(|i| i.open > 0);
@@ -158,9 +188,10 @@ impl Writer for Markdown {
                 for o in &c.others {
                     let from = o.source.as_deref().map(|u| format!(" ({})", source(u)));
                     let (cause, tell, fix) = (md(&o.cause), md(&o.tell), md(&o.fix));
+                    let stop = if cause.ends_with(['.', '!', '?']) { "" } else { "." };
                     writeln!(
                         out,
-                        "- {cause}. To tell: {tell} Fix: {fix}{}",
+                        "- {cause}{stop} To tell: {tell} Fix: {fix}{}",
                         from.unwrap_or_default()
                     )?;
                 }

@@ -9,6 +9,7 @@ mod markdown;
 mod model;
 mod ndjson;
 mod notes;
+mod overview;
 mod progress;
 mod pull;
 mod shape;
@@ -59,12 +60,12 @@ pub trait Writer {
 }
 
 /// The writer of `format`; `to_terminal`: the report goes to a terminal (text wraps to its width).
-pub fn writer(format: OutputFormat, to_terminal: bool) -> Box<dyn Writer> {
+pub fn writer(format: OutputFormat, to_terminal: bool, brief: bool) -> Box<dyn Writer> {
     match format {
-        OutputFormat::Text => Box::new(text::Text::new(to_terminal)),
+        OutputFormat::Text => Box::new(text::Text::new(to_terminal).brief(brief)),
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Ndjson => Box::new(ndjson::Ndjson),
-        OutputFormat::Markdown => Box::new(markdown::Markdown),
+        OutputFormat::Markdown => Box::new(markdown::Markdown { brief }),
         OutputFormat::Github => Box::new(github::Github::new()),
     }
 }

@@ -76,6 +76,7 @@ fn report(failures: &[Failure], junk: &str, file: &str, table: &RuleTable) -> St
         strict: false,
         redact: None,
         to_terminal: false,
+        brief: false,
         filter: Filter::default(),
     };
     let mut out = Vec::new();

@@ -174,3 +174,55 @@ fn a_markdown_ticket_writes_the_other_causes_out() {
         "{md}"
     );
 }
+
+/// Text and markdown open with one line per incident, open ones first; `--brief` stops there, with the figures.
+#[test]
+fn the_overview_comes_first_and_brief_prints_only_it_and_the_figures() {
+    let input = fixture("retried-newest-first.ndjson");
+    let (json, _) = json_report(&[&input], "");
+    let incidents = json["incidents"].as_array().expect("incidents");
+    let text = provdiag()
+        .args(["--color", "never", &input])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Overview", "{text}");
+    let rows = &lines[1..=incidents.len()];
+    for (row, i) in rows.iter().zip(incidents.iter()) {
+        let state = if i["open"].as_u64() > Some(0) {
+            "open"
+        } else {
+            "resolved"
+        };
+        assert!(row.trim_start().starts_with(state), "{row}");
+        assert!(
+            row.contains(i["cause"].as_str().unwrap_or("unrecognized")),
+            "{row}"
+        );
+    }
+    assert!(
+        text.find("Overview") < text.find("Apps") && text.find("Apps") < text.find("What to do"),
+        "{text}"
+    );
+    let brief = provdiag()
+        .args(["--color", "never", "--brief", &input])
+        .output()
+        .expect("runs");
+    let brief = String::from_utf8_lossy(&brief.stdout).into_owned();
+    assert_eq!(
+        brief.lines().count(),
+        incidents.len() + 3,
+        "overview, a blank line, the figures: {brief}"
+    );
+    assert_eq!(brief.lines().last(), text.lines().last(), "the same figures");
+    let md = provdiag()
+        .args(["--format", "markdown", "--brief", &input])
+        .output()
+        .expect("runs");
+    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    assert!(
+        md.contains("## Overview") && md.contains("| records |") && !md.contains("What to do"),
+        "{md}"
+    );
+}
