@@ -1,9 +1,9 @@
-//! `--fail-on`: which failures make the exit code 1.
+//! `--fail-on`: which failures make the exit code 1, and the exit code a finished run asks for.
 
 use anyhow::{bail, Result};
+use std::process::ExitCode;
 
 use crate::group::Report;
-use crate::report;
 use crate::rules::{self, RuleTable};
 
 /// Which failures make the exit code 1: `any`, `none`, or a list of cause ids and `unrecognized`.
@@ -46,6 +46,18 @@ impl FailOn {
         Ok(fail_on)
     }
 
+    /// The exit code a finished run asks for (spec, "Exit codes"): 2 if an input could not be read, 1 if
+    /// the report holds a failure this selects, else 0.
+    pub fn exit_code(&self, report: &Report, include_resolved: bool) -> ExitCode {
+        if report.unreadable_inputs > 0 {
+            ExitCode::from(2)
+        } else if self.selects(report, include_resolved) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
     /// Whether the report holds a failure this selects: an open one, or any with `include_resolved`.
     pub fn selects(&self, r: &Report, include_resolved: bool) -> bool {
         r.failures
@@ -69,7 +81,7 @@ fn unknown(item: &str, table: &RuleTable) -> String {
     };
     format!(
         "unknown value '{}' in --fail-on{hint}; use any, none, or a comma-separated list of unrecognized and cause ids: {}",
-        report::clean(item),
+        crate::text::clean(item),
         ids.join(", ")
     )
 }

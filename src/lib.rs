@@ -6,6 +6,7 @@ mod fail_on;
 pub mod group;
 pub mod input;
 mod man;
+pub mod okta;
 mod output;
 mod pipeline;
 mod pull;
@@ -13,6 +14,7 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod text;
 pub mod when;
 
 use anyhow::{bail, Context, Result};
@@ -21,11 +23,10 @@ use std::process::ExitCode;
 
 use cli::{Cli, ColorChoice, Command, Diagnose, RulesAction, RulesFormat};
 use fail_on::FailOn;
-use group::{Filter, Report};
-use input::{InputSpec, ReadFail};
+use group::Filter;
+use input::InputSpec;
 use output::{set_color, Output};
-use pipeline::Pipeline;
-use redact::RedactKey;
+pub use pipeline::{run_pipeline, Options};
 use report::Notes;
 use rules::RuleTable;
 
@@ -48,7 +49,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read rules file {}", file.display()))?;
             let (n, problems) = rules::check_file(&text);
-            report::rules_warnings(out, &file.display().to_string(), &rules::lint::warnings(&text))?;
+            report::rules_warnings(out, &file.display().to_string(), &rules::warnings(&text))?;
             if report::rules_test(out, &file.display().to_string(), n, &problems)? {
                 ExitCode::SUCCESS
             } else {
@@ -90,18 +91,6 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The key `--redact` makes pseudonyms with: PROVDIAG_REDACT_KEY, else a random one for this run (said on
-/// stderr, since pseudonyms then differ from run to run).
-fn redact_key() -> Result<RedactKey> {
-    match std::env::var_os("PROVDIAG_REDACT_KEY").filter(|k| !k.is_empty()) {
-        Some(key) => Ok(RedactKey::new(key.as_encoded_bytes())),
-        None => {
-            Notes::random_redact_key();
-            RedactKey::random()
-        }
-    }
-}
-
 fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn Write) -> Result<ExitCode> {
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let mut inputs: Vec<InputSpec> = args
@@ -123,20 +112,18 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
         }
         inputs.push(InputSpec::Stdin);
     }
-    let options = Options::new(args.input, &args.report, to_terminal, filter(args)?)?;
+    let r = &args.report;
+    let options = Options::new(
+        args.input,
+        r.format,
+        r.strict,
+        r.redact,
+        to_terminal,
+        r.brief,
+        filter(args)?,
+    )?;
     let report = run_pipeline(&inputs, &options, table, out)?;
-    Ok(exit_code(&report, &fail_on, args.report.include_resolved))
-}
-
-/// The exit code a finished run asks for (spec, "Exit codes").
-fn exit_code(report: &Report, fail_on: &FailOn, include_resolved: bool) -> ExitCode {
-    if report.unreadable_inputs > 0 {
-        ExitCode::from(2)
-    } else if fail_on.selects(report, include_resolved) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    Ok(fail_on.exit_code(&report, r.include_resolved))
 }
 
 /// `--since`, `--until` and `--app` as the group stage's filter.
@@ -155,40 +142,6 @@ fn filter(args: &Diagnose) -> Result<Filter> {
     })
 }
 
-/// How to read and report, for `run_pipeline`.
-pub struct Options {
-    pub input: input::InputFormat,
-    pub format: report::OutputFormat,
-    pub strict: bool,
-    /// `--redact`, with the key pseudonyms are made with.
-    pub redact: Option<RedactKey>,
-    /// The report goes to a terminal: the text report wraps to its width.
-    pub to_terminal: bool,
-    /// `--brief`: text and markdown print the overview and the figures only.
-    pub brief: bool,
-    /// `--since`, `--until` and `--app`.
-    pub filter: Filter,
-}
-
-impl Options {
-    fn new(
-        input: input::InputFormat,
-        report: &cli::ReportOptions,
-        to_terminal: bool,
-        filter: Filter,
-    ) -> Result<Self> {
-        Ok(Self {
-            input,
-            format: report.format,
-            strict: report.strict,
-            redact: if report.redact { Some(redact_key()?) } else { None },
-            to_terminal,
-            brief: report.brief,
-            filter,
-        })
-    }
-}
-
 /// A message typed without `-m` (`provdiag Automatic provisioning of user …` unquoted): several FILE
 /// arguments, none of them a file, is a usage error that says how to pass a message. One missing FILE
 /// gets its hint where it is read.
@@ -202,31 +155,4 @@ fn message_without_m(args: &Diagnose) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// Reads every input in turn, groups what it read into one report and writes it to `out`; an input that
-/// cannot be read at all is reported and counted, and the others are read. Errors end the run: a
-/// malformed record under `--strict`, or a failed write (a closed stdout among them).
-pub fn run_pipeline(
-    inputs: &[InputSpec],
-    options: &Options,
-    table: &RuleTable,
-    out: &mut dyn Write,
-) -> Result<Report> {
-    let reading = input::ReadOptions::new(options.input)?;
-    let mut pipeline = Pipeline::new(table, options, out);
-    for spec in inputs {
-        pipeline.begin_input(matches!(spec, InputSpec::Stdin));
-        match input::read_input(spec, &reading, &mut pipeline) {
-            Ok(()) => {
-                if let Some(e) = pipeline.none_readable(&spec.name()) {
-                    pipeline.unreadable(&e);
-                }
-            }
-            Err(ReadFail::Stop) => return Err(pipeline.stop_reason()),
-            Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
-        }
-        pipeline.input_done(&spec.name());
-    }
-    Ok(pipeline.finish()?)
 }

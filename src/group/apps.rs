@@ -4,8 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
-use super::resolve::{Key, Map, Subject, Where};
-use super::{time_text, App, Failure};
+use super::model::{time_text, App, Failure};
+use super::resolve::Map;
+use crate::record::keys::{Key, Subject, Where};
 use crate::record::Finding;
 
 /// What is known of one (app id, app name) pair.
@@ -176,8 +177,8 @@ fn groups(entries: &[(Where, Entry)]) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::resolve::Hasher;
     use super::*;
+    use crate::record::keys::Hasher;
 
     #[test]
     fn a_name_joins_the_one_id_it_goes_with_and_stands_alone_when_it_goes_with_several() {

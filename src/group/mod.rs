@@ -6,121 +6,25 @@
 
 mod apps;
 mod filter;
+mod model;
 mod resolve;
 mod seen;
 
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use jiff::Timestamp;
 
 pub use filter::Filter;
+use model::time_text;
+pub use model::{App, Cause, Failure, Incident, Report, Summary};
 pub use seen::Seen;
 
-use crate::record::{Finding, InputError};
+use crate::record::keys::{Hasher, Subject};
+pub use crate::record::Facts;
+use crate::record::{Confidence, Finding, InputError, Why};
 use crate::rules::RuleTable;
-use resolve::{Hasher, Resolution, Subject, Successes};
-
-/// The figures of a run; `records = failures + ignored + malformed + duplicates`,
-/// `failures = diagnosed + unrecognized = open + resolved`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    pub records: u64,
-    pub failures: u64,
-    pub diagnosed: u64,
-    pub unrecognized: u64,
-    pub ignored: u64,
-    pub malformed: u64,
-    pub duplicates: u64,
-    pub by_cause: BTreeMap<String, u64>,
-    pub open: u64,
-    pub resolved: u64,
-}
-
-/// A failure, the id of the rule that matched it (none: unrecognized), and when a later success resolved it
-/// (known only once the run is read).
-#[derive(Debug)]
-pub struct Failure {
-    pub finding: Finding,
-    pub cause: Option<Arc<str>>,
-    pub resolved_at: Option<String>,
-}
-
-/// The rule behind an incident, as a report shows it: steps with the app's name filled in.
-#[derive(Debug)]
-pub struct Cause {
-    pub id: Arc<str>,
-    pub title: String,
-    pub summary: String,
-    pub remediation: Vec<String>,
-    pub source: Option<String>,
-    /// How many other documented causes the same message has (told apart by `provdiag explain <id>`).
-    pub other_causes: usize,
-    /// Those causes, for a report that must stand alone (markdown).
-    pub others: Vec<crate::rules::OtherCause>,
-}
-
-/// The failures of one cause on one app.
-#[derive(Debug)]
-pub struct Incident {
-    /// None: failures no rule explains.
-    pub cause: Option<Cause>,
-    pub app: Option<String>,
-    pub app_id: Option<String>,
-    pub failures: u64,
-    pub open: u64,
-    pub resolved: u64,
-    /// Each affected person once, in the order first seen.
-    pub users: Vec<String>,
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
-    /// When the last of its failures was resolved, once none is open.
-    pub resolved_at: Option<String>,
-    /// Indices (into `Report::failures`) of its failures, in the order read.
-    pub members: Vec<usize>,
-}
-
-impl Incident {
-    /// The failure reports point at: the first open one, else the first.
-    pub fn first(&self, r: &Report) -> usize {
-        self.members
-            .iter()
-            .copied()
-            .find(|&k| r.failures[k].resolved_at.is_none())
-            .or_else(|| self.members.first().copied())
-            .unwrap_or(0)
-    }
-}
-
-/// How one app fared: its successes, its open and resolved failures, its last events.
-#[derive(Debug, PartialEq, Eq)]
-pub struct App {
-    pub app: String,
-    pub app_id: Option<String>,
-    pub successes: u64,
-    pub open: u64,
-    pub resolved: u64,
-    pub last_success: Option<String>,
-    pub last_failure: Option<String>,
-    /// Its last event is a failure (or, without times, it has open failures and no success).
-    pub failing: bool,
-}
-
-/// What every writer writes: the figures, each failure and its resolution, the incidents (open ones first),
-/// the apps, and what could not be read.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub summary: Summary,
-    /// Inputs that could not be read at all (a missing file, a directory, a binary file): not records.
-    pub unreadable_inputs: u64,
-    pub failures: Vec<Failure>,
-    pub errors: Vec<InputError>,
-    pub incidents: Vec<Incident>,
-    pub apps: Vec<App>,
-    /// What the run could not do exactly, said once each.
-    pub notes: Vec<String>,
-}
+use resolve::{Resolution, Successes};
 
 /// The most unreadable records a report lists with their places. Every one is counted, and `--format ndjson`
 /// writes each as it is read; but a file of millions of broken lines must not hold millions of messages:
@@ -142,22 +46,6 @@ pub struct Ledger {
     hasher: Hasher,
     successes: Successes,
     apps: apps::Tally,
-}
-
-/// What resolution knows of a record: taken from the finding before redaction.
-#[derive(Debug)]
-pub struct Facts(Subject);
-
-impl Facts {
-    /// What resolution knows of `f`: made where a success is read (a worker), so that the thread every
-    /// record goes through only files it.
-    pub fn of(f: &Finding) -> Facts {
-        Facts(Hasher::default().subject(f))
-    }
-
-    pub fn at(&self) -> Option<Timestamp> {
-        self.0.at
-    }
 }
 
 impl Ledger {
@@ -214,7 +102,13 @@ impl Ledger {
     }
 
     /// Counts a failure of rule `cause` (none: unrecognized); the failure as filed.
-    pub fn failure(&mut self, finding: Finding, cause: Option<Arc<str>>, facts: Facts) -> &Failure {
+    pub fn failure(
+        &mut self,
+        finding: Finding,
+        cause: Option<Arc<str>>,
+        why: Option<Why>,
+        facts: Facts,
+    ) -> &Failure {
         let s = &mut self.summary;
         s.records += 1;
         s.failures += 1;
@@ -229,6 +123,7 @@ impl Ledger {
         self.failures.push(Failure {
             finding,
             cause,
+            why,
             resolved_at: None,
         });
         &self.failures[self.failures.len() - 1]
@@ -280,15 +175,6 @@ impl Ledger {
     }
 }
 
-/// A time as reports show it: RFC 3339 in UTC, milliseconds as Okta writes them.
-pub(crate) fn time_text(t: Timestamp) -> String {
-    if t.subsec_nanosecond() % 1_000_000 == 0 {
-        format!("{t:.3}")
-    } else {
-        t.to_string()
-    }
-}
-
 /// The incidents: one per (cause, app); open ones first (most open failures first), then the resolved
 /// ones; ties in rule-table order (unrecognized last), then by app.
 fn incidents(
@@ -325,6 +211,8 @@ fn incidents(
                 last_seen: None,
                 resolved_at: None,
                 members: Vec::new(),
+                why: None,
+                alternatives: Vec::new(),
             });
             seen_users.push(HashSet::new());
             last_fix.push(None);
@@ -333,6 +221,16 @@ fn incidents(
         let i = &mut list[slot];
         i.failures += 1;
         i.members.push(k);
+        if let Some(w) = &f.why {
+            if i.why.as_ref().is_none_or(|have| have.confidence < w.confidence) {
+                i.why = Some(w.clone());
+            }
+            for a in w.alternatives.iter() {
+                if !i.alternatives.contains(a) {
+                    i.alternatives.push(a.clone());
+                }
+            }
+        }
         match resolved[k] {
             Some(t) => {
                 i.resolved += 1;
@@ -358,6 +256,13 @@ fn incidents(
         if i.open == 0 {
             i.resolved_at = fix.map(time_text);
         }
+        if i.why
+            .as_ref()
+            .is_some_and(|w| w.confidence == Confidence::Certain)
+        {
+            i.alternatives.clear();
+        }
+        add_context_steps(i, failures, table);
     }
     let order = |i: &Incident| {
         i.cause
@@ -395,7 +300,45 @@ fn cause(table: &RuleTable, id: &str, app: Option<&str>) -> Option<Cause> {
         source: rule.source.clone(),
         other_causes: rule.other_causes.len(),
         others: rule.other_causes.clone(),
+        app_sources: rule
+            .app_sources
+            .iter()
+            .map(|s| (s.app.clone(), s.url.clone()))
+            .collect(),
     })
+}
+
+/// The wrapper gives context: the operations an incident's failures were (a group push, a deactivation)
+/// add their steps to its cause's remediation, before the last step (retrying the tasks) where there is one.
+fn add_context_steps(i: &mut Incident, failures: &[Failure], table: &RuleTable) {
+    let Some(cause) = &mut i.cause else { return };
+    let mut operations: Vec<&str> = Vec::new();
+    for &k in &i.members {
+        if let Some(op) = failures[k].why.as_ref().and_then(|w| w.operation) {
+            if !operations.contains(&op.as_str()) {
+                operations.push(op.as_str());
+            }
+        }
+    }
+    let app = i.app.as_deref().unwrap_or("the app");
+    let steps: Vec<String> = table
+        .context_steps(&operations)
+        .flat_map(|c| c.steps.iter().map(|s| s.replace("{app}", app)))
+        .filter(|s| !cause.remediation.contains(s))
+        .collect();
+    if steps.is_empty() {
+        return;
+    }
+    let retry = cause
+        .remediation
+        .last()
+        .is_some_and(|s| s.contains("Retry Selected"));
+    let at = if retry {
+        cause.remediation.len() - 1
+    } else {
+        cause.remediation.len()
+    };
+    cause.remediation.splice(at..at, steps);
 }
 
 #[cfg(test)]
@@ -414,7 +357,7 @@ mod tests {
 
     fn fail(l: &mut Ledger, f: Finding, cause: Option<&str>) {
         let facts = l.facts(&f);
-        l.failure(f, cause.map(Arc::from), facts);
+        l.failure(f, cause.map(Arc::from), None, facts);
     }
 
     #[test]

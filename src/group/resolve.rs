@@ -7,16 +7,11 @@
 //! People and apps are kept as keyed hashes of their folded ids, logins and names, taken before `--redact`:
 //! nothing of them is printed, and a crafted name cannot aim at another's hash (the key is random per run).
 
-use std::borrow::Cow;
-use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hasher as _};
-use std::num::NonZeroU64;
-use std::sync::LazyLock;
 
 use jiff::Timestamp;
 
-use crate::record::Finding;
+use crate::record::keys::{Key, Subject, Where, Who};
 
 /// How many success times a (user, app, operation) key keeps at most; at least the latest half of this.
 pub(crate) const KEPT: usize = 128;
@@ -24,203 +19,9 @@ pub(crate) const KEPT: usize = 128;
 /// many successes.
 pub(crate) const KEPT_PER_APP: usize = 8192;
 
-/// The operation kind of a provisioning event type: a push is resolved by a push, a deactivation by a
-/// deactivation. `None` for event types that are no operation on a user (integration and configuration
-/// events), which only ever fail without a user.
-pub(crate) fn operation(event_type: &str) -> Option<Cow<'_, str>> {
-    const CURRENT: &str = "application.provision.";
-    let t = event_type.trim();
-    // The current names, as written: they are hashed folded (this runs for every success read).
-    if t.len() > CURRENT.len() && t.is_char_boundary(CURRENT.len()) {
-        let (prefix, op) = t.split_at(CURRENT.len());
-        if prefix.eq_ignore_ascii_case(CURRENT) {
-            return Some(Cow::Borrowed(op));
-        }
-    }
-    let t = t.to_ascii_lowercase();
-    let legacy = t.strip_prefix("app.user_management.")?;
-    // The older names carry the outcome in the name (`push_new_user_failed`, `…_success`).
-    let stem = [
-        "_success",
-        "_succeeded",
-        "_successful",
-        "_failed",
-        "_failure",
-        "_failures",
-    ]
-    .iter()
-    .find_map(|s| legacy.strip_suffix(s))
-    .unwrap_or(legacy);
-    let op = match stem {
-        "push_new_user" | "provision_user" | "create_user" => "user.push",
-        "push_profile" | "push_user_profile" | "update_user" | "push_profile_update" => "user.push_profile",
-        "deactivate_user" | "deactivated_user" => "user.deactivate",
-        "reactivate_user" | "reactivated_user" => "user.reactivate",
-        "push_password" | "push_password_update" | "push_user_password" => "user.push_password",
-        "deprovision_user" => "user.deprovision",
-        other => return Some(Cow::Owned(format!("legacy.{other}"))),
-    };
-    Some(Cow::Borrowed(op))
-}
-
 /// A map whose keys are already keyed hashes (`Key`s and what holds them): hashing them again with SipHash
 /// cost more than the rest of a success.
 pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-
-/// A hash of a folded value; never zero, so that an absent one costs no space (`Option<Key>` is 8 bytes).
-pub(crate) type Key = NonZeroU64;
-
-/// A person, by whatever the event tells: each field a hash of the folded value.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct Who {
-    id: Option<Key>,
-    login: Option<Key>,
-    name: Option<Key>,
-}
-
-impl Who {
-    pub(crate) fn is_none(&self) -> bool {
-        self.id.is_none() && self.login.is_none() && self.name.is_none()
-    }
-
-    /// The spec's rule: by Okta id where both carry one, else by login where both carry one, else by name.
-    fn same(&self, other: &Who) -> bool {
-        match (
-            (self.id, other.id),
-            (self.login, other.login),
-            (self.name, other.name),
-        ) {
-            ((Some(a), Some(b)), _, _) => a == b,
-            (_, (Some(a), Some(b)), _) => a == b,
-            (_, _, (Some(a), Some(b))) => a == b,
-            _ => false,
-        }
-    }
-}
-
-/// An app, by its Okta id and its name.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct Where {
-    pub(crate) id: Option<Key>,
-    pub(crate) name: Option<Key>,
-}
-
-impl Where {
-    pub(crate) fn is_none(&self) -> bool {
-        self.id.is_none() && self.name.is_none()
-    }
-
-    /// By Okta id where both carry one, else by name.
-    pub(crate) fn same(&self, other: &Where) -> bool {
-        match ((self.id, other.id), (self.name, other.name)) {
-            ((Some(a), Some(b)), _) => a == b,
-            (_, (Some(a), Some(b))) => a == b,
-            _ => false,
-        }
-    }
-}
-
-/// What resolution knows of one event: its operation, person, app and time.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Subject {
-    op: Option<Key>,
-    pub(crate) who: Who,
-    pub(crate) app: Where,
-    pub(crate) at: Option<Timestamp>,
-}
-
-/// The key of this run's hashes, drawn once: the workers that read successes and the ledger that files
-/// failures hash alike.
-static RUN_KEY: LazyLock<RandomState> = LazyLock::new(RandomState::new);
-
-/// Makes `Subject`s: hashes folded values with the key drawn for this run.
-pub(crate) struct Hasher(RandomState);
-
-impl Default for Hasher {
-    fn default() -> Self {
-        Hasher(RUN_KEY.clone())
-    }
-}
-
-impl Hasher {
-    /// The hash of `value` lowercased with its runs of white space folded to one space, without allocating:
-    /// this runs for every success read.
-    fn hash(&self, tag: u8, value: Option<&str>) -> Option<Key> {
-        let value = value?.trim();
-        if value.is_empty() {
-            return None;
-        }
-        let mut h = self.0.build_hasher();
-        h.write_u8(tag);
-        if value.is_ascii() {
-            // The common case, a byte at a time into a buffer hashed in chunks: a hash call per character
-            // costs more than the rest of a success.
-            let mut buf = [0u8; 64];
-            let mut n = 0;
-            let mut space = false;
-            for b in value.bytes() {
-                if b.is_ascii_whitespace() {
-                    space = true;
-                    continue;
-                }
-                for b in [b' ', b.to_ascii_lowercase()]
-                    .into_iter()
-                    .skip(usize::from(!space))
-                {
-                    if n == buf.len() {
-                        h.write(&buf);
-                        n = 0;
-                    }
-                    buf[n] = b;
-                    n += 1;
-                }
-                space = false;
-            }
-            h.write(&buf[..n]);
-        } else {
-            let mut space = false;
-            let mut utf8 = [0u8; 4];
-            for c in value.chars() {
-                if c.is_whitespace() {
-                    space = true;
-                    continue;
-                }
-                if space {
-                    h.write(b" ");
-                    space = false;
-                }
-                for lower in c.to_lowercase() {
-                    h.write(lower.encode_utf8(&mut utf8).as_bytes());
-                }
-            }
-        }
-        Some(NonZeroU64::new(h.finish()).unwrap_or(NonZeroU64::MIN))
-    }
-
-    pub(crate) fn subject(&self, f: &Finding) -> Subject {
-        Subject {
-            op: f
-                .event_type
-                .as_deref()
-                .and_then(operation)
-                .and_then(|op| self.hash(b'o', Some(&op))),
-            who: Who {
-                id: self.hash(b'u', f.user_id.as_deref()),
-                login: self.hash(b'l', f.login.as_deref()),
-                name: self.hash(b'n', f.user.as_deref()),
-            },
-            app: self.app(f.app_id.as_deref(), f.app.as_deref()),
-            at: f.published.as_deref().and_then(crate::when::published),
-        }
-    }
-
-    pub(crate) fn app(&self, id: Option<&str>, name: Option<&str>) -> Where {
-        Where {
-            id: self.hash(b'a', id),
-            name: self.hash(b'A', name),
-        }
-    }
-}
 
 /// The success times of one key: the latest, and the `cap` latest. Most keys see one success, which costs
 /// no allocation; a key's times are sorted only when a failure asks.
@@ -428,6 +229,9 @@ fn fields(who: &Who) -> impl Iterator<Item = Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::okta::operation;
+    use crate::record::keys::Hasher;
+    use crate::record::Finding;
 
     fn event(kind: &str, user: (&str, &str, &str), app: (&str, &str), at: &str) -> Finding {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());

@@ -10,82 +10,43 @@ use csv_core::ReadRecordResult;
 use std::io::Read;
 
 use super::block::{Block, FrameKind, Limits, Splitter};
-use super::event::{outcome, Event, Outcome, TargetRef};
+use super::flat::FlatRow;
 use super::parallel;
-use super::siem::{self, Field, TargetField};
-use super::{ReadFail, Reading, Sink};
-use crate::record::{EventKey, InputError, Parsed, Record, Source};
+use super::reading::Reading;
+use super::sink::{ReadFail, Sink};
+use crate::okta::event::Outcome;
+use crate::okta::fields::{self, header_delimiter, Field};
+use crate::record::{InputError, Parsed, Record, Source};
 use split::Rows;
 
-/// Which column holds each field provdiag reads.
+/// Which columns hold the fields provdiag reads.
 #[derive(Default)]
 struct Columns {
-    uuid: Option<usize>,
-    published: Option<usize>,
-    /// Elastic's `@timestamp`, which holds `published`.
-    timestamp: Option<usize>,
-    /// Log Analytics' `TimeGenerated`: `published` in `OktaV2_CL` only.
-    time_generated: Option<usize>,
-    /// The event type is named as `OktaV2_CL` names it.
-    v2: bool,
-    /// `OktaV2_CL`'s `DebugData` as JSON text.
-    debug_data: Option<usize>,
-    event_type: Option<usize>,
-    legacy_event_type: Option<usize>,
-    result: Option<usize>,
-    reason: Option<usize>,
-    app: Option<usize>,
-    /// `target` cells holding the JSON array as exported (Sentinel's `target_s`).
-    target_json: Option<usize>,
-    /// `target.N.type`-style columns: (target, field, column), targets numbered densely in the order of
-    /// their N (a header's N is never trusted as a size).
-    target_fields: Vec<(usize, TargetField, usize)>,
-    /// How many targets the `target.N.*` columns describe.
-    targets: usize,
+    /// Every column that names a LogEvent field, with the field, in the header's order: a row's field is
+    /// its first such cell that is not blank (`flat::FlatRow`).
+    fields: Vec<(usize, Field)>,
     /// Splunk's `_raw`: the whole event as indexed.
     raw: Option<usize>,
 }
 
 impl Columns {
-    /// Maps columns by name: Okta's LogEvent paths, and what SIEMs make of them (see `siem::key`).
+    /// Maps columns by name: Okta's LogEvent paths, and what SIEMs make of them (see `fields::key`).
     fn map(headers: &[String]) -> Self {
         let mut c = Columns::default();
         for (i, h) in headers.iter().enumerate() {
-            let Some(found) = siem::field(&siem::key(h)) else {
-                continue;
-            };
-            let slot = match found {
-                Field::Uuid => &mut c.uuid,
-                Field::Published => &mut c.published,
-                Field::Timestamp => &mut c.timestamp,
-                Field::TimeGenerated => &mut c.time_generated,
-                Field::EventType => &mut c.event_type,
-                Field::OriginalEventType => {
-                    c.v2 = true;
-                    &mut c.event_type
+            match fields::field(&fields::key(h)) {
+                Some(Field::Raw) => {
+                    c.raw.get_or_insert(i);
                 }
-                Field::DebugData => &mut c.debug_data,
-                Field::LegacyEventType => &mut c.legacy_event_type,
-                Field::Result => &mut c.result,
-                Field::Reason => &mut c.reason,
-                Field::AppName => &mut c.app,
-                Field::Target => &mut c.target_json,
-                Field::Raw => &mut c.raw,
-                Field::TargetPart(index, part) => {
-                    c.target_fields.push((index, part, i));
-                    continue;
-                }
-            };
-            slot.get_or_insert(i);
+                Some(f) => c.fields.push((i, f)),
+                None => {}
+            }
         }
-        let mut indices: Vec<usize> = c.target_fields.iter().map(|&(n, _, _)| n).collect();
-        indices.sort_unstable();
-        indices.dedup();
-        for (n, _, _) in &mut c.target_fields {
-            *n = indices.binary_search(n).unwrap_or(0);
-        }
-        c.targets = indices.len();
         c
+    }
+
+    fn has(&self, wanted: impl Fn(Field) -> bool) -> bool {
+        self.fields.iter().any(|&(_, f)| wanted(f))
     }
 
     /// The names of the columns a failure cannot be told without.
@@ -94,56 +55,20 @@ impl Columns {
         if self.raw.is_some() {
             return missing;
         }
-        if self.event_type.is_none() && self.legacy_event_type.is_none() {
+        if !self.has(|f| {
+            matches!(
+                f,
+                Field::EventType | Field::OriginalEventType | Field::LegacyEventType
+            )
+        }) {
             missing.push("eventType");
         }
-        if self.result.is_none() {
+        if !self.has(|f| f == Field::Result) {
             missing.push("outcome.result");
         }
         missing
     }
 }
-
-/// True if `line` looks like a System Log CSV header: two or more of the columns this reader knows (under any
-/// name a SIEM gives them), or Splunk's `_raw`.
-pub fn is_header(line: &[u8]) -> bool {
-    header_delimiter(line).is_some()
-}
-
-/// The delimiters a System Log CSV comes with: Okta's comma, and what a spreadsheet saves it with where the
-/// decimal separator is a comma (`;`, Excel's "CSV" in much of Europe) or as "Unicode Text" (a tab).
-const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
-
-/// The delimiter `line` is a header with, if it is one: the one that cuts it into the most LogEvent column
-/// names (at least two, or Splunk's `_raw`), the comma where they tie.
-pub fn header_delimiter(line: &[u8]) -> Option<u8> {
-    let line = super::lossy(line);
-    let known = |d: u8| {
-        let fields = || line.split(char::from(d)).map(|f| f.trim().trim_matches('"'));
-        if fields().any(|f| f == "_raw") {
-            return usize::MAX;
-        }
-        fields()
-            .map(siem::key)
-            .filter(|k| siem::field(k).is_some() || OTHER_KNOWN.contains(&k.as_str()))
-            .count()
-    };
-    let (count, d) = DELIMITERS
-        .iter()
-        .map(|&d| (known(d), d))
-        .rev()
-        .max_by_key(|&(count, _)| count)?;
-    (count >= 2).then_some(d)
-}
-
-/// Header keys (see `siem::key`) of LogEvent columns this reader does not use, for telling a System Log CSV
-/// from prose.
-const OTHER_KNOWN: &[&str] = &[
-    "displaymessage",
-    "severity",
-    "actoralternateid",
-    "actordisplayname",
-];
 
 pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     let mut rows = Rows::new(input, reading.limits);
@@ -171,7 +96,7 @@ pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> 
             continue;
         }
         rows.delimiter = delimiter;
-        let names: Vec<String> = row.iter().map(|f| super::lossy(f).into_owned()).collect();
+        let names: Vec<String> = row.iter().map(|f| crate::text::lossy(f).into_owned()).collect();
         let columns = Columns::map(&names);
         let missing = columns.missing();
         if !missing.is_empty() {
@@ -247,12 +172,11 @@ fn parse_rows_with(block: &Block, reading: &Reading, header: &Header, fields: &m
             continue;
         }
         if let Some(raw) = header.columns.raw {
-            let raw = super::lossy(row.get(raw).unwrap_or_default());
+            let raw = crate::text::lossy(row.get(raw).unwrap_or_default());
             super::json::parse_raw(&raw, &source, &reading.limits, &mut out);
             continue;
         }
-        let (key, record) = row_record(&row, &header.columns, &source);
-        out.push(Parsed { key, record });
+        out.push(row_record(&row, &header.columns, &source));
     }
     out
 }
@@ -366,97 +290,38 @@ fn malformed(source: Source, message: String) -> Record {
     Record::Malformed(Box::new(InputError { source, message }))
 }
 
-/// A row's record, and its event key.
-fn row_record(row: &Row, c: &Columns, source: &Source) -> (Option<EventKey>, Record) {
-    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
-    let uuid = cell(c.uuid);
-    let key = uuid.as_deref().and_then(EventKey::new);
-    (key, classify_row(row, c, uuid.as_deref(), source))
-}
-
-fn classify_row(row: &Row, c: &Columns, uuid: Option<&str>, source: &Source) -> Record {
-    let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(super::lossy);
-    let event_type = cell(c.event_type)
-        .filter(|t| !t.trim().is_empty())
-        .or_else(|| cell(c.legacy_event_type));
-    let event_type = event_type.as_deref().map(str::trim);
-    let kind = outcome(cell(c.result).as_deref(), event_type);
-    if kind == Outcome::Other {
-        return Record::Ignored;
-    }
-    let target_json = cell(c.target_json);
-    let parsed: Vec<JsonTarget> = target_json
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
-    let mut targets: Vec<TargetRef> = parsed
-        .iter()
-        .map(|t| TargetRef {
-            id: t.id.as_deref(),
-            kind: t.kind.as_deref(),
-            alternate_id: t.alternate_id.as_deref(),
-            display_name: t.display_name.as_deref(),
-        })
-        .collect();
-    let cells: Vec<(usize, TargetField, std::borrow::Cow<str>)> = c
-        .target_fields
-        .iter()
-        .filter_map(|&(n, f, i)| Some((n, f, cell(Some(i))?)))
-        .collect();
-    if !cells.is_empty() {
-        targets.resize_with(parsed.len() + c.targets, TargetRef::default);
-    }
-    for (n, field, value) in &cells {
-        let Some(t) = targets.get_mut(parsed.len() + n) else {
-            continue;
-        };
-        match field {
-            TargetField::Id => t.id = Some(value),
-            TargetField::Kind => t.kind = Some(value),
-            TargetField::AlternateId => t.alternate_id = Some(value),
-            TargetField::DisplayName => t.display_name = Some(value),
+/// A row's record, and its event key: the row's cells handed to the flat-row decoder, those that tell
+/// whether it is a provisioning event first, so that the others are decoded only for one.
+fn row_record(row: &Row, c: &Columns, source: &Source) -> Parsed {
+    let tells = |f: Field| {
+        matches!(
+            f,
+            Field::Uuid
+                | Field::EventType
+                | Field::OriginalEventType
+                | Field::LegacyEventType
+                | Field::Result
+        )
+    };
+    let mut flat = FlatRow::default();
+    for first in [true, false] {
+        for &(i, f) in c.fields.iter().filter(|&&(_, f)| tells(f) == first) {
+            if let Some(cell) = row.get(i) {
+                flat.keep(f, crate::text::lossy(cell));
+            }
+        }
+        if first && flat.outcome() == Outcome::Other {
+            break;
         }
     }
-    let time_generated = c.time_generated.filter(|_| c.v2);
-    let published = [c.published, c.timestamp, time_generated]
-        .into_iter()
-        .filter_map(&cell)
-        .find(|p| !p.trim().is_empty());
-    let published = published.as_deref().map(siem::published);
-    let reason = cell(c.reason);
-    let app = cell(c.app).filter(|a| !a.trim().is_empty()).or_else(|| {
-        cell(c.debug_data)
-            .and_then(|d| siem::debug_app(&d))
-            .map(Into::into)
-    });
-    let event = Event {
-        outcome: kind,
-        uuid,
-        event_type,
-        reason: reason.as_deref(),
-        published: published.as_deref(),
-        targets: &targets,
-        app_hint: app.as_deref(),
-    };
-    event.record(source.clone())
-}
-
-/// A target as the JSON array in a `target` cell holds it.
-#[derive(serde::Deserialize)]
-struct JsonTarget {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(rename = "alternateId", default)]
-    alternate_id: Option<String>,
-    #[serde(rename = "displayName", default)]
-    display_name: Option<String>,
+    flat.parsed(source)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::okta::fields::TargetField;
+    use crate::record::EventKey;
 
     #[test]
     fn headers_map_whatever_their_spelling() {
@@ -473,64 +338,18 @@ mod tests {
         .collect();
         let c = Columns::map(&names);
         assert_eq!(
-            (c.published, c.event_type, c.result, c.reason, c.uuid),
-            (Some(0), Some(1), Some(2), Some(3), Some(5))
+            c.fields,
+            [
+                (0, Field::Published),
+                (1, Field::EventType),
+                (2, Field::Result),
+                (3, Field::Reason),
+                // A target keeps its index N, as in a SIEM's JSON row.
+                (4, Field::TargetPart(1, TargetField::DisplayName)),
+                (5, Field::Uuid),
+            ]
         );
         assert!(c.missing().is_empty());
-        // `target[1]` is the only target named: the first of one.
-        assert!(matches!(
-            c.target_fields.as_slice(),
-            [(0, TargetField::DisplayName, 4)]
-        ));
-        assert_eq!(c.targets, 1);
-    }
-
-    #[test]
-    fn a_header_tells_its_delimiter() {
-        assert_eq!(
-            header_delimiter(b"published,eventType,outcome.result"),
-            Some(b',')
-        );
-        assert_eq!(
-            header_delimiter(b"Published;Event Type;\"Outcome.Result\""),
-            Some(b';')
-        );
-        assert_eq!(
-            header_delimiter(b"published\teventType\toutcome.reason"),
-            Some(b'\t')
-        );
-        // A `;` inside comma-separated names does not make it `;`; the comma wins a tie.
-        assert_eq!(
-            header_delimiter(b"eventType,outcome.result,note;uuid"),
-            Some(b',')
-        );
-        assert_eq!(header_delimiter(b"uuid;x,eventType,published"), Some(b','));
-        assert_eq!(
-            header_delimiter(b"uuid,eventType;outcome.result;published"),
-            Some(b';')
-        );
-        assert_eq!(header_delimiter(b"\"_time\";\"_raw\""), Some(b';'));
-        assert_eq!(
-            header_delimiter(b"Automatic provisioning of user A; B to app C failed: x"),
-            None
-        );
-    }
-
-    #[test]
-    fn headers_are_told_from_prose() {
-        assert!(is_header(b"Published,Event Type,Outcome.Result"));
-        assert!(is_header(b"\"uuid\",\"OUTCOME_REASON\""));
-        assert!(is_header(
-            b"TimeGenerated [UTC],EventOriginalType,OriginalOutcomeResult"
-        ));
-        assert!(is_header(b"eventType_s,outcome_result_s"));
-        assert!(is_header(b"\"_time\",\"_raw\""));
-        assert!(!is_header(
-            b"Automatic provisioning of user A to app B failed: x, y"
-        ));
-        assert!(!is_header(
-            b"Error while creating user Ann, Conflict, retry later"
-        ));
     }
 
     #[test]
@@ -605,7 +424,7 @@ mod tests {
     }
 
     #[test]
-    fn target_indices_are_dense_and_overflowing_ones_ignored() {
+    fn target_indices_are_kept_and_overflowing_ones_ignored() {
         let names: Vec<String> = [
             "target40.type",
             "target7.displayName",
@@ -617,9 +436,15 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let c = Columns::map(&names);
-        assert_eq!(c.targets, 2);
-        let got: Vec<(usize, usize)> = c.target_fields.iter().map(|&(n, _, col)| (n, col)).collect();
-        assert_eq!(got, [(1, 0), (0, 1), (0, 4)]);
+        let got: Vec<(usize, usize)> = c
+            .fields
+            .iter()
+            .filter_map(|&(col, f)| match f {
+                Field::TargetPart(n, _) => Some((n, col)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(got, [(40, 0), (7, 1), (7, 4)]);
     }
 
     /// Every record a reading gives, as (line, what it is, its Debug text with its key).
@@ -648,6 +473,7 @@ mod tests {
             path: "t.csv".into(),
             threads,
             limits,
+            users_word: false,
         };
         let mut sink = Collect::default();
         assert!(read(input, &reading, &mut sink).is_ok());

@@ -2,6 +2,9 @@
 
 use memchr::memchr;
 
+/// How much of an input is looked at, at most, to decide its shape.
+pub(super) const PEEK: usize = 64 << 10;
+
 /// The shapes provdiag reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -104,7 +107,7 @@ fn object_shape(rest: &[u8]) -> Shape {
         .map(|l| l.trim_ascii())
         .filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or_default();
-    let complete_line = memchr(b'\n', rest).is_some() || rest.len() < super::PEEK;
+    let complete_line = memchr(b'\n', rest).is_some() || rest.len() < PEEK;
     if first.ends_with(b"}") && complete_line {
         return Shape::Ndjson;
     }
@@ -117,7 +120,7 @@ fn object_shape(rest: &[u8]) -> Shape {
 
 fn looks_like_csv_header(rest: &[u8]) -> bool {
     let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
-    super::csv::is_header(line)
+    crate::okta::fields::is_header(line)
 }
 
 #[cfg(test)]

@@ -11,12 +11,14 @@ use std::fmt;
 use std::io::Read;
 
 use super::block::{Block, FrameKind, Limits};
-use super::event::{self, non_empty, Event, TargetRef};
 use super::framer::Framer;
+use super::line::{stated_failure, tasks_failure};
 use super::lines::Lines;
 use super::parallel;
+use super::reading::Reading;
 use super::siem::{self, Row};
-use super::{ReadFail, Reading, Sink};
+use super::sink::{ReadFail, Sink};
+use crate::okta::event::{self, non_empty, Event, TargetRef};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
 /// The fields every event is read for, in one pass: enough to count it, dedupe it and tell whether it failed,
@@ -414,7 +416,7 @@ fn parse_block(block: &Block, reading: &Reading, lines: bool) -> Vec<Parsed> {
             _ => false,
         };
         if text_line {
-            if let Some(failure) = event::tasks_failure(&super::lossy(bytes), source.clone()) {
+            if let Some(failure) = tasks_failure(&crate::text::lossy(bytes), source.clone()) {
                 out.push(Parsed {
                     key: None,
                     record: failure,
@@ -561,7 +563,7 @@ fn too_deep_message(limits: &Limits) -> String {
 
 /// The records of an object that is not a LogEvent: what a SIEM wrapped events in, or made of them.
 fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Parsed>) {
-    let text = super::lossy(bytes);
+    let text = crate::text::lossy(bytes);
     match siem::row(&text) {
         // The event itself skipped its deep values unbuilt; reading them as a row's fields is what failed.
         Err(_) if nested_too_deep(bytes, limits.max_depth) => {
@@ -585,8 +587,18 @@ fn siem_records(bytes: &[u8], source: &Source, limits: &Limits, out: &mut Vec<Pa
             if let Some(events) = siem::wrapped_events(&text, &map) {
                 return nested_records(&events, &text, source, limits, out);
             }
-            out.push(match event::stated_failure(&map, source) {
+            out.push(match stated_failure(&map, source) {
                 Some(record) => Parsed { key: None, record },
+                // An app's error body (a SCIM error object, `{"error": …}`) copied on its own: a failure
+                // whose reason is the body, read by its anatomy (spec, Words).
+                None if crate::okta::anatomy::is_error_body(&map) => Parsed {
+                    key: None,
+                    record: Record::Bare(Box::new(crate::record::Finding {
+                        source: source.clone(),
+                        reason: Some(text.split_whitespace().collect::<Vec<_>>().join(" ")),
+                        ..Default::default()
+                    })),
+                },
                 None => malformed(
                     source.clone(),
                     "not a System Log event: none of its fields is one of a LogEvent (eventType, outcome, \
@@ -618,7 +630,7 @@ pub(super) fn parse_raw(raw: &str, source: &Source, limits: &Limits, out: &mut V
     if raw.trim_start().starts_with('{') {
         value_records(raw.trim().as_bytes(), source, limits, out);
     } else {
-        let record = super::text::line_record(raw, source.clone());
+        let record = super::line::line_record(raw, source.clone());
         out.push(Parsed { key: None, record });
     }
 }
@@ -743,7 +755,7 @@ fn classify(mut head: Head<'_>, source: &Source) -> Record {
         targets: &targets,
         app_hint: app_hint.as_deref(),
     };
-    event.record(source.clone())
+    Record::of_event(&event, source.clone())
 }
 
 /// Why a field kept raw (met before the event's type) cannot be read.

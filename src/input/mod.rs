@@ -3,12 +3,15 @@
 mod block;
 mod csv;
 mod detect;
-mod event;
+mod flat;
 mod framer;
 mod json;
+mod line;
 pub(crate) mod lines;
 mod parallel;
+mod reading;
 mod siem;
+mod sink;
 pub(crate) mod text;
 
 use anyhow::{anyhow, Context};
@@ -19,48 +22,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use block::Limits;
+use detect::PEEK;
 pub use detect::{detect, Shape};
-pub(crate) use event::PROVISIONING_PREFIXES;
-
-use crate::record::{EventKey, Record, Source};
-
-/// Where the records go. Its methods fail only when the run must stop (`--strict`, a closed stdout).
-pub trait Sink {
-    fn push(&mut self, record: Record) -> Result<(), Stop>;
-    /// An event's record and its key: counted as a duplicate instead if the key was already seen in this run.
-    fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), Stop>;
-}
-
-/// The sink asked to end the run; it keeps the reason.
-#[derive(Debug)]
-pub struct Stop;
-
-/// Why reading one input ended early.
-#[derive(Debug)]
-pub enum ReadFail {
-    /// The sink asked to stop the whole run.
-    Stop,
-    /// This input cannot be read; the others still can.
-    Input(anyhow::Error),
-}
-
-impl From<Stop> for ReadFail {
-    fn from(_: Stop) -> Self {
-        ReadFail::Stop
-    }
-}
-
-impl From<io::Error> for ReadFail {
-    fn from(e: io::Error) -> Self {
-        ReadFail::Input(e.into())
-    }
-}
-
-impl From<anyhow::Error> for ReadFail {
-    fn from(e: anyhow::Error) -> Self {
-        ReadFail::Input(e)
-    }
-}
+use reading::Reading;
+pub use sink::{ReadFail, Sink, Stop};
 
 /// How to read an input, from `--input`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -112,46 +77,21 @@ impl ReadOptions {
     }
 }
 
-/// One input being read: what every reader and worker needs to know.
-#[derive(Clone, Debug)]
-pub(crate) struct Reading {
-    pub path: Arc<str>,
-    pub threads: usize,
-    pub limits: Limits,
-}
-
-impl Reading {
-    /// Where a record of this input starting on `line` comes from.
-    pub fn source(&self, line: u64) -> Source {
-        Source {
-            path: self.path.clone(),
-            line,
-        }
-    }
-
-    /// This reading, with a regular file's limits if `regular` (`Limits::for_file`).
-    fn of_regular_file(mut self, regular: bool) -> Self {
-        if regular {
-            self.limits = self.limits.for_file();
-        }
-        self
-    }
-}
-
-/// How much of an input is looked at, at most, to decide its shape.
-const PEEK: usize = 64 << 10;
-
 /// Reads one input to its end, pushing every record into `sink`.
 pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) -> Result<(), ReadFail> {
     let reading = Reading {
         path: spec.name(),
         threads: options.threads,
         limits: options.limits,
+        users_word: matches!(spec, InputSpec::Message(_)),
     };
     let name = &reading.path;
     let format = options.format;
     match spec {
-        InputSpec::Message(text) => read_stream(Cursor::new(text.as_slice()), &reading, format, sink),
+        InputSpec::Message(text) => {
+            let (text, format) = message_as_given(text, format);
+            read_stream(Cursor::new(text.as_ref()), &reading, format, sink)
+        }
         InputSpec::Stdin => {
             let reading = reading.of_regular_file(stdin_is_a_file());
             read_stream(io::stdin(), &reading, format, sink)
@@ -168,6 +108,45 @@ pub fn read_input(spec: &InputSpec, options: &ReadOptions, sink: &mut dyn Sink) 
             read_stream(file, &reading, format, sink)
         }
     }
+}
+
+/// How `-m` text is read. A message is the user's word that something failed: unless it holds System Log
+/// events (or `--input` says how to read it), it is read as text, a JSON body that is no event on one line,
+/// so that an app's error object pasted whole is one failure, read by its anatomy.
+fn message_as_given(text: &[u8], format: InputFormat) -> (std::borrow::Cow<'_, [u8]>, InputFormat) {
+    if format != InputFormat::Auto {
+        return (text.into(), format);
+    }
+    let holds_events = memchr::memmem::find(text, b"\"eventType\"").is_some()
+        || memchr::memmem::find(text, b"\"outcome\"").is_some();
+    if holds_events {
+        return (text.into(), format);
+    }
+    match serde_json::from_slice::<serde_json::Value>(text) {
+        Ok(v @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+            (v.to_string().into_bytes().into(), InputFormat::Text)
+        }
+        _ => (one_message_a_line(text).into(), InputFormat::Text),
+    }
+}
+
+/// `-m` text with the lines of one message joined: a message copied over several lines (a detail under
+/// its sentence, a body printed over lines) is one failure; a line that opens a Tasks sentence starts
+/// another.
+fn one_message_a_line(text: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(text);
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let opens = line
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .get(..10)
+            .is_some_and(|w| w.eq_ignore_ascii_case("automatic "));
+        if !out.is_empty() {
+            out.push(if opens { '\n' } else { ' ' });
+        }
+        out.push_str(line);
+    }
+    out.into_bytes()
 }
 
 /// True if standard input is a regular file (`provdiag < export.json`): nothing live to wait for.
@@ -195,6 +174,7 @@ pub(crate) fn read_page(page: &[u8], name: &Arc<str>, sink: &mut dyn Sink) -> Re
         // A bad PROVDIAG_THREADS is reported where the run starts; a page is read all the same.
         threads: parallel::threads().unwrap_or(1),
         limits: Limits::default(),
+        users_word: false,
     };
     read_stream(Cursor::new(page), &reading, InputFormat::Json, sink)
 }
@@ -279,7 +259,7 @@ fn read_text(
     if let Some(why) = detect::refuse(body) {
         return Err(ReadFail::Input(anyhow!("{name}: {why}")));
     }
-    if at_end {
+    if at_end && !reading.users_word {
         if let Some(error) = detect::api_error(body) {
             return Err(ReadFail::Input(anyhow!("{name}: {error}")));
         }
@@ -346,15 +326,6 @@ impl<R: Read> Read for NoNul<R> {
         }
         self.at += n as u64;
         Ok(n)
-    }
-}
-
-/// Bytes as text, invalid UTF-8 replaced. `String::from_utf8_lossy` walks its slow path even over valid
-/// input; checking first costs a fraction of that.
-pub(crate) fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
@@ -445,6 +416,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{EventKey, Record};
 
     /// Like a terminal: after the end of a paste (Ctrl-D), a further read would wait for more.
     struct Terminal {
@@ -500,6 +472,7 @@ mod tests {
                 path: "-".into(),
                 threads: 1,
                 limits: Limits::default(),
+                users_word: false,
             };
             let read = read_stream(terminal, &reading, InputFormat::Auto, &mut sink);
             assert!(read.is_ok());

@@ -12,7 +12,8 @@ use std::sync::Mutex;
 use std::thread;
 
 use super::block::{Block, Frame, FrameKind, Splitter};
-use super::{ReadFail, Reading, Sink};
+use super::reading::Reading;
+use super::sink::{ReadFail, Sink};
 use crate::record::{InputError, Parsed, Record};
 
 /// Reads every block of `splitter`, parsing with `parse` (the part that runs on the workers; a closure, so
@@ -219,13 +220,13 @@ mod tests {
     }
 
     impl Sink for Ahead {
-        fn push(&mut self, _: Record) -> Result<(), super::super::Stop> {
+        fn push(&mut self, _: Record) -> Result<(), crate::input::Stop> {
             let ahead = self.produced.load(Ordering::SeqCst) - self.pushed;
             assert!(ahead <= self.in_flight, "{ahead} blocks in flight");
             self.pushed += 1;
             Ok(())
         }
-        fn push_event(&mut self, _: Option<EventKey>, r: Record) -> Result<(), super::super::Stop> {
+        fn push_event(&mut self, _: Option<EventKey>, r: Record) -> Result<(), crate::input::Stop> {
             self.push(r)
         }
     }
@@ -238,6 +239,7 @@ mod tests {
                 in_flight,
                 ..Limits::default()
             },
+            users_word: false,
         }
     }
 

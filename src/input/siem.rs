@@ -19,163 +19,9 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-use super::event::{self, Event, TargetRef};
-use crate::record::{EventKey, Parsed, Source};
-
-/// A LogEvent field provdiag reads, whatever a SIEM named it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Field {
-    Uuid,
-    Published,
-    /// Elastic's `@timestamp`: the event's `published`, moved.
-    Timestamp,
-    EventType,
-    /// `OktaV2_CL`'s `EventOriginalType`: the event type, and a sign that `TimeGenerated` is `published`.
-    OriginalEventType,
-    /// Log Analytics' `TimeGenerated`: when the row was ingested, except in `OktaV2_CL`.
-    TimeGenerated,
-    LegacyEventType,
-    Result,
-    Reason,
-    /// `debugContext.debugData.appname`.
-    AppName,
-    /// `OktaV2_CL`'s `DebugData`: debugData itself, an object or JSON text.
-    DebugData,
-    /// The whole target list: an array, or JSON text holding one.
-    Target,
-    /// One field of one target, from a flattened path (`target.0.type`, `Target.1.DisplayName`).
-    TargetPart(usize, TargetField),
-    /// Splunk's `_raw`: the event as it was indexed.
-    Raw,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TargetField {
-    Id,
-    Kind,
-    AlternateId,
-    DisplayName,
-}
-
-/// More targets than any event names: a flattened target path with a bigger index is not read.
-const MAX_TARGETS: usize = 64;
-
-/// Log Analytics' type suffixes: string, GUID, time, double, boolean.
-const TYPE_SUFFIXES: &[&str] = &["_s", "_g", "_t", "_d", "_b"];
-
-/// A field or column name reduced to what tells it apart: `Outcome.Result`, `outcome_result_s`,
-/// `okta.outcome.result` and `outcome result` alike; `published_t [UTC]` is `published`.
-pub(crate) fn key(name: &str) -> String {
-    let mut name = name.trim().trim_matches('"').trim();
-    // Log Analytics' CSV export names a time column's zone: `TimeGenerated [UTC]`.
-    if let Some(open) = name.rfind(" [").filter(|_| name.ends_with(']')) {
-        name = name[..open].trim_end();
-    }
-    if let Some(stem) = TYPE_SUFFIXES
-        .iter()
-        .find_map(|s| name.strip_suffix(s))
-        .filter(|stem| !stem.is_empty() && !stem.ends_with(['_', '.']))
-    {
-        name = stem;
-    }
-    if let Some(rest) = name
-        .get(..5)
-        .filter(|p| p.eq_ignore_ascii_case("okta."))
-        .and_then(|_| name.get(5..))
-        .filter(|rest| !rest.is_empty())
-    {
-        name = rest;
-    }
-    name.chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.' | '[' | ']' | '{' | '}' | '"' | '@'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The field a key (see `key`) names, if provdiag reads it.
-pub(crate) fn field(key: &str) -> Option<Field> {
-    Some(match key {
-        "uuid" => Field::Uuid,
-        "published" => Field::Published,
-        "timestamp" => Field::Timestamp,
-        "eventtype" => Field::EventType,
-        "eventoriginaltype" => Field::OriginalEventType,
-        "timegenerated" => Field::TimeGenerated,
-        "legacyeventtype" => Field::LegacyEventType,
-        "outcomeresult" | "originaloutcomeresult" => Field::Result,
-        "outcomereason" | "eventoriginalresultdetails" => Field::Reason,
-        "eventoriginaluid" => Field::Uuid,
-        // Elastic keeps debugData's own keys under `flattened`.
-        "debugcontextdebugdataappname" | "debugcontextdebugdataflattenedappname" | "debugdataappname" => {
-            Field::AppName
-        }
-        "debugdata" => Field::DebugData,
-        "target" | "targets" | "originaltarget" => Field::Target,
-        "raw" => Field::Raw,
-        _ => {
-            let (index, part) = target_part(key)?;
-            Field::TargetPart(index, part)
-        }
-    })
-}
-
-/// `target0type`, `target1displayname`, `targetalternateid` (index 0).
-fn target_part(k: &str) -> Option<(usize, TargetField)> {
-    let rest = k.strip_prefix("target")?;
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    // No digits: target 0. Digits that overflow are no index either.
-    let index = match &rest[..digits] {
-        "" => 0,
-        n => n.parse().ok()?,
-    };
-    // Events name a handful of targets; a bigger index is no target column (and would cost memory).
-    if index >= MAX_TARGETS {
-        return None;
-    }
-    Some((index, target_field(&rest[digits..])?))
-}
-
-/// A target's own key: `alternateId` and Elastic's `alternate_id` alike.
-fn target_field(k: &str) -> Option<TargetField> {
-    Some(match k {
-        "id" => TargetField::Id,
-        "type" => TargetField::Kind,
-        "alternateid" => TargetField::AlternateId,
-        "displayname" => TargetField::DisplayName,
-        _ => return None,
-    })
-}
-
-/// `appname` (in any case) of debugData given as JSON text, as a CSV cell holds `OktaV2_CL`'s `DebugData`.
-pub(crate) fn debug_app(text: &str) -> Option<String> {
-    let map: Map<String, Value> = serde_json::from_str(text).ok()?;
-    map.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("appname"))
-        .and_then(|(_, v)| event::non_empty(v.as_str()))
-}
-
-/// A time as Okta writes `published` (RFC 3339, UTC). Log Analytics' portal exports its times in UTC as
-/// `4/21/2024, 12:47:34.228 PM`; anything else is kept as it is.
-pub(crate) fn published(text: &str) -> Cow<'_, str> {
-    let t = text.trim();
-    if !t.contains('/') {
-        return Cow::Borrowed(text);
-    }
-    let Ok(time) =
-        jiff::fmt::strtime::parse("%m/%d/%Y, %I:%M:%S%.f %p", t).and_then(|parsed| parsed.to_datetime())
-    else {
-        return Cow::Borrowed(text);
-    };
-    // As many fractional digits as the export showed: Okta writes three, and so does the portal.
-    let digits = t
-        .rsplit_once('.')
-        .map_or(0, |(_, f)| f.chars().take_while(char::is_ascii_digit).count());
-    let fraction = match digits {
-        0 => String::new(),
-        n => format!(".{:0>9}", time.subsec_nanosecond())[..=n.min(9)].to_owned(),
-    };
-    Cow::Owned(format!("{}{fraction}Z", time.strftime("%Y-%m-%dT%H:%M:%S")))
-}
+use super::flat::FlatRow;
+use crate::okta::fields::{field, key, Field, MAX_TARGETS};
+use crate::record::{Parsed, Source};
 
 /// What a JSON object that is not a plain LogEvent holds.
 pub(super) enum Row<'a> {
@@ -258,7 +104,7 @@ pub(super) fn wrapped_events<'t>(text: &'t str, fields: &Map<String, Value>) -> 
         value.as_object().is_some_and(|map| {
             let mut found = Found::default();
             found.walk("", map);
-            found.names_anything()
+            found.0.names_anything()
         })
     };
     let holds = |value: &Value| match value {
@@ -284,59 +130,12 @@ pub(super) fn wrapped_events<'t>(text: &'t str, fields: &Map<String, Value>) -> 
     Some(events)
 }
 
-/// The fields of a flattened row, by what they are.
+/// A SIEM's JSON row walked into the flat-row decoder.
 #[derive(Default)]
-struct Found<'v> {
-    uuid: Option<Cow<'v, str>>,
-    published: Option<Cow<'v, str>>,
-    timestamp: Option<Cow<'v, str>>,
-    time_generated: Option<Cow<'v, str>>,
-    /// The row names its event type as `OktaV2_CL` does.
-    v2: bool,
-    event_type: Option<Cow<'v, str>>,
-    legacy_event_type: Option<Cow<'v, str>>,
-    result: Option<Cow<'v, str>>,
-    reason: Option<Cow<'v, str>>,
-    app: Option<Cow<'v, str>>,
-    target: Option<&'v Value>,
-    parts: Vec<(usize, TargetField, Cow<'v, str>)>,
-}
+struct Found<'v>(FlatRow<'v>);
 
 impl<'v> Found<'v> {
-    /// Whether any field of a LogEvent was found.
-    fn names_anything(&self) -> bool {
-        let Found {
-            uuid,
-            published,
-            timestamp,
-            time_generated,
-            v2: _,
-            event_type,
-            legacy_event_type,
-            result,
-            reason,
-            app,
-            target,
-            parts,
-        } = self;
-        [
-            uuid,
-            published,
-            timestamp,
-            time_generated,
-            event_type,
-            legacy_event_type,
-            result,
-            reason,
-            app,
-        ]
-        .iter()
-        .any(|f| f.is_some())
-            || target.is_some()
-            || !parts.is_empty()
-    }
-
-    /// Walks `map` (keys joined with dots under `prefix`), keeping the first value of each field.
+    /// Walks `map` (keys joined with dots under `prefix`), handing each field to the row.
     fn walk(&mut self, prefix: &str, map: &'v Map<String, Value>) {
         for (name, value) in map {
             let path = if prefix.is_empty() {
@@ -346,49 +145,24 @@ impl<'v> Found<'v> {
             };
             let found = field(&key(&path));
             match (found, value) {
-                (Some(Field::Target), _) => {
-                    self.target.get_or_insert(value);
-                }
+                (Some(Field::Target), _) => self.0.target_list(value),
                 (Some(Field::DebugData), Value::Object(inner)) => self.walk(&path, inner),
-                (Some(Field::DebugData), Value::String(text)) if self.app.is_none() => {
-                    self.app = debug_app(text).map(Cow::Owned);
-                }
                 // Splunk's multivalue fields: `target{}.type` lists every target's type, in order.
                 (Some(Field::TargetPart(first, part)), Value::Array(items)) => {
                     for (i, item) in items.iter().enumerate().take(MAX_TARGETS) {
                         if let Some(text) = scalar(item) {
-                            self.parts.push((first + i, part, text));
+                            self.0.keep(Field::TargetPart(first + i, part), text);
                         }
                     }
                 }
-                (Some(f), _) => self.keep(f, value),
+                (Some(f), _) => {
+                    if let Some(text) = scalar(value) {
+                        self.0.keep(f, text);
+                    }
+                }
                 (None, Value::Object(inner)) => self.walk(&path, inner),
                 _ => {}
             }
-        }
-    }
-
-    fn keep(&mut self, f: Field, value: &'v Value) {
-        let Some(text) = scalar(value) else { return };
-        let slot = match f {
-            Field::Uuid => &mut self.uuid,
-            Field::Published => &mut self.published,
-            Field::Timestamp => &mut self.timestamp,
-            Field::TimeGenerated => &mut self.time_generated,
-            Field::EventType => &mut self.event_type,
-            Field::OriginalEventType => {
-                self.v2 = true;
-                &mut self.event_type
-            }
-            Field::LegacyEventType => &mut self.legacy_event_type,
-            Field::Result => &mut self.result,
-            Field::Reason => &mut self.reason,
-            Field::AppName => &mut self.app,
-            Field::TargetPart(i, part) => return self.parts.push((i, part, text)),
-            Field::Target | Field::Raw | Field::DebugData => return,
-        };
-        if slot.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            *slot = Some(text);
         }
     }
 }
@@ -403,123 +177,18 @@ fn scalar(value: &Value) -> Option<Cow<'_, str>> {
     }
 }
 
-/// A target as a SIEM keeps it, its keys in any spelling.
-#[derive(Default)]
-struct OwnedTarget {
-    id: Option<String>,
-    kind: Option<String>,
-    alternate_id: Option<String>,
-    display_name: Option<String>,
-}
-
-impl OwnedTarget {
-    fn set(&mut self, part: TargetField, value: String) {
-        let slot = match part {
-            TargetField::Id => &mut self.id,
-            TargetField::Kind => &mut self.kind,
-            TargetField::AlternateId => &mut self.alternate_id,
-            TargetField::DisplayName => &mut self.display_name,
-        };
-        slot.get_or_insert(value);
-    }
-
-    fn from_object(map: &Map<String, Value>) -> Self {
-        let mut t = OwnedTarget::default();
-        for (k, v) in map {
-            if let (Some(part), Some(text)) = (target_field(&key(k)), scalar(v)) {
-                t.set(part, text.into_owned());
-            }
-        }
-        t
-    }
-}
-
-/// The targets of a `target` value: an array of objects, or JSON text holding one (Sentinel's `target_s`).
-fn targets(value: Option<&Value>) -> Vec<OwnedTarget> {
-    let parsed;
-    let list = match value {
-        Some(Value::Array(list)) => list,
-        Some(Value::String(text)) => match serde_json::from_str::<Vec<Value>>(text) {
-            Ok(list) => {
-                parsed = list;
-                &parsed
-            }
-            Err(_) => return Vec::new(),
-        },
-        _ => return Vec::new(),
-    };
-    list.iter()
-        .filter_map(Value::as_object)
-        .map(OwnedTarget::from_object)
-        .collect()
-}
-
 /// The record of a row of fields, and its event key; `None` if no field of it is a LogEvent's.
 pub(super) fn fields_record(map: &Map<String, Value>, source: &Source) -> Option<Parsed> {
     let mut found = Found::default();
     found.walk("", map);
-    if !found.names_anything() {
-        return None;
-    }
-    let key = found.uuid.as_deref().and_then(EventKey::new);
-    let event_type = found
-        .event_type
-        .as_deref()
-        .filter(|t| !t.trim().is_empty())
-        .or(found.legacy_event_type.as_deref())
-        .map(str::trim);
-    let kind = event::outcome(found.result.as_deref(), event_type);
-    if kind == event::Outcome::Other {
-        return Some(Parsed {
-            key,
-            record: crate::record::Record::Ignored,
-        });
-    }
-    let mut owned = targets(found.target);
-    let listed = owned.len();
-    for (index, part, value) in &found.parts {
-        let at = listed + index;
-        if owned.len() <= at {
-            owned.resize_with(at + 1, OwnedTarget::default);
-        }
-        owned[at].set(*part, value.to_string());
-    }
-    let refs: Vec<TargetRef> = owned
-        .iter()
-        .map(|t| TargetRef {
-            id: t.id.as_deref(),
-            kind: t.kind.as_deref(),
-            alternate_id: t.alternate_id.as_deref(),
-            display_name: t.display_name.as_deref(),
-        })
-        .collect();
-    let when = [
-        found.published.as_deref(),
-        found.timestamp.as_deref(),
-        found.time_generated.as_deref().filter(|_| found.v2),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| !p.trim().is_empty())
-    .map(published);
-    let event = Event {
-        outcome: kind,
-        uuid: found.uuid.as_deref(),
-        event_type,
-        reason: found.reason.as_deref(),
-        published: when.as_deref(),
-        targets: &refs,
-        app_hint: found.app.as_deref(),
-    };
-    Some(Parsed {
-        key,
-        record: event.record(source.clone()),
-    })
+    found.0.names_anything().then(|| found.0.parsed(source))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::okta::fields::{published, TargetField};
+    use crate::record::EventKey;
 
     #[test]
     fn names_from_every_siem_meet() {

@@ -21,10 +21,11 @@ use url::Url;
 use crate::cli::Pull;
 use crate::fail_on::FailOn;
 use crate::group::Filter;
-use crate::input::{self, InputFormat, ReadFail, PROVISIONING_PREFIXES};
-use crate::pipeline::Pipeline;
+use crate::input::{self, InputFormat};
+use crate::okta::PROVISIONING_PREFIXES;
+use crate::pipeline::{Input, Options, Pipeline};
 use crate::rules::RuleTable;
-use crate::{exit_code, when, Options};
+use crate::when;
 use http::{Client, Settings};
 use org::{Org, Token};
 use page::{Latest, Save};
@@ -69,7 +70,17 @@ pub(crate) fn run(
         until: None,
         apps: args.report.apps.clone(),
     };
-    let options = Options::new(InputFormat::Json, &args.report, to_terminal, filter)?;
+    let r = &args.report;
+    let options = Options::new(
+        InputFormat::Json,
+        r.format,
+        r.strict,
+        r.redact,
+        to_terminal,
+        r.brief,
+        filter,
+    )?;
+    let reading = input::ReadOptions::new(options.input)?;
     let mut pipeline = Pipeline::new(table, &options, out);
     let mut reader = Reader {
         latest: start.latest,
@@ -78,11 +89,11 @@ pub(crate) fn run(
         pages: 0,
         events: 0,
     };
-    let ended = reader.read(&mut client, &mut pipeline, start.url, args);
+    let ended = reader.read(&mut client, &mut pipeline, &reading, start.url, args);
     client.notes.clear();
     match ended {
         Ok(()) => {}
-        Err(End::Stop) => return Err(pipeline.stop_reason()),
+        Err(End::Stop(why)) => return Err(why),
         Err(End::Output(e)) => return Err(e.into()),
         // Said on stderr and counted as an input that could not be read: the report of what was read says
         // so instead of "no failures", and the exit code is 2.
@@ -96,7 +107,7 @@ pub(crate) fn run(
     if let Some(path) = &args.state {
         reader.state(client.org()).save(path)?;
     }
-    Ok(exit_code(&report, &fail_on, args.report.include_resolved))
+    Ok(fail_on.exit_code(&report, args.report.include_resolved))
 }
 
 /// Where a pull starts.
@@ -197,8 +208,8 @@ fn query(org: &Org, since: &str, until: Option<&str>) -> Url {
 
 /// Why reading pages ended early.
 enum End {
-    /// The report's sink asked to stop (`--strict`, a closed stdout).
-    Stop,
+    /// The report's sink stopped the run (`--strict`, a closed stdout), for this reason.
+    Stop(anyhow::Error),
     /// Okta, the network, or `--save` failed.
     Failed(anyhow::Error),
     /// The report could not be written (a closed stdout).
@@ -220,6 +231,7 @@ impl Reader {
         &mut self,
         client: &mut Client,
         pipeline: &mut Pipeline<'_>,
+        reading: &input::ReadOptions,
         mut url: Url,
         args: &Pull,
     ) -> Result<(), End> {
@@ -227,7 +239,7 @@ impl Reader {
             let Some(page) = client.get(&url).map_err(End::Failed)? else {
                 return Ok(()); // Ctrl-C
             };
-            let events = self.page(client, pipeline, &page.body)?;
+            let events = self.page(client, pipeline, reading, &page.body)?;
             if args.follow {
                 pipeline.flush().map_err(End::Output)?;
             }
@@ -255,7 +267,13 @@ impl Reader {
     }
 
     /// Saves and diagnoses one page (leaving out what the last pull read); how many events it held.
-    fn page(&mut self, client: &mut Client, pipeline: &mut Pipeline<'_>, body: &[u8]) -> Result<usize, End> {
+    fn page(
+        &mut self,
+        client: &mut Client,
+        pipeline: &mut Pipeline<'_>,
+        reading: &input::ReadOptions,
+        body: &[u8],
+    ) -> Result<usize, End> {
         self.pages += 1;
         let name: Arc<str> = format!("{} page {}", client.org().logs_url(), self.pages).into();
         // Okta sends UTF-8; bytes that are not cost only their characters, as in any other input.
@@ -280,11 +298,10 @@ impl Reader {
         client.notes.page(self.pages, self.events);
         if !fresh.is_empty() {
             let joined = (fresh.len() < events.len()).then(|| page::join(&fresh));
-            match input::read_page(joined.as_deref().unwrap_or(body), &name, pipeline) {
-                Ok(()) => {}
-                Err(ReadFail::Stop) => return Err(End::Stop),
-                Err(ReadFail::Input(e)) => pipeline.unreadable(&e),
-            }
+            let bytes = joined.as_deref().unwrap_or(body);
+            pipeline
+                .read(Input::Page { bytes, name: &name }, reading)
+                .map_err(End::Stop)?;
         }
         Ok(events.len())
     }

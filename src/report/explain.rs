@@ -4,8 +4,8 @@ use anyhow::Result;
 use colored::Colorize;
 use std::io::Write;
 
-use super::clean;
 use crate::rules::{Problem, Rule, RuleFile, RuleTable};
+use crate::text::clean;
 
 /// Everything known about one cause.
 pub fn explain(out: &mut dyn Write, rule: &Rule) -> Result<()> {
@@ -61,6 +61,8 @@ pub fn rules(out: &mut dyn Write, table: &RuleTable, json: bool) -> Result<()> {
             version: 1,
             retired: table.retired().to_vec(),
             rules: table.rules().to_vec(),
+            fallbacks: table.fallbacks().clone(),
+            contexts: table.contexts().to_vec(),
         };
         super::model::write_json(out, &file, true)?;
         writeln!(out)?;

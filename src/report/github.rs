@@ -7,10 +7,13 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
+use super::markdown::Markdown;
+use super::notes::Notes;
 use super::shape::messages;
-use super::{accounting, app_name, clean, markdown::Markdown, some_users, Notes, Writer};
+use super::writer::{accounting, app_name, some_users, Writer};
 use crate::group::Report;
 use crate::record::Source;
+use crate::text::clean;
 
 /// GitHub shows at most this many annotations of each kind (`::error`, `::warning`, `::notice`) of one
 /// step; the rest are dropped without a word, so the report says itself how many it left out.

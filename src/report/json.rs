@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use super::model::{
     unrecognized, write_json, AppJson, ErrorJson, FindingJson, IncidentJson, UnrecognizedJson,
 };
-use super::Writer;
+use super::writer::Writer;
 use crate::group::{Report, Summary};
 
 pub struct Json;

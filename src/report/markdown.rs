@@ -4,8 +4,10 @@
 use std::io::{self, Write};
 
 use super::shape::messages;
-use super::{app_name, clean, some_users, wording, Writer};
+use super::wording;
+use super::writer::{all_resolved, app_name, some_users, unread_note, Writer};
 use crate::group::{Incident, Report};
+use crate::text::clean;
 
 pub struct Markdown {
     /// `--brief`: the figures and the overview only.
@@ -122,8 +124,8 @@ impl Writer for Markdown {
         )?;
         match (s.failures, d.unreadable_inputs) {
             (0, 0) => writeln!(out, "No provisioning failures found.\n")?,
-            (0, n) => writeln!(out, "{}\n", super::unread_note(n))?,
-            _ if s.open == 0 => writeln!(out, "{}\n", super::all_resolved(d))?,
+            (0, n) => writeln!(out, "{}\n", unread_note(n))?,
+            _ if s.open == 0 => writeln!(out, "{}\n", all_resolved(d))?,
             _ => {}
         }
         write_overview(out, d)?;
@@ -160,6 +162,10 @@ impl Writer for Markdown {
             if let Some(c) = &i.cause {
                 writeln!(out, "{}\n", md(&c.summary))?;
             }
+            if let Some(w) = &i.why {
+                let line = wording::why(w, &i.alternatives);
+                writeln!(out, "{}\n", md(&line))?;
+            }
             let said = messages(d, i);
             if !said.is_empty() {
                 let who = app(d, i).unwrap_or_else(|| "The app".to_owned());
@@ -174,7 +180,7 @@ impl Writer for Markdown {
                 writeln!(out, "{}. {}", k + 1, md(step))?;
             }
             writeln!(out)?;
-            let (open, fixed) = super::users::split(i, d);
+            let (open, fixed) = i.users_apart(d);
             for (label, users) in [("Open users", open), ("Resolved users", fixed)] {
                 if !users.is_empty() {
                     let shown: Vec<String> = users.iter().map(|u| md(u)).collect();
@@ -199,6 +205,9 @@ impl Writer for Markdown {
             }
             if let Some(url) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
                 writeln!(out, "Source: {}\n", source(url))?;
+            }
+            for (name, url) in i.cause.iter().flat_map(|c| &c.app_sources) {
+                writeln!(out, "An example from {}: {}\n", md(name), source(url))?;
             }
         }
         write_resolved(out, d)?;

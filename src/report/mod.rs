@@ -1,7 +1,6 @@
 //! The report stage: one writer per output format behind one trait. The only code that writes to stdout
 //! or stderr, besides `main`.
 
-mod escape;
 mod explain;
 mod github;
 mod json;
@@ -14,19 +13,15 @@ mod progress;
 mod pull;
 mod shape;
 mod text;
-mod users;
 mod wording;
+mod writer;
 
-use std::io::{self, Write};
-
-pub use escape::clean;
+pub use crate::text::clean;
 pub use explain::{explain, rules, rules_test, rules_warnings};
 pub use notes::Notes;
 pub use progress::Progress;
 pub use pull::PullNotes;
-
-use crate::group::{Failure, Report};
-use crate::record::InputError;
+pub use writer::{accounting, Writer};
 
 /// How to write the report, from `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -43,22 +38,6 @@ pub enum OutputFormat {
     Github,
 }
 
-/// One output format. `finding` and `error` come as records are read (a finding's resolution is not known
-/// yet); `finish` once at the end, with everything resolved and grouped.
-pub trait Writer {
-    /// True if the writer writes findings as they are read (so that a live input's findings are flushed).
-    fn streams(&self) -> bool {
-        false
-    }
-    fn finding(&mut self, _out: &mut dyn Write, _f: &Failure) -> io::Result<()> {
-        Ok(())
-    }
-    fn error(&mut self, _out: &mut dyn Write, _e: &InputError) -> io::Result<()> {
-        Ok(())
-    }
-    fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()>;
-}
-
 /// The writer of `format`; `to_terminal`: the report goes to a terminal (text wraps to its width).
 pub fn writer(format: OutputFormat, to_terminal: bool, brief: bool) -> Box<dyn Writer> {
     match format {
@@ -67,76 +46,5 @@ pub fn writer(format: OutputFormat, to_terminal: bool, brief: bool) -> Box<dyn W
         OutputFormat::Ndjson => Box::new(ndjson::Ndjson),
         OutputFormat::Markdown => Box::new(markdown::Markdown { brief }),
         OutputFormat::Github => Box::new(github::Github::new()),
-    }
-}
-
-/// The accounting line of the spec, ending every text report.
-pub fn accounting(r: &Report) -> String {
-    let s = &r.summary;
-    format!(
-        "{} record{}: {} failure{} ({} diagnosed, {} unrecognized; {} open, {} resolved), {} ignored, {} malformed, {} duplicate{}",
-        s.records,
-        plural(s.records),
-        s.failures,
-        plural(s.failures),
-        s.diagnosed,
-        s.unrecognized,
-        s.open,
-        s.resolved,
-        s.ignored,
-        s.malformed,
-        s.duplicates,
-        plural(s.duplicates)
-    )
-}
-
-/// What a report says instead of "no failures" when some input could not be read.
-fn unread_note(n: u64) -> String {
-    let what = if n == 1 {
-        "1 input".to_owned()
-    } else {
-        format!("{n} inputs")
-    };
-    format!("No provisioning failures in what could be read, but {what} could not be read (see the messages on stderr).")
-}
-
-/// What a report says first when every failure it read was resolved by a later success.
-fn all_resolved(r: &Report) -> String {
-    match r.summary.resolved {
-        1 => {
-            "No open provisioning failures: the one failure read was resolved by a later success.".to_owned()
-        }
-        n => {
-            format!("No open provisioning failures: all {n} failures read were resolved by later successes.")
-        }
-    }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-/// An app's name as reports show it: with its Okta id when another app of the run has the same name.
-fn app_name(r: &Report, app: Option<&str>, id: Option<&str>) -> String {
-    let Some(name) = app else {
-        return "(app not named)".to_owned();
-    };
-    let shared = r.apps.iter().filter(|a| a.app == name).count() > 1;
-    match id {
-        Some(id) if shared => format!("{} ({})", clean(name), clean(id)),
-        _ => clean(name).into_owned(),
-    }
-}
-
-/// The first `max` users, then "and N more".
-fn some_users(users: &[String], max: usize) -> String {
-    let shown: Vec<String> = users.iter().take(max).map(|u| clean(u).into_owned()).collect();
-    match users.len().saturating_sub(max) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::shape::{messages, Message};
 use super::wording;
 use crate::group::{App, Failure, Incident, Report};
-use crate::record::{InputError, Source};
+use crate::record::{Confidence, InputError, Layer, Source, Why};
 
 #[derive(Serialize)]
 pub struct SourceJson<'a> {
@@ -37,6 +37,26 @@ pub struct FindingJson<'a> {
     /// Absent while streaming (not known yet); in the document, null for an open failure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<Option<&'a str>>,
+    /// `certain` or `likely`; null for an unrecognized failure.
+    pub confidence: Option<Confidence>,
+    /// The layer of the message that decided its cause, and its words; null for an unrecognized failure.
+    pub evidence: Option<EvidenceJson<'a>>,
+}
+
+/// The layer of a message that decided, and the words it said.
+#[derive(Serialize)]
+pub struct EvidenceJson<'a> {
+    pub layer: Layer,
+    pub text: &'a str,
+}
+
+impl<'a> From<&'a Why> for EvidenceJson<'a> {
+    fn from(w: &'a Why) -> Self {
+        Self {
+            layer: w.layer,
+            text: &w.text,
+        }
+    }
 }
 
 impl<'a> FindingJson<'a> {
@@ -54,6 +74,8 @@ impl<'a> FindingJson<'a> {
             uuid: f.uuid.as_deref(),
             published: f.published.as_deref(),
             resolved_at: None,
+            confidence: failure.why.as_ref().map(|w| w.confidence),
+            evidence: failure.why.as_ref().map(EvidenceJson::from),
         }
     }
 
@@ -118,12 +140,25 @@ pub struct IncidentJson<'a> {
     pub messages: Vec<MessageJson>,
     pub remediation: Vec<String>,
     pub source: Option<&'a str>,
+    /// Articles about the cause in one app, each with its app.
+    pub app_sources: Vec<AppSourceJson<'a>>,
+    /// `certain` or `likely` (its surest failure's); null when no rule explains it.
+    pub confidence: Option<Confidence>,
+    pub evidence: Option<EvidenceJson<'a>>,
+    /// What else a `likely` cause could be, most likely first; empty for a `certain` one.
+    pub alternatives: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct AppSourceJson<'a> {
+    pub app: &'a str,
+    pub url: &'a str,
 }
 
 impl<'a> IncidentJson<'a> {
     pub fn new(i: &'a Incident, r: &Report) -> Self {
         let (title, remediation) = wording::title_and_steps(i);
-        let (open_users, resolved_users) = super::users::split(i, r);
+        let (open_users, resolved_users) = i.users_apart(r);
         Self {
             cause: i.cause.as_ref().map(|c| &*c.id),
             title,
@@ -141,6 +176,15 @@ impl<'a> IncidentJson<'a> {
             messages: messages(r, i).into_iter().map(MessageJson::from).collect(),
             remediation,
             source: i.cause.as_ref().and_then(|c| c.source.as_deref()),
+            app_sources: i
+                .cause
+                .iter()
+                .flat_map(|c| &c.app_sources)
+                .map(|(app, url)| AppSourceJson { app, url })
+                .collect(),
+            confidence: i.why.as_ref().map(|w| w.confidence),
+            evidence: i.why.as_ref().map(EvidenceJson::from),
+            alternatives: i.alternatives.iter().map(|a| &**a).collect(),
         }
     }
 }
@@ -241,7 +285,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Safe<F> {
         fragment: &str,
     ) -> std::io::Result<()> {
         let mut rest = fragment;
-        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| super::escape::is_unsafe(c)) {
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| crate::text::is_unsafe(c)) {
             w.write_all(&rest.as_bytes()[..i])?;
             write!(w, "\\u{:04x}", c as u32)?;
             rest = &rest[i + c.len_utf8()..];

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use super::model::{
     unrecognized, write_json, AppJson, ErrorJson, FindingJson, IncidentJson, ResolutionJson, UnrecognizedJson,
 };
-use super::Writer;
+use super::writer::Writer;
 use crate::group::{Failure, Report, Summary};
 use crate::record::InputError;
 

@@ -3,8 +3,8 @@
 
 #![allow(clippy::print_stderr)]
 
-use super::clean;
 use crate::record::InputError;
+use crate::text::clean;
 
 /// How many malformed records are named on stderr before the rest are only counted.
 const SHOWN: u64 = 20;

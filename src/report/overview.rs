@@ -21,7 +21,7 @@ pub fn rows(r: &Report) -> Vec<Row> {
     open.into_iter()
         .chain(resolved)
         .map(|i| {
-            let (open_users, resolved_users) = super::users::split(i, r);
+            let (open_users, resolved_users) = i.users_apart(r);
             let since = i
                 .members
                 .iter()

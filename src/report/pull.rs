@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
-use super::clean;
+use crate::text::clean;
 
 pub struct PullNotes {
     terminal: bool,

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use crate::group::{Incident, Report};
 use crate::record::Finding;
 use crate::redact::EMAIL;
-use crate::rules::fold;
+use crate::text::fold;
 
 static IDS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [

@@ -9,8 +9,9 @@ use std::io::{self, Write};
 
 use super::shape::messages;
 use super::wording::{self, UNRECOGNIZED_HINT};
-use super::{accounting, app_name, clean, some_users, Writer};
+use super::writer::{accounting, all_resolved, app_name, plural, some_users, unread_note, Writer};
 use crate::group::{Incident, Report};
+use crate::text::clean;
 
 pub struct Text {
     /// Where to wrap paragraphs: the terminal's width (at most `MAX_WIDTH`) when stdout is one; otherwise
@@ -97,8 +98,8 @@ impl Writer for Text {
     fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
         match (r.summary.failures, r.unreadable_inputs) {
             (0, 0) => writeln!(out, "{}", "No provisioning failures found.".green())?,
-            (0, n) => writeln!(out, "{}", super::unread_note(n).yellow())?,
-            _ if r.summary.open == 0 => writeln!(out, "{}\n", super::all_resolved(r).green())?,
+            (0, n) => writeln!(out, "{}", unread_note(n).yellow())?,
+            _ if r.summary.open == 0 => writeln!(out, "{}\n", all_resolved(r).green())?,
             _ => {}
         }
         write_overview(out, r)?;
@@ -136,7 +137,7 @@ impl Text {
             return Ok(());
         };
         let app = app_name(r, i.app.as_deref(), i.app_id.as_deref());
-        let mut failures = format!("{} open failure{}", i.open, super::plural(i.open));
+        let mut failures = format!("{} open failure{}", i.open, plural(i.open));
         if i.resolved > 0 {
             failures += &format!(", {} resolved", i.resolved);
         }
@@ -148,7 +149,7 @@ impl Text {
         );
         writeln!(out, "{}", self.para(&title, "", "   "))?;
         writeln!(out, "   app: {}  ·  {}", app.bold(), failures.bold())?;
-        let (open, fixed) = super::users::split(i, r);
+        let (open, fixed) = i.users_apart(r);
         for (label, users) in [("open users", open), ("resolved users", fixed)] {
             if !users.is_empty() {
                 writeln!(out, "   {label}: {}", some_users(&users, USERS_SHOWN))?;
@@ -173,6 +174,10 @@ impl Text {
                 writeln!(out, "     and {} other messages", said.len() - MESSAGES_SHOWN)?;
             }
         }
+        if let Some(w) = &i.why {
+            let line = wording::why(w, &i.alternatives);
+            writeln!(out, "{}", self.para(&clean(&line), "   ", "   "))?;
+        }
         if summary {
             writeln!(
                 out,
@@ -194,6 +199,14 @@ impl Text {
         }
         if let Some(link) = &cause.source {
             writeln!(out, "   More: {}", clean(link).underline())?;
+        }
+        for (app, link) in &cause.app_sources {
+            writeln!(
+                out,
+                "   An example from {}: {}",
+                clean(app),
+                clean(link).underline()
+            )?;
         }
         writeln!(out)
     }
@@ -260,7 +273,7 @@ fn write_resolved(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             format!("[{id}]").dimmed(),
             app_name(r, i.app.as_deref(), i.app_id.as_deref()).bold(),
             i.failures,
-            super::plural(i.failures)
+            plural(i.failures)
         )?;
     }
     writeln!(out)

@@ -45,3 +45,25 @@ pub fn other_causes(n: usize, id: &str) -> Option<String> {
         )),
     }
 }
+
+/// Why an incident has its cause, in one line: "why: the app answered 409 Conflict (likely; it could also be
+/// …)".
+pub fn why(w: &crate::record::Why, alternatives: &[std::sync::Arc<str>]) -> String {
+    use crate::record::{Confidence, Layer};
+    let said = match w.layer {
+        Layer::Rule => format!("the message says \"{}\"", w.text),
+        Layer::EventType => format!("Okta logged the failure as {}", w.text),
+        Layer::ScimType => format!("the app's SCIM error has {}", w.text),
+        Layer::Status => format!("the app answered {}", w.text),
+    };
+    match w.confidence {
+        Confidence::Certain => format!("why: {said}"),
+        Confidence::Likely if alternatives.is_empty() => {
+            format!("why: {said} (likely: nothing more specific was said)")
+        }
+        Confidence::Likely => {
+            let others: Vec<&str> = alternatives.iter().map(|a| &**a).collect();
+            format!("why: {said} (likely; it could also be {})", others.join(", "))
+        }
+    }
+}

@@ -3,7 +3,8 @@
 
 use std::sync::LazyLock;
 
-use super::{Rule, RuleTable};
+use super::schema::Rule;
+use super::table::RuleTable;
 
 /// A cause id as people type it, in the shape ids have: lowercase, `_`, spaces and runs of `-` as one `-`.
 pub fn normalize_id(typed: &str) -> String {
@@ -40,7 +41,7 @@ impl RuleTable {
         };
         anyhow::bail!(
             "unknown cause '{}'{hint}; known causes: {}",
-            crate::report::clean(typed),
+            crate::text::clean(typed),
             self.ids().join(", ")
         )
     }
@@ -90,7 +91,7 @@ fn similarity(typed: &str, candidate: &str) -> f64 {
 /// The ids of the built-in rules, for shell completion (which cannot know a `--rules` file's ids).
 pub fn builtin_ids() -> &'static [String] {
     static IDS: LazyLock<Vec<String>> = LazyLock::new(|| {
-        super::parse_builtin()
+        super::table::parse_builtin()
             .map(|f| f.rules.into_iter().map(|r| r.id).collect())
             .unwrap_or_default()
     });

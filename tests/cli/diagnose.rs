@@ -189,7 +189,12 @@ fn fail_on_selects_which_failures_set_exit_1() {
         ]),
         Some(0)
     );
-    assert_eq!(code(&["-m", "nothing to see"]), Some(0));
+    // `-m` is a failure on the user's word, known or not.
+    assert_eq!(code(&["-m", "nothing to see"]), Some(1));
+    assert_eq!(
+        code(&["-m", "nothing to see", "--fail-on", "license-limit-exceeded"]),
+        Some(0)
+    );
     assert_eq!(code(&["-m", known, "--fail-on", "no-such-cause"]), Some(2));
 }
 
@@ -263,9 +268,10 @@ fn rules_json_is_the_schema_rules_files_take() {
 #[test]
 fn extra_rules_come_before_the_built_in_ones() {
     let line = "Automatic provisioning of user Ravi Patel to app Workday failed: Bad Gateway. Errors reported by remote server: upstream timeout";
-    // Built in, a Bad Gateway is the app's own server error; the extra rule is more precise and comes first.
+    // Built in, the app's words (a timeout) say the app is unreachable; the extra rule, written on the whole
+    // message, is more precise and comes first.
     let (plain, _) = json_report(&["-m", line], "");
-    assert_eq!(plain["findings"][0]["cause"], "app-server-error");
+    assert_eq!(plain["findings"][0]["cause"], "app-unreachable");
     let (extra, _) = json_report(&["--rules", &fixture("rules-extra.json"), "-m", line], "");
     assert_eq!(extra["findings"][0]["cause"], "upstream-gateway-timeout");
     assert!(extra["incidents"][0]["remediation"][0]

@@ -3,11 +3,13 @@
 mod action;
 mod broken;
 mod conventions;
+mod corpus;
 mod diagnose;
 mod exactness;
 mod exports;
 mod formats;
 mod github;
+mod house;
 mod markdown;
 mod newcomer;
 mod oauth;
@@ -19,7 +21,6 @@ mod readme;
 mod resolution;
 mod schema;
 mod siem;
-mod wild;
 
 use assert_cmd::Command;
 use serde_json::Value;

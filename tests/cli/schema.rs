@@ -237,7 +237,14 @@ fn the_rules_schema_holds_every_rules_file_and_the_docs_list_its_fields() {
     let docs = include_str!("../../docs/rules.md");
     let rule = &schema["$defs"]["rule"]["properties"];
     let mut fields: Vec<String> = rule.as_object().expect("fields").keys().cloned().collect();
-    fields.extend(["version", "rules", "retired"].map(String::from));
+    fields.extend(
+        schema["properties"]
+            .as_object()
+            .expect("the file's fields")
+            .keys()
+            .cloned(),
+    );
+    assert!(fields.iter().any(|f| f == "contexts"), "{fields:?}");
     for field in &fields {
         assert!(
             docs.contains(&format!("`{field}`")),
@@ -288,4 +295,59 @@ fn rules_test_warns_about_a_replaced_built_in_a_catch_all_and_an_unknown_placeho
     assert!(text.contains("warning: rule 'everything-failed' matches an example of the built-in cause 'invalid-credentials'"), "{text}");
     assert!(text.contains("{owner} is not a placeholder"), "{text}");
     assert!(!text.contains("{app} is not"), "{text}");
+}
+
+/// A rules file with the diagnosis's fields (`fallbacks`, `contexts`, a rule's `app_sources`) is one the schema
+/// holds and `rules test` passes without a warning; the schema's operations are the ones provdiag names.
+#[test]
+fn the_rules_schema_holds_fallbacks_contexts_and_app_sources() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../../docs/rules.schema.json")).expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let file = json!({"version": 1, "rules": [
+        {"id": "seat-pool-empty", "title": "t", "summary": "s", "patterns": ["\\bseat pool is empty\\b"],
+         "remediation": ["Free a seat in {app}."], "source": "https://example.com/a",
+         "app_sources": [{"app": "Zoom", "url": "https://example.com/zoom"}],
+         "examples": {"match": ["The seat pool is empty"], "no_match": ["a seat pool"]}}],
+        "fallbacks": {
+            "scim_types": [{"scim_type": "tooMany", "causes": ["seat-pool-empty"]}],
+            "statuses": [
+                {"status": "402", "operations": ["create"], "causes": ["seat-pool-empty", "license-limit-exceeded"]},
+                {"status": "5xx", "causes": ["seat-pool-empty"], "source": "https://example.com/b"}]},
+        "contexts": [{"operation": "create", "steps": ["Check the seats of {app} before creating more users."]}]
+    });
+    let errors: Vec<String> = validator.iter_errors(&file).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("rules.json");
+    std::fs::write(&path, file.to_string()).expect("write");
+    let out = provdiag()
+        .args(["rules", "test"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("1 rule checked"), "{text}");
+    assert!(!text.contains("warning:"), "{text}");
+    for (pointer, wrong) in [
+        ("/contexts/0/operation", json!("group_push")),
+        ("/fallbacks/statuses/0/status", json!("four hundred")),
+        ("/rules/0/app_sources/0/url", json!("http://example.com/zoom")),
+    ] {
+        let mut broken = file.clone();
+        *broken.pointer_mut(pointer).expect("the field") = wrong;
+        assert!(!validator.is_valid(&broken), "{pointer}");
+    }
+    let named: Vec<&str> = schema["$defs"]["operation"]["enum"]
+        .as_array()
+        .expect("the operations")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let ours: Vec<&str> = provdiag::okta::anatomy::Operation::ALL
+        .iter()
+        .map(|o| o.as_str())
+        .collect();
+    assert_eq!(named, ours);
 }

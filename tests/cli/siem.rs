@@ -240,3 +240,53 @@ fn a_few_siem_columns_are_enough_to_tell_a_csv() {
         assert_eq!(report["findings"][0]["event_type"], "application.provision.user.push");
     }
 }
+
+/// A CSV row and a SIEM's JSON row are one flat row to the same decoder: a field named twice (here
+/// `eventType` and Sentinel's `eventType_s`, a target's `displayName` twice) takes its first value that is
+/// not blank in both, and a flattened target keeps its index in both.
+#[test]
+fn a_csv_row_and_a_json_row_with_the_same_fields_read_alike() {
+    let names = [
+        "uuid",
+        "published",
+        "eventType",
+        "eventType_s",
+        "outcome.result",
+        "outcome.reason",
+        "target.1.type",
+        "target.1.displayName",
+        "target_1_displayName_s",
+        "target.3.type",
+        "target.3.displayName",
+    ];
+    let values = [
+        "f1b7d4b5-0f0c-11ef-9a1b-0242ac120002",
+        "2024-04-21T12:47:34.228Z",
+        "",
+        "application.provision.user.push",
+        "FAILURE",
+        "Matching user not found.",
+        "User",
+        " ",
+        "Ana Lima",
+        "AppInstance",
+        "Workday",
+    ];
+    let csv = format!("{}\n{}\n", names.join(","), values.join(","));
+    let row: serde_json::Map<String, Value> = names
+        .iter()
+        .zip(values)
+        .map(|(k, v)| (k.to_string(), Value::from(v)))
+        .collect();
+    let json = format!("{}\n", Value::Object(row));
+    let (from_csv, _) = json_report(&["-i", "csv"], csv);
+    let (from_json, _) = json_report(&["-i", "ndjson"], json);
+    for report in [&from_csv, &from_json] {
+        assert_eq!(figures(report)[..2], [1, 1], "{report}");
+        let f = &report["findings"][0];
+        assert_eq!(f["event_type"], "application.provision.user.push", "{report}");
+        assert_eq!(f["user"], "Ana Lima", "{report}");
+        assert_eq!(f["app"], "Workday", "{report}");
+    }
+    assert_eq!(said(&from_csv), said(&from_json));
+}

@@ -1,9 +1,11 @@
-//! What makes a System Log event a provisioning failure, and who and what it names: shared by the JSON
-//! and CSV readers, whatever layout the event came in.
+//! A System Log event as Okta means it, with no I/O: which event types are provisioning operations, what
+//! an outcome means, the operation a type names, and the event with its one target type, whatever layout
+//! (JSON, CSV, a SIEM's row) it came in.
 
-use super::text::parse_sentence;
-use crate::record::{Finding, Record, Source, Success};
-use crate::rules::fold;
+use std::borrow::Cow;
+
+use super::tasks::parse_sentence;
+use crate::text::fold;
 
 /// How the event types of provisioning operations start (spec, "failure"); `pull` asks Okta for these.
 pub const PROVISIONING_PREFIXES: &[&str] = &[
@@ -62,21 +64,24 @@ pub struct Event<'a> {
     pub app_hint: Option<&'a str>,
 }
 
-impl Event<'_> {
-    /// The event's record: a failure, a success, or ignored.
-    pub fn record(&self, source: Source) -> Record {
-        match self.outcome {
-            Outcome::Failure => Record::Failure(Box::new(self.finding(source))),
-            Outcome::Success => Record::Success(Box::new(Success::new(Finding {
-                reason: None,
-                ..self.finding(source)
-            }))),
-            Outcome::Other => Record::Ignored,
-        }
-    }
+/// Who and what an event names, read as `Event::named` reads it: each value trimmed, and absent when
+/// empty or "null".
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Named {
+    pub user: Option<String>,
+    pub login: Option<String>,
+    pub user_id: Option<String>,
+    pub app: Option<String>,
+    pub app_id: Option<String>,
+    pub reason: Option<String>,
+    pub event_type: Option<String>,
+    pub uuid: Option<String>,
+    pub published: Option<String>,
+}
 
+impl Event<'_> {
     /// Targets are found by type, never by position; a Tasks sentence inside the reason fills what they lack.
-    pub fn finding(&self, source: Source) -> Finding {
+    pub fn named(&self) -> Named {
         let by_type = |kind: &str| {
             self.targets
                 .iter()
@@ -97,8 +102,7 @@ impl Event<'_> {
             app = app.or(Some(s.app));
             reason = s.reason;
         }
-        Finding {
-            source,
+        Named {
             user,
             login,
             user_id,
@@ -112,42 +116,50 @@ impl Event<'_> {
     }
 }
 
-/// The failure a line of text states with a Tasks sentence, if it does: how a pasted line standing among
-/// events is read, whatever the input's shape.
-pub fn tasks_failure(text: &str, source: Source) -> Option<Record> {
-    match super::text::line_record(text, source) {
-        failure @ Record::Failure(_) => Some(failure),
-        _ => None,
-    }
-}
-
-/// The failure an object that is no event states in one of its strings, as a line of text would: a Tasks
-/// sentence, or an Okta provisioning error copied without one (`… Errors reported by remote server: …`).
-/// Strings are looked at line by line, nested objects and lists too, in the object's order.
-pub fn stated_failure(map: &serde_json::Map<String, serde_json::Value>, source: &Source) -> Option<Record> {
-    use serde_json::Value;
-    fn in_value(value: &Value, source: &Source) -> Option<Record> {
-        match value {
-            Value::String(text) => {
-                text.lines()
-                    .find_map(|line| match super::text::line_record(line, source.clone()) {
-                        record @ (Record::Failure(_) | Record::Bare(_)) => Some(record),
-                        _ => None,
-                    })
-            }
-            Value::Array(list) => list.iter().find_map(|v| in_value(v, source)),
-            Value::Object(map) => map.values().find_map(|v| in_value(v, source)),
-            _ => None,
-        }
-    }
-    map.values().find_map(|v| in_value(v, source))
-}
-
 /// Absent, empty and the string "null" (seen in real exports) all mean unknown.
 pub fn non_empty(s: Option<&str>) -> Option<String> {
     s.map(str::trim)
         .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("null"))
         .map(str::to_owned)
+}
+
+/// The operation kind of a provisioning event type: a push is resolved by a push, a deactivation by a
+/// deactivation. `None` for event types that are no operation on a user (integration and configuration
+/// events), which only ever fail without a user.
+pub fn operation(event_type: &str) -> Option<Cow<'_, str>> {
+    const CURRENT: &str = "application.provision.";
+    let t = event_type.trim();
+    // The current names, as written: they are hashed folded (this runs for every success read).
+    if t.len() > CURRENT.len() && t.is_char_boundary(CURRENT.len()) {
+        let (prefix, op) = t.split_at(CURRENT.len());
+        if prefix.eq_ignore_ascii_case(CURRENT) {
+            return Some(Cow::Borrowed(op));
+        }
+    }
+    let t = t.to_ascii_lowercase();
+    let legacy = t.strip_prefix("app.user_management.")?;
+    // The older names carry the outcome in the name (`push_new_user_failed`, `…_success`).
+    let stem = [
+        "_success",
+        "_succeeded",
+        "_successful",
+        "_failed",
+        "_failure",
+        "_failures",
+    ]
+    .iter()
+    .find_map(|s| legacy.strip_suffix(s))
+    .unwrap_or(legacy);
+    let op = match stem {
+        "push_new_user" | "provision_user" | "create_user" => "user.push",
+        "push_profile" | "push_user_profile" | "update_user" | "push_profile_update" => "user.push_profile",
+        "deactivate_user" | "deactivated_user" => "user.deactivate",
+        "reactivate_user" | "reactivated_user" => "user.reactivate",
+        "push_password" | "push_password_update" | "push_user_password" => "user.push_password",
+        "deprovision_user" => "user.deprovision",
+        other => return Some(Cow::Owned(format!("legacy.{other}"))),
+    };
+    Some(Cow::Borrowed(op))
 }
 
 #[cfg(test)]
@@ -217,10 +229,7 @@ mod tests {
             targets: &targets,
             app_hint: None,
         };
-        let f = event.finding(Source {
-            path: "-".into(),
-            line: 1,
-        });
+        let f = event.named();
         assert_eq!(f.user.as_deref(), Some("Ana Lima"));
         assert_eq!(f.login.as_deref(), Some("ana@example.com"));
         assert_eq!(f.user_id.as_deref(), Some("00u1"));

@@ -1,0 +1,144 @@
+//! What the group stage hands every writer: the figures, the failures, the incidents and the apps.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::record::{Finding, InputError, Why};
+
+/// The figures of a run; `records = failures + ignored + malformed + duplicates`,
+/// `failures = diagnosed + unrecognized = open + resolved`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub records: u64,
+    pub failures: u64,
+    pub diagnosed: u64,
+    pub unrecognized: u64,
+    pub ignored: u64,
+    pub malformed: u64,
+    pub duplicates: u64,
+    pub by_cause: BTreeMap<String, u64>,
+    pub open: u64,
+    pub resolved: u64,
+}
+
+/// A failure, the id of the rule that matched it (none: unrecognized), and when a later success resolved it
+/// (known only once the run is read).
+#[derive(Debug)]
+pub struct Failure {
+    pub finding: Finding,
+    pub cause: Option<Arc<str>>,
+    /// How sure its cause is, and why; none for an unrecognized failure.
+    pub why: Option<Why>,
+    pub resolved_at: Option<String>,
+}
+
+/// The rule behind an incident, as a report shows it: steps with the app's name filled in.
+#[derive(Debug)]
+pub struct Cause {
+    pub id: Arc<str>,
+    pub title: String,
+    pub summary: String,
+    pub remediation: Vec<String>,
+    pub source: Option<String>,
+    /// How many other documented causes the same message has (told apart by `provdiag explain <id>`).
+    pub other_causes: usize,
+    /// Those causes, for a report that must stand alone (markdown).
+    pub others: Vec<crate::rules::OtherCause>,
+    /// Articles about the cause in one app: (app, url).
+    pub app_sources: Vec<(String, String)>,
+}
+
+/// The failures of one cause on one app.
+#[derive(Debug)]
+pub struct Incident {
+    /// None: failures no rule explains.
+    pub cause: Option<Cause>,
+    pub app: Option<String>,
+    pub app_id: Option<String>,
+    pub failures: u64,
+    pub open: u64,
+    pub resolved: u64,
+    /// Each affected person once, in the order first seen.
+    pub users: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// When the last of its failures was resolved, once none is open.
+    pub resolved_at: Option<String>,
+    /// Indices (into `Report::failures`) of its failures, in the order read.
+    pub members: Vec<usize>,
+    /// How sure its cause is and why: its surest failure's (`certain` if any is).
+    pub why: Option<Why>,
+    /// What else a `likely` cause could be: every alternative its failures name, in the order met.
+    pub alternatives: Vec<Arc<str>>,
+}
+
+impl Incident {
+    /// The failure reports point at: the first open one, else the first.
+    pub fn first(&self, r: &Report) -> usize {
+        self.members
+            .iter()
+            .copied()
+            .find(|&k| r.failures[k].resolved_at.is_none())
+            .or_else(|| self.members.first().copied())
+            .unwrap_or(0)
+    }
+
+    /// Its people, open and resolved apart: a person is open while any of their failures in the incident
+    /// is; resolved once every one of them is. Both lists keep the order people were first seen, and
+    /// together they are `users`.
+    pub fn users_apart(&self, r: &Report) -> (Vec<String>, Vec<String>) {
+        let open: std::collections::HashSet<&str> = self
+            .members
+            .iter()
+            .filter_map(|&k| r.failures.get(k))
+            .filter(|f| f.resolved_at.is_none())
+            .filter_map(|f| f.finding.user.as_ref().or(f.finding.login.as_ref()))
+            .map(String::as_str)
+            .collect();
+        self.users
+            .iter()
+            .cloned()
+            .partition(|u| open.contains(u.as_str()))
+    }
+}
+
+/// How one app fared: its successes, its open and resolved failures, its last events.
+#[derive(Debug, PartialEq, Eq)]
+pub struct App {
+    pub app: String,
+    pub app_id: Option<String>,
+    pub successes: u64,
+    pub open: u64,
+    pub resolved: u64,
+    pub last_success: Option<String>,
+    pub last_failure: Option<String>,
+    /// Its last event is a failure (or, without times, it has open failures and no success).
+    pub failing: bool,
+}
+
+/// What every writer writes: the figures, each failure and its resolution, the incidents (open ones first),
+/// the apps, and what could not be read.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub summary: Summary,
+    /// Inputs that could not be read at all (a missing file, a directory, a binary file): not records.
+    pub unreadable_inputs: u64,
+    pub failures: Vec<Failure>,
+    pub errors: Vec<InputError>,
+    pub incidents: Vec<Incident>,
+    pub apps: Vec<App>,
+    /// What the run could not do exactly, said once each.
+    pub notes: Vec<String>,
+}
+
+/// A time as reports show it: RFC 3339 in UTC, milliseconds as Okta writes them.
+pub(crate) fn time_text(t: Timestamp) -> String {
+    if t.subsec_nanosecond() % 1_000_000 == 0 {
+        format!("{t:.3}")
+    } else {
+        t.to_string()
+    }
+}

@@ -1,0 +1,725 @@
+//! The anatomy of a provisioning error message, read the way an admin reads one: Okta's wrapper (the
+//! operation, its user and app), the HTTP status the app answered (a word or a code), the app's own reason,
+//! and the JSON bodies inside it (SCIM error objects, apps' own error objects), nested or not. No I/O and no
+//! rules: only what the words are. The rules stage decides what they mean (`rules::diagnose`).
+
+use regex::{Regex, RegexSet};
+use serde_json::Value;
+use std::sync::LazyLock;
+
+/// The provisioning operation Okta's wrapper names, most specific first where a message names several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operation {
+    /// Okta signing in to the app's API (`Error authenticating: …`).
+    Authenticate,
+    GroupPush,
+    Deactivate,
+    Reactivate,
+    Password,
+    Import,
+    /// A profile push, or any other update of an existing account.
+    Update,
+    /// Okta's look-up before it creates (`Error while verifying if user … exists`).
+    Lookup,
+    Create,
+    /// An assignment, without a more specific word.
+    Provision,
+}
+
+impl Operation {
+    /// The name rule files and reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Authenticate => "authenticate",
+            Operation::GroupPush => "group-push",
+            Operation::Deactivate => "deactivate",
+            Operation::Reactivate => "reactivate",
+            Operation::Password => "password",
+            Operation::Import => "import",
+            Operation::Update => "update",
+            Operation::Lookup => "lookup",
+            Operation::Create => "create",
+            Operation::Provision => "provision",
+        }
+    }
+
+    /// Every operation, in the order the words for them are tried.
+    pub const ALL: [Operation; 10] = [
+        Operation::Authenticate,
+        Operation::GroupPush,
+        Operation::Deactivate,
+        Operation::Reactivate,
+        Operation::Password,
+        Operation::Import,
+        Operation::Update,
+        Operation::Lookup,
+        Operation::Create,
+        Operation::Provision,
+    ];
+
+    /// The operation a name in a rule file stands for.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+}
+
+/// The words that name each operation, in `Operation::ALL`'s order. From the wrappers Okta's messages show
+/// (okta-formats.md §1, the Tasks sentences in the corpus) and the System Log's operation names.
+const OPERATION_WORDS: [&str; 10] = [
+    r"\berror (?:while )?authenticating\b|\b(?:validat|verify)(?:e|ing) (?:your |the |api |admin )*credentials\b|\btest(?:ing)? (?:the )?(?:api )?(?:connection|credentials)\b",
+    r"\bgroup ?push\b|\bpush(?:ing)? (?:the )?groups?\b|\buser ?group\b|\bgroup membership\b|\b(?:creat|updat|delet|renam|link)(?:e|es|ing) (?:the |app )?group\b|\bapp group\b|\bpush group",
+    r"\bdeactivat(?:e|es|ing|ion)\b|\bdeprovision(?:ing)?\b|\bsuspend(?:ing)? (?:the )?user\b|\bdisabl(?:e|ing) (?:the )?user\b",
+    r"\breactivat(?:e|es|ing|ion)\b",
+    r"\bpush(?:ing)? (?:the )?password\b|\bpassword (?:push|sync|update)\b|\bsync(?:ing)? (?:the )?password\b",
+    r"\bimport(?:ing)? (?:the )?(?:users?|groups?|profiles?)\b|\buser import\b",
+    r"\bprofile push\b|\bpush(?:ing)? (?:the )?(?:user )?profile\b|\bpushuserprofile\b|\bupdat(?:e|es|ing) (?:the )?user\b|\bupdateuser\b|\bpush(?:ing)? (?:the )?(?:user )?(?:profile )?updates?\b|\bpatch(?:ing)? (?:the )?user\b|\bsync(?:ing)? user\b",
+    r"\bverify(?:ing)? (?:if|whether) (?:the )?user\b|\b(?:search(?:ing)?|look(?:ing)? up|find(?:ing)?) (?:for )?(?:the )?user\b|\bverify_exists\b",
+    r"\bcreat(?:e|es|ing) (?:the |a |new )?user\b|\bcreatenewuser\b|\bcreateuser\b|\bpush(?:ing)? new user\b",
+    r"\bautomatic provisioning of\b|\bprovision(?:ing)? (?:of )?(?:the )?user\b",
+];
+
+static OPERATIONS: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(OPERATION_WORDS.iter().map(|w| format!("(?i){w}"))).expect("the operation words are valid")
+});
+
+/// An HTTP status as the message gives it: its code, and the words that gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub code: u16,
+    pub text: String,
+}
+
+/// A SCIM error object (RFC 7644 §3.12), as far as the app filled it in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScimError {
+    pub status: Option<u16>,
+    pub scim_type: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// A message taken apart. Every part is optional: a message is whatever an admin pasted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Anatomy {
+    pub operation: Option<Operation>,
+    pub user: Option<String>,
+    pub app: Option<String>,
+    /// The innermost status the message gives (a JSON body's before the text's).
+    pub status: Option<Status>,
+    /// The app's reason: what follows `Errors reported by remote server:` (or `by the connector:`), else
+    /// what is left once Okta's wrapper and the status are taken off. JSON bodies stay in it.
+    pub reason: Option<String>,
+    /// The innermost SCIM error object.
+    pub scim: Option<ScimError>,
+    /// The texts of the JSON bodies (`detail`, `message`, `error_description`, …), innermost first.
+    pub details: Vec<String>,
+    /// Error codes the app gave (`LICENSE_LIMIT_EXCEEDED`, `username_not_allowed`, `E0000047`), innermost
+    /// first.
+    pub codes: Vec<String>,
+}
+
+/// `Errors reported by remote server:` / `by the connector :` (with the spacing and article variations the
+/// corpus shows).
+static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\berrors? reported by (?:the )?(?:remote server|connector|server|application)\s*:?\s*")
+        .expect("valid")
+});
+
+/// The Tasks sentences Okta writes (okta-formats.md §1), and the forms of them the corpus shows.
+static TASKS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\bautomatic (?:provisioning|profile push|deactivation|reactivation|deprovisioning|push) of (?:user )?(.*?) ?to app (.+?) failed ?: ?",
+    )
+    .expect("valid")
+});
+
+/// Okta's own wrappers inside the reason, taken off one after another.
+static WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^\W{0,3}(?:",
+        r"unable to update group push mapping target (?:app )?group [^:]*:",
+        r"|error while [a-z]+ing\b[^:]*:",
+        r"|errors? during execution\s*:",
+        r"|error executing [a-z_]+\s*:",
+        r"|error (?:authenticating|occurred)\s*:",
+        r"|(?:push new user to|sync user in|update user in|deactivate user in|push user profile to) (?:the )?external application\s*(?:failure)?\s*:?",
+        r"|failure\s*:",
+        r"|error\s*:",
+        r")\s*",
+    ))
+    .expect("valid")
+});
+
+/// HTTP reason phrases (RFC 9110 §15) and the codes they stand for. Longest first where one holds another.
+const PHRASES: [(&str, u16); 22] = [
+    ("bad request", 400),
+    ("unauthorized", 401),
+    ("unauthorised", 401),
+    ("payment required", 402),
+    ("forbidden", 403),
+    ("not found", 404),
+    ("method not allowed", 405),
+    ("request timeout", 408),
+    ("request timed out", 408),
+    ("conflict", 409),
+    ("gone", 410),
+    ("precondition failed", 412),
+    ("payload too large", 413),
+    ("unsupported media type", 415),
+    ("unprocessable entity", 422),
+    ("unprocessable content", 422),
+    ("too many requests", 429),
+    ("internal server error", 500),
+    ("not implemented", 501),
+    ("bad gateway", 502),
+    ("service unavailable", 503),
+    ("gateway timeout", 504),
+];
+
+/// The reason phrase of a status code, as reports write it (`409` → `Conflict`).
+pub fn phrase_of(code: u16) -> Option<&'static str> {
+    const TITLES: [(u16, &str); 20] = [
+        (400, "Bad Request"),
+        (401, "Unauthorized"),
+        (402, "Payment Required"),
+        (403, "Forbidden"),
+        (404, "Not Found"),
+        (405, "Method Not Allowed"),
+        (408, "Request Timeout"),
+        (409, "Conflict"),
+        (410, "Gone"),
+        (412, "Precondition Failed"),
+        (413, "Payload Too Large"),
+        (415, "Unsupported Media Type"),
+        (422, "Unprocessable Entity"),
+        (429, "Too Many Requests"),
+        (500, "Internal Server Error"),
+        (501, "Not Implemented"),
+        (502, "Bad Gateway"),
+        (503, "Service Unavailable"),
+        (504, "Gateway Timeout"),
+        (507, "Insufficient Storage"),
+    ];
+    TITLES.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
+}
+
+/// A status phrase standing as Okta writes it: the status and then `.`/`:`/end, or `HTTP <code> <phrase>`.
+/// `not found` and `conflict` are common words: they count only standing alone like this, never inside a
+/// sentence (`Matching user not found.` is the app's reason, not a 404).
+static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<&str> = PHRASES.iter().map(|(w, _)| *w).collect();
+    let alt = words.join("|").replace(' ', r"[ _-]?");
+    Regex::new(&format!(
+        r"(?i)(?:^|[:.;,(\[]\s*|\b(?:http|status|error|response|received)\W{{0,3}}(?:[45]\d\d\W{{1,3}})?)({alt})\s*(?:$|[.:;,)\]]|-\s|\(\d{{3}}\))"
+    ))
+    .expect("valid")
+});
+
+/// A status code with the word around it that says it is one.
+static CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)(?:\b(?:http(?:/\d(?:\.\d)?)?|status(?: ?code)?|statuscode|httpstatuscode|code|error|response|received error)\W{0,3}([45]\d\d)\b",
+        r"|(?:^|[:(\[]\s*)([45]\d\d)\b(?:\s*[:.)\]-]|\s+[a-z])",
+        r"|\b([45]\d\d) (?:bad request|unauthori[sz]ed|forbidden|not found|conflict|unprocessable|too many|internal server|bad gateway|service unavailable|gateway time|method not allowed|not implemented|payment required|precondition|gone)\b)",
+    ))
+    .expect("valid")
+});
+
+/// An error code standing in the text: an upper-case identifier with an underscore (`LICENSE_LIMIT_EXCEEDED`,
+/// `INVALID_SESSION_ID`), an Okta `E000…` code, or an Entra `AADSTS…` code.
+static ERROR_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+|E0{3}\d{3}|AADSTS\d{5,6})\b").expect("valid")
+});
+
+impl Anatomy {
+    /// Takes a message apart.
+    pub fn parse(message: &str) -> Self {
+        let whole = message.trim();
+        let mut a = Anatomy {
+            operation: operation(whole),
+            ..Anatomy::default()
+        };
+        // The bodies are read, then cut out: the words around them are Okta's and the app's text.
+        let (spans, body_status) = bodies(whole, &mut a);
+        let text = &cut(whole, &spans);
+        let mut rest = text.as_str();
+        if let Some(c) = TASKS.captures(text) {
+            let user = trim_quotes(c.get(1).map_or("", |m| m.as_str()));
+            if !user.is_empty() && !user.eq_ignore_ascii_case("user") {
+                a.user = Some(user.to_owned());
+            }
+            a.app = Some(trim_quotes(&c[2]).to_owned()).filter(|s| !s.is_empty());
+            rest = c.get(0).map_or(rest, |m| &text[m.end()..]);
+        }
+        a.status = a.scim_status().or(body_status).or_else(|| text_status(rest));
+        a.reason = reason(rest);
+        for m in ERROR_CODE.find_iter(whole) {
+            if !a.codes.iter().any(|c| c == m.as_str()) {
+                a.codes.push(m.as_str().to_owned());
+            }
+        }
+        a
+    }
+
+    /// The status a JSON body gave, before any the text gives.
+    fn scim_status(&self) -> Option<Status> {
+        let code = self.scim.as_ref().and_then(|s| s.status)?;
+        Some(Status {
+            code,
+            text: format!("\"status\": \"{code}\""),
+        })
+    }
+
+    /// The texts a rule is tried on, innermost first: the bodies' texts, then the app's reason.
+    pub fn layers(&self) -> impl Iterator<Item = &str> {
+        self.details
+            .iter()
+            .map(String::as_str)
+            .chain(self.reason.as_deref())
+    }
+
+    /// The message plainly reports an error, whether or not a rule knows it: an HTTP status with a reason,
+    /// a SCIM error object or an app's error body, or an app's error code.
+    pub fn plainly_an_error(&self) -> bool {
+        self.scim.is_some()
+            || !self.details.is_empty()
+            || (self.status.is_some() && (self.reason.is_some() || self.operation.is_some()))
+            || self
+                .codes
+                .iter()
+                .any(|c| c.contains('_') || c.starts_with("AADSTS") || c.starts_with("E000"))
+    }
+}
+
+/// `text` with the byte ranges in `spans` blanked out.
+fn cut(text: &str, spans: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &(from, to) in spans {
+        if from < at || to > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..from]);
+        out.push(' ');
+        at = to;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+fn trim_quotes(s: &str) -> &str {
+    const QUOTES: &[char] = &['"', '\'', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}', '`'];
+    s.trim().trim_matches(QUOTES).trim()
+}
+
+/// The most specific operation the message names.
+fn operation(text: &str) -> Option<Operation> {
+    OPERATIONS.matches(text).iter().next().map(|i| Operation::ALL[i])
+}
+
+/// The app's reason: after the last `Errors reported by …:`, else what is left of `rest` once Okta's wrappers
+/// and a leading status are taken off.
+fn reason(rest: &str) -> Option<String> {
+    let mut r = match REPORTED_BY.find_iter(rest).last() {
+        Some(m) => &rest[m.end()..],
+        None => {
+            let mut r = rest;
+            while let Some(m) = WRAPPER.find(r) {
+                if m.end() == 0 {
+                    break;
+                }
+                r = &r[m.end()..];
+            }
+            strip_status(r)
+        }
+    };
+    // `. Error Code: null` is Okta's trailer when the app gave no code.
+    if let Some(at) = r.to_ascii_lowercase().rfind("error code: null") {
+        r = &r[..at];
+    }
+    let r = trim_quotes(
+        r.trim()
+            .trim_end_matches(['.', ' '])
+            .trim_start_matches([':', '.', ' ']),
+    );
+    (!r.is_empty() && r.chars().any(char::is_alphanumeric)).then(|| r.to_owned())
+}
+
+/// Takes a leading status (`Bad Request.`, `409 Conflict:`, `HTTP 403 Forbidden`) off the reason.
+fn strip_status(r: &str) -> &str {
+    static LEADING: LazyLock<Regex> = LazyLock::new(|| {
+        let words: Vec<&str> = PHRASES.iter().map(|(w, _)| *w).collect();
+        Regex::new(&format!(
+            r"(?i)^\W{{0,3}}(?:http\s*)?(?:[45]\d\d\b\W{{0,3}})?(?:{})?\s*(?:[.:;,-]\s*|$)",
+            words.join("|")
+        ))
+        .expect("valid")
+    });
+    match LEADING.find(r) {
+        Some(m) if m.end() > 0 => &r[m.end()..],
+        _ => r,
+    }
+}
+
+/// The status the text gives, innermost (last) first: a code with its word, else a standing phrase.
+fn text_status(text: &str) -> Option<Status> {
+    let code = CODE.captures_iter(text).last().and_then(|c| {
+        let m = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3))?;
+        let code: u16 = m.as_str().parse().ok()?;
+        Some((
+            m.start(),
+            Status {
+                code,
+                text: c.get(0).map_or("", |m| m.as_str()).trim().to_owned(),
+            },
+        ))
+    });
+    let phrase = PHRASE.captures_iter(text).last().and_then(|c| {
+        let m = c.get(1)?;
+        let said = m.as_str().to_ascii_lowercase().replace(['_', '-'], " ");
+        let code = PHRASES
+            .iter()
+            .find(|(w, _)| w.replace(' ', "") == said.replace(' ', ""))
+            .map(|(_, c)| *c)?;
+        Some((
+            m.start(),
+            Status {
+                code,
+                text: m.as_str().to_owned(),
+            },
+        ))
+    });
+    match (code, phrase) {
+        (Some(a), Some(b)) => Some(if a.0 >= b.0 { a.1 } else { b.1 }),
+        (a, b) => a.or(b).map(|(_, s)| s),
+    }
+}
+
+/// The deepest a body is opened, and the most bodies read from one message: a message is short, and a
+/// crafted one must not make this slow.
+const MAX_DEPTH: usize = 8;
+const MAX_BODIES: usize = 16;
+
+/// Reads every JSON body in `text` (and JSON inside their strings) into `a`, innermost first; where the
+/// bodies stand in `text`, and the innermost status one of them gave as a number.
+fn bodies(text: &str, a: &mut Anatomy) -> (Vec<(usize, usize)>, Option<Status>) {
+    let mut found: Vec<(usize, Found)> = Vec::new();
+    let spans = scan(text, 0, &mut found);
+    let mut status = None;
+    // Innermost first; within one depth, in the order written.
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, f) in found {
+        match f {
+            Found::Scim(s) => {
+                if a.scim.is_none() {
+                    a.scim = Some(s);
+                }
+            }
+            Found::Text(t) => {
+                if !a.details.contains(&t) {
+                    a.details.push(t);
+                }
+            }
+            Found::Code(c) => {
+                if !a.codes.contains(&c) {
+                    a.codes.push(c);
+                }
+            }
+            Found::Status(code) => {
+                if status.is_none() {
+                    status = Some(Status {
+                        code,
+                        text: code.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    (spans, status)
+}
+
+enum Found {
+    Scim(ScimError),
+    Text(String),
+    Code(String),
+    Status(u16),
+}
+
+/// Finds the JSON objects in `text` at `depth` and reads them; where they stand.
+fn scan(text: &str, depth: usize, found: &mut Vec<(usize, Found)>) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    if depth >= MAX_DEPTH {
+        return spans;
+    }
+    let mut from = 0;
+    let mut read = 0;
+    while let Some(i) = text[from..].find(['{', '[']).map(|i| i + from) {
+        let mut values = serde_json::Deserializer::from_str(&text[i..]).into_iter::<Value>();
+        match values.next() {
+            Some(Ok(v)) if v.is_object() || v.as_array().is_some_and(|a| a.iter().any(Value::is_object)) => {
+                let end = i + values.byte_offset();
+                value(&v, depth + 1, found);
+                spans.push((i, end));
+                read += 1;
+                from = end.max(i + 1);
+            }
+            _ => from = i + 1,
+        }
+        if read >= MAX_BODIES || from >= text.len() {
+            break;
+        }
+    }
+    spans
+}
+
+/// The keys whose text is the app's reason, and those that hold a code.
+const TEXT_KEYS: [&str; 14] = [
+    "detail",
+    "details",
+    "message",
+    "error_description",
+    "errordescription",
+    "description",
+    "errorsummary",
+    "error_message",
+    "errormessage",
+    "title",
+    "reason",
+    "msg",
+    "error",
+    "localizedmessage",
+];
+const STATUS_KEYS: [&str; 5] = ["status", "code", "statuscode", "status_code", "httpstatus"];
+const CODE_KEYS: [&str; 6] = ["code", "error_code", "errorcode", "error", "type", "subcode"];
+
+/// Reads one JSON value found in a message.
+fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    match v {
+        Value::Array(items) => {
+            for item in items.iter().take(MAX_BODIES) {
+                value(item, depth, found);
+            }
+        }
+        Value::Object(map) => {
+            if let Some(s) = scim_error(map) {
+                found.push((depth, Found::Scim(s)));
+            }
+            for (k, v) in map {
+                let key = k.to_ascii_lowercase();
+                match v {
+                    Value::String(s) => {
+                        let s = s.trim();
+                        if s.starts_with(['{', '[']) {
+                            scan(s, depth, found);
+                            continue;
+                        }
+                        if STATUS_KEYS.contains(&key.as_str()) {
+                            if let Some(code) = s.parse::<u16>().ok().filter(|c| (400..600).contains(c)) {
+                                found.push((depth, Found::Status(code)));
+                                continue;
+                            }
+                        }
+                        if s.is_empty() || s.eq_ignore_ascii_case("null") {
+                            continue;
+                        }
+                        if CODE_KEYS.contains(&key.as_str()) && looks_like_code(s) {
+                            found.push((depth, Found::Code(s.to_owned())));
+                        } else if TEXT_KEYS.contains(&key.as_str()) {
+                            found.push((depth, Found::Text(s.to_owned())));
+                        }
+                    }
+                    Value::Object(_) | Value::Array(_) => value(v, depth + 1, found),
+                    Value::Number(n) if STATUS_KEYS.contains(&key.as_str()) => {
+                        let code = n.as_u64().and_then(|n| u16::try_from(n).ok());
+                        if let Some(code) = code.filter(|c| (400..600).contains(c)) {
+                            found.push((depth, Found::Status(code)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A code, not a sentence: one word of letters, digits, `_`, `.`, `-` or `:`.
+fn looks_like_code(s: &str) -> bool {
+    s.len() <= 64 && !s.contains(' ') && s.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// An object that is an app's (or Okta's) error body, not some other record: a SCIM error object, or an
+/// object with an error key (`error`, `errors`, `error_description`, `errorCode`, `errorSummary`, `fault`),
+/// or a `message`/`detail` with an error status or code. A user or a group from an API is none of these.
+pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
+    const ERROR_KEYS: [&str; 9] = [
+        "error",
+        "errors",
+        "error_description",
+        "errorcode",
+        "errorsummary",
+        "error_code",
+        "errormessage",
+        "fault",
+        "scimtype",
+    ];
+    if scim_error(map).is_some() {
+        return true;
+    }
+    let has = |k: &str| map.keys().any(|key| key.eq_ignore_ascii_case(k));
+    if ERROR_KEYS.iter().any(|k| has(k)) {
+        return true;
+    }
+    let status = map.iter().any(|(k, v)| {
+        STATUS_KEYS.contains(&k.to_ascii_lowercase().as_str())
+            && match v {
+                Value::Number(n) => n.as_u64().is_some_and(|n| (400..600).contains(&n)),
+                Value::String(s) => s.trim().parse::<u16>().is_ok_and(|n| (400..600).contains(&n)),
+                _ => false,
+            }
+    });
+    status && (has("message") || has("detail") || has("description"))
+}
+
+/// A SCIM error object: it names the SCIM error schema, or carries `scimType`, or `status` with `detail`.
+fn scim_error(map: &serde_json::Map<String, Value>) -> Option<ScimError> {
+    let get = |k: &str| {
+        map.iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v)
+    };
+    let schema = get("schemas").and_then(Value::as_array).is_some_and(|s| {
+        s.iter()
+            .filter_map(Value::as_str)
+            .any(|s| s.to_ascii_lowercase().contains(":api:messages:2.0:error"))
+    });
+    let scim_type = get("scimtype").and_then(Value::as_str).map(str::to_owned);
+    let detail = get("detail").and_then(Value::as_str).map(str::to_owned);
+    let status = get("status").and_then(|v| match v {
+        Value::String(s) => s.trim().parse::<u16>().ok(),
+        Value::Number(n) => n.as_u64().and_then(|n| u16::try_from(n).ok()),
+        _ => None,
+    });
+    let status = status.filter(|s| (400..600).contains(s));
+    (schema || scim_type.is_some() || (status.is_some() && detail.is_some())).then_some(ScimError {
+        status,
+        scim_type,
+        detail,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_sentence_is_wrapper_and_reason() {
+        let a = Anatomy::parse(
+            "Automatic provisioning of user John Doe to app Salesforce.com failed: License Limit Exceeded.",
+        );
+        assert_eq!(a.user.as_deref(), Some("John Doe"));
+        assert_eq!(a.app.as_deref(), Some("Salesforce.com"));
+        assert_eq!(a.operation, Some(Operation::Provision));
+        assert_eq!(a.reason.as_deref(), Some("License Limit Exceeded"));
+        assert_eq!(a.status, None);
+    }
+
+    #[test]
+    fn the_status_word_and_the_remote_reason_are_apart() {
+        let a = Anatomy::parse(
+            "Automatic provisioning of user jane to app Acme failed: Error while creating user jane : Conflict. \
+             Errors reported by remote server: Email domain is not allowed",
+        );
+        assert_eq!(a.operation, Some(Operation::Create));
+        assert_eq!(a.status.as_ref().map(|s| s.code), Some(409));
+        assert_eq!(a.reason.as_deref(), Some("Email domain is not allowed"));
+    }
+
+    #[test]
+    fn a_status_alone_leaves_no_reason() {
+        let a = Anatomy::parse(
+            "Error while verifying if user bob exists: Unauthorized. Errors reported by remote server:",
+        );
+        assert_eq!(a.operation, Some(Operation::Lookup));
+        assert_eq!(a.status.map(|s| s.code), Some(401));
+        assert_eq!(a.reason, None);
+        let a = Anatomy::parse("Unable to update Group Push mapping target App group Eng: Error while creating user group Eng: HTTP 403 Forbidden");
+        assert_eq!(a.operation, Some(Operation::GroupPush));
+        assert_eq!(a.status.map(|s| s.code), Some(403));
+        assert_eq!(a.reason, None);
+    }
+
+    #[test]
+    fn words_inside_a_sentence_are_no_status() {
+        let a = Anatomy::parse("Matching user not found.");
+        assert_eq!(a.status, None);
+        assert_eq!(a.reason.as_deref(), Some("Matching user not found"));
+        let a = Anatomy::parse("User not found");
+        assert_eq!(a.status, None);
+    }
+
+    #[test]
+    fn scim_bodies_nested_in_strings_are_read_innermost_first() {
+        let inner = r#"{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"status\":\"409\",\"scimType\":\"uniqueness\",\"detail\":\"userName taken\"}"#;
+        let msg = format!(
+            r#"Bad Request. Errors reported by remote server: {{"error":"upstream","message":"{inner}"}}"#
+        );
+        let a = Anatomy::parse(&msg);
+        let scim = a.scim.clone().expect("the SCIM object is found");
+        assert_eq!(scim.scim_type.as_deref(), Some("uniqueness"));
+        assert_eq!(scim.status, Some(409));
+        assert_eq!(
+            a.status.as_ref().map(|s| s.code),
+            Some(409),
+            "the inner status wins over the outer word"
+        );
+        assert_eq!(a.details.first().map(String::as_str), Some("userName taken"));
+        assert!(a.plainly_an_error());
+    }
+
+    #[test]
+    fn connector_bodies_give_their_description_and_code() {
+        let a = Anatomy::parse(
+            r#"Error while creating user x: Errors during execution: Error executing createNewUser: Bad Request. Errors reported by the connector : {"Errors":{"description":"username_not_allowed (user=x)","code":400}}. Error Code: null"#,
+        );
+        assert_eq!(a.details, vec!["username_not_allowed (user=x)".to_owned()]);
+        assert_eq!(a.status.map(|s| s.code), Some(400));
+        assert_eq!(a.operation, Some(Operation::Create));
+    }
+
+    #[test]
+    fn codes_and_plain_words_tell_an_error() {
+        assert!(Anatomy::parse("LICENSE_LIMIT_EXCEEDED:License Limit Exceeded").plainly_an_error());
+        assert!(Anatomy::parse("409 Conflict: user exists").plainly_an_error());
+        assert!(!Anatomy::parse("hello world").plainly_an_error());
+        assert!(!Anatomy::parse("[1, 2, 3] {not json").plainly_an_error());
+    }
+
+    #[test]
+    fn error_bodies_are_told_from_other_objects() {
+        let body =
+            |t: &str| -> serde_json::Map<String, Value> { serde_json::from_str(t).expect("an object") };
+        assert!(is_error_body(&body(
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"x"}"#
+        )));
+        assert!(is_error_body(&body(
+            r#"{"error":"invalid_grant","error_description":"expired"}"#
+        )));
+        assert!(is_error_body(&body(r#"{"code":403,"message":"Not Authorized"}"#)));
+        assert!(!is_error_body(&body(
+            r#"{"id":"00u1","status":"ACTIVE","profile":{"title":"Engineer"}}"#
+        )));
+        assert!(!is_error_body(&body(r#"{"message":"hello","code":200}"#)));
+    }
+
+    #[test]
+    fn hostile_bodies_end() {
+        let deep = "[".repeat(10_000);
+        let a = Anatomy::parse(&deep);
+        assert!(a.details.is_empty());
+        let many = r#"{"message":"x"} "#.repeat(1000);
+        assert!(Anatomy::parse(&many).details.len() <= MAX_BODIES);
+    }
+}

@@ -1,0 +1,266 @@
+//! How a failure's message is read to its cause, layer by layer, the innermost that says something first
+//! (spec, "Diagnosis: how a message is read"): a rule on the app's own words, then Okta's event type, then
+//! the SCIM `scimType`, then the HTTP status family, then a rule on the whole message (Okta's wrapper).
+//! Only a rule or an event type is `certain`; a SCIM type or a status is `likely`, with what else it could
+//! be.
+
+use std::sync::Arc;
+
+use super::schema::{Fallbacks, StatusFallback};
+use super::table::RuleTable;
+use crate::okta::anatomy::{Anatomy, Operation};
+use crate::record::{Confidence, Layer, Why};
+use crate::text::fold;
+
+/// What the rules made of one message.
+#[derive(Debug)]
+pub struct Diagnosis {
+    /// The rule's index in the table; none: unrecognized.
+    pub cause: Option<usize>,
+    /// How sure, and why; none for an unrecognized failure.
+    pub why: Option<Why>,
+    /// The operation Okta's wrapper names, recognized or not.
+    pub operation: Option<Operation>,
+    /// The message plainly reports an error, whether or not anything here knows it.
+    pub plainly_an_error: bool,
+}
+
+impl RuleTable {
+    /// The cause of a failure whose reason is `reason` and whose event type is `event_type`.
+    pub fn diagnose(&self, reason: Option<&str>, event_type: Option<&str>) -> Diagnosis {
+        let text = reason.unwrap_or("");
+        let a = Anatomy::parse(text);
+        let found = self.decide(text, &a, event_type);
+        let (cause, why) = match found {
+            Some((cause, why)) => (Some(cause), Some(why)),
+            None => (None, None),
+        };
+        Diagnosis {
+            cause,
+            why: why.map(|w| Why {
+                operation: a.operation,
+                ..w
+            }),
+            operation: a.operation,
+            plainly_an_error: a.plainly_an_error(),
+        }
+    }
+
+    fn decide(&self, text: &str, a: &Anatomy, event_type: Option<&str>) -> Option<(usize, Why)> {
+        let folded = fold(text);
+        // A user's rules are checked before the built-in ones, on every layer (they come first in the
+        // table, so the first rule to match is theirs when any of theirs does).
+        if self.user_rules() > 0 {
+            for layer in a.layers().map(fold).chain([folded.clone()]) {
+                if let Some(rule) = self.match_text(&layer).filter(|&r| r < self.user_rules()) {
+                    return Some((rule, self.certain(rule, Layer::Rule, &layer)));
+                }
+            }
+        }
+        // The app's words, innermost first.
+        for layer in a.layers() {
+            let folded = fold(layer);
+            if let Some(rule) = self.match_text(&folded) {
+                return Some((rule, self.certain(rule, Layer::Rule, &folded)));
+            }
+        }
+        // What Okta itself called the event.
+        if let Some(t) = event_type {
+            if let Some(rule) = self.by_event_type(t) {
+                return Some((rule, why(Confidence::Certain, Layer::EventType, t, Arc::from([]))));
+            }
+        }
+        let fallbacks = self.fallbacks();
+        if let Some(scim_type) = a.scim.as_ref().and_then(|s| s.scim_type.as_deref()) {
+            if let Some((rule, alternatives)) = self.fallback(fallbacks.scim(scim_type)) {
+                let said = format!("scimType \"{scim_type}\"");
+                return Some((
+                    rule,
+                    why(Confidence::Likely, Layer::ScimType, &said, alternatives),
+                ));
+            }
+        }
+        if let Some(status) = &a.status {
+            if let Some((rule, alternatives)) = self.fallback(fallbacks.status(status.code, a.operation)) {
+                let said = status_words(status.code, &status.text);
+                return Some((rule, why(Confidence::Likely, Layer::Status, &said, alternatives)));
+            }
+        }
+        // Okta's wrapper, and any words of the whole message no inner layer held.
+        let rule = self.match_text(&folded)?;
+        Some((rule, self.certain(rule, Layer::Rule, &folded)))
+    }
+
+    /// A rule decided: the words of `folded` it matched are the evidence.
+    fn certain(&self, rule: usize, layer: Layer, folded: &str) -> Why {
+        let words = self
+            .matched_text(rule, folded)
+            .unwrap_or_else(|| folded.to_owned());
+        why(Confidence::Certain, layer, &words, Arc::from([]))
+    }
+
+    /// The first cause a fallback names that is in the table, and the others (its alternatives).
+    fn fallback(&self, causes: Option<&[String]>) -> Option<(usize, Arc<[Arc<str>]>)> {
+        let mut known = causes?.iter().filter_map(|id| self.index_of(id).map(|i| (i, id)));
+        let (first, _) = known.next()?;
+        let alternatives: Vec<Arc<str>> = known.map(|(_, id)| Arc::from(id.as_str())).collect();
+        Some((first, alternatives.into()))
+    }
+}
+
+fn why(confidence: Confidence, layer: Layer, text: &str, alternatives: Arc<[Arc<str>]>) -> Why {
+    Why {
+        confidence,
+        layer,
+        text: Arc::from(text),
+        alternatives,
+        operation: None,
+    }
+}
+
+/// A status as evidence: `409 Conflict` whether the message said the code, the word or both.
+fn status_words(code: u16, said: &str) -> String {
+    let phrase = crate::okta::anatomy::phrase_of(code);
+    match phrase {
+        Some(p) => format!("{code} {p}"),
+        None if said.trim().is_empty() => code.to_string(),
+        None => format!("{code} ({})", said.trim()),
+    }
+}
+
+impl Fallbacks {
+    /// The causes a SCIM type stands for, most likely first.
+    fn scim(&self, scim_type: &str) -> Option<&[String]> {
+        self.scim_types
+            .iter()
+            .find(|f| f.scim_type.eq_ignore_ascii_case(scim_type))
+            .map(|f| f.causes.as_slice())
+    }
+
+    /// The causes a status stands for in the operation named, most likely first: an entry for the exact
+    /// code and this operation, then one for the code in any operation, then one for its family (`5xx`).
+    fn status(&self, code: u16, operation: Option<Operation>) -> Option<&[String]> {
+        let family = format!("{}xx", code / 100);
+        let code = code.to_string();
+        let in_operation =
+            |s: &&StatusFallback| operation.is_some_and(|o| s.operations.iter().any(|n| n == o.as_str()));
+        let of = |want: String| {
+            self.statuses
+                .iter()
+                .filter(move |s| s.status.eq_ignore_ascii_case(&want))
+        };
+        of(code.clone())
+            .find(in_operation)
+            .or_else(|| of(code).find(|s| s.operations.is_empty()))
+            .or_else(|| of(family.clone()).find(in_operation))
+            .or_else(|| of(family).find(|s| s.operations.is_empty()))
+            .map(|s| s.causes.as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> RuleTable {
+        RuleTable::load(None).expect("the built-in table loads")
+    }
+
+    fn cause(t: &RuleTable, d: &Diagnosis) -> Option<String> {
+        d.cause.map(|i| t.rules()[i].id.clone())
+    }
+
+    #[test]
+    fn the_app_s_reason_outranks_the_status_word() {
+        let t = table();
+        let d = t.diagnose(
+            Some("Error while creating user jane: Conflict. Errors reported by remote server: Token is invalid or expired"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
+        let why = d.why.expect("a diagnosed failure says why");
+        assert_eq!(why.confidence, Confidence::Certain);
+        assert_eq!(why.layer, Layer::Rule);
+        assert!(
+            why.text.to_lowercase().contains("token is invalid"),
+            "{}",
+            why.text
+        );
+    }
+
+    #[test]
+    fn a_status_alone_is_likely_with_alternatives() {
+        let t = table();
+        let d = t.diagnose(
+            Some("Error while creating user jane: Conflict. Errors reported by remote server:"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("account-already-exists"));
+        let why = d.why.expect("why");
+        assert_eq!(why.confidence, Confidence::Likely);
+        assert_eq!(why.layer, Layer::Status);
+        assert_eq!(&*why.text, "409 Conflict");
+    }
+
+    #[test]
+    fn the_operation_picks_among_a_status_s_causes() {
+        let t = table();
+        // Okta signing in to the app was refused: its credentials, whatever the status word.
+        let d = t.diagnose(
+            Some("Error authenticating: Forbidden. Errors reported by remote server:"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
+        assert_eq!(d.why.as_ref().map(|w| w.confidence), Some(Confidence::Likely));
+        // A group push refused: the service account's permissions, and the push adds its steps.
+        let d = t.diagnose(
+            Some("Unable to update Group Push mapping target App group Eng: Error while creating user group Eng: HTTP 403 Forbidden"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("api-account-permissions-missing"));
+        assert_eq!(d.operation, Some(Operation::GroupPush));
+        let why = d.why.expect("why");
+        assert_eq!(&*why.text, "403 Forbidden");
+        assert!(
+            !why.alternatives.is_empty(),
+            "a likely cause says what else it could be"
+        );
+        // A 404 on an update: the account is gone from the app; on a create, it is not.
+        let d = t.diagnose(
+            Some("Automatic profile push of jane to app Acme failed: Not Found"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("account-missing-in-app"));
+    }
+
+    #[test]
+    fn a_scim_type_decides_when_the_detail_says_nothing_known() {
+        let t = table();
+        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"mutability","detail":"zzz"}"#;
+        let d = t.diagnose(
+            Some(&format!("Bad Request. Errors reported by remote server: {body}")),
+            None,
+        );
+        let why = d.why.expect("why");
+        assert_eq!(why.layer, Layer::ScimType);
+        assert_eq!(why.confidence, Confidence::Likely);
+        assert!(d.cause.is_some());
+    }
+
+    #[test]
+    fn the_event_type_speaks_when_the_reason_does_not() {
+        let t = table();
+        let d = t.diagnose(None, Some("application.integration.authentication_failure"));
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
+        assert_eq!(d.why.map(|w| w.layer), Some(Layer::EventType));
+    }
+
+    #[test]
+    fn nothing_known_is_unrecognized_but_may_still_be_an_error() {
+        let t = table();
+        let d = t.diagnose(Some("the weather is fine"), None);
+        assert!(d.cause.is_none() && d.why.is_none() && !d.plainly_an_error);
+        let d = t.diagnose(Some(r#"{"error":"zorg_blarg","error_description":"qux"}"#), None);
+        assert!(d.plainly_an_error);
+    }
+}

@@ -1,0 +1,334 @@
+//! The corpus of real messages (fixtures/corpus/, each with its source), run through the binary with `-m` and
+//! as piped lines: how well the diagnosis generalizes. `train.json` is what the rules were written from;
+//! `held.json`, split from it by source, was never read to write them, and measures messages nobody here
+//! tuned for. Both figures are published in docs/diagnosis.md; `cargo test --test cli corpus -- --nocapture`
+//! prints them.
+
+use regex::Regex;
+use serde_json::Value;
+
+use super::{json_report, provdiag};
+
+const SEEDS: [&str; 3] = [
+    "invalid-credentials",
+    "create-users-disabled",
+    "license-limit-exceeded",
+];
+
+struct Case {
+    message: String,
+    shape: String,
+    expected: String,
+}
+
+fn cases(part: &str) -> Vec<Case> {
+    let path = format!("{}/fixtures/corpus/{part}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("the corpus is readable");
+    let list: Value = serde_json::from_str(&text).expect("the corpus is JSON");
+    let mut out = Vec::new();
+    for c in list.as_array().expect("the corpus is an array") {
+        let s = |k: &str| {
+            c[k].as_str()
+                .unwrap_or_else(|| panic!("{part}: {k} is a string"))
+                .to_owned()
+        };
+        assert!(
+            s("source").starts_with("https://") || s("source").starts_with("http://"),
+            "{part}: every message names its source"
+        );
+        out.push(Case {
+            message: s("message"),
+            shape: s("shape"),
+            expected: s("expected"),
+        });
+    }
+    out
+}
+
+/// What one message became: `Some(Some(cause))` diagnosed, `Some(None)` unrecognized, `None` ignored.
+type Landed = Option<Option<String>>;
+
+/// Each message with its own `-m`, in one run: every `-m` is a failure on the user's word, so the findings
+/// come one per message line, in order. A message of several lines is its own run.
+fn by_messages(texts: &[String]) -> Vec<(Landed, Value)> {
+    let one_line: Vec<&String> = texts.iter().filter(|t| !t.contains('\n')).collect();
+    let mut args = Vec::new();
+    for t in &one_line {
+        args.extend(["-m", t.as_str()]);
+    }
+    let (report, _) = json_report(&args, "");
+    let found = report["findings"].as_array().expect("findings").clone();
+    assert_eq!(found.len(), one_line.len(), "every -m message is one failure");
+    let mut found = found.into_iter();
+    texts
+        .iter()
+        .map(|t| {
+            if t.contains('\n') {
+                let (report, _) = json_report(&["-m", t], "");
+                let f = report["findings"][0].clone();
+                (landed(&f), f)
+            } else {
+                let f = found.next().unwrap_or(Value::Null);
+                (landed(&f), f)
+            }
+        })
+        .collect()
+}
+
+fn landed(f: &Value) -> Landed {
+    if f.is_null() {
+        return None;
+    }
+    Some(f["cause"].as_str().map(str::to_owned))
+}
+
+/// Each text on its own line of one piped input; what each line became.
+fn by_lines(texts: &[String]) -> Vec<Landed> {
+    let lines: Vec<String> = texts
+        .iter()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let (report, _) = json_report(&[], lines.join("\n"));
+    let mut out = vec![None; texts.len()];
+    for f in report["findings"].as_array().expect("findings") {
+        let line = f["source"]["line"].as_u64().expect("line") as usize;
+        out[line - 1] = Some(f["cause"].as_str().map(str::to_owned));
+    }
+    out
+}
+
+fn show(l: &Landed) -> String {
+    match l {
+        Some(Some(c)) => c.clone(),
+        Some(None) => "unrecognized".into(),
+        None => "ignored".into(),
+    }
+}
+
+/// The message with the Tasks sentence's prefix taken off: what an admin pastes from the task's detail.
+fn bare(message: &str) -> String {
+    let prefix =
+        Regex::new(r"(?is)^automatic (?:provisioning|profile push) of .*? to app .*? failed: ?(.*)$")
+            .expect("valid");
+    prefix
+        .captures(message)
+        .map_or_else(|| message.to_owned(), |c| c[1].to_owned())
+}
+
+fn percent(hit: usize, of: usize) -> f64 {
+    if of == 0 {
+        100.0
+    } else {
+        100.0 * hit as f64 / of as f64
+    }
+}
+
+/// One part's figures, as the issue measures them.
+#[derive(Default)]
+struct Figures {
+    seed: usize,
+    seed_right: usize,
+    seed_wrong: usize,
+    other: usize,
+    other_right: usize,
+    other_on_seed: usize,
+    unrecognized: usize,
+    left_unrecognized: usize,
+    messages: usize,
+    messages_failures: usize,
+    without_why: usize,
+    fragments: usize,
+    fragments_counted: usize,
+    misses: Vec<String>,
+}
+
+impl Figures {
+    fn line(&self, part: &str) -> String {
+        format!(
+            "{part}: seed causes named right {}/{} ({:.0}%), on a wrong cause {}; other causes named right {}/{} ({:.0}%), \
+             on a seed cause {}; left unrecognized {}/{}; -m failures {}/{}; bare fragments counted as lines {}/{} ({:.0}%); \
+             diagnosed findings without a why {}",
+            self.seed_right,
+            self.seed,
+            percent(self.seed_right, self.seed),
+            self.seed_wrong,
+            self.other_right,
+            self.other,
+            percent(self.other_right, self.other),
+            self.other_on_seed,
+            self.left_unrecognized,
+            self.unrecognized,
+            self.messages_failures,
+            self.messages,
+            self.fragments_counted,
+            self.fragments,
+            percent(self.fragments_counted, self.fragments),
+            self.without_why,
+        )
+    }
+}
+
+/// Runs one part of the corpus as `-m` messages (what the figures count) and its bare fragments as piped
+/// lines.
+fn measure(part: &str) -> Figures {
+    let cases = cases(part);
+    let messages: Vec<String> = cases.iter().map(|c| c.message.clone()).collect();
+    let by_m = by_messages(&messages);
+    let mut fig = Figures::default();
+    for (case, (got, finding)) in cases.iter().zip(&by_m) {
+        fig.messages += 1;
+        fig.messages_failures += usize::from(got.is_some());
+        let cause = got.clone().flatten();
+        if cause.is_some()
+            && (finding["confidence"].is_null()
+                || finding["evidence"]["text"].as_str().is_none_or(str::is_empty))
+        {
+            fig.without_why += 1;
+        }
+        let right = cause.as_deref() == Some(case.expected.as_str());
+        if SEEDS.contains(&case.expected.as_str()) {
+            fig.seed += 1;
+            fig.seed_right += usize::from(right);
+            fig.seed_wrong += usize::from(cause.is_some() && !right);
+        } else if case.expected == "unrecognized" {
+            fig.unrecognized += 1;
+            fig.left_unrecognized += usize::from(cause.is_none());
+        } else {
+            fig.other += 1;
+            fig.other_right += usize::from(right);
+            fig.other_on_seed += usize::from(cause.as_deref().is_some_and(|c| SEEDS.contains(&c)));
+        }
+        if !right && case.expected != "unrecognized" || (case.expected == "unrecognized" && cause.is_some()) {
+            fig.misses.push(format!(
+                "{} -> {} ({})",
+                case.expected,
+                show(got),
+                case.message.replace('\n', " ")
+            ));
+        }
+    }
+    // Bare fragments: every message that is not a whole Tasks sentence, and every sentence with its prefix
+    // taken off, piped as lines.
+    let fragments: Vec<String> = cases
+        .iter()
+        .map(|c| {
+            if c.shape == "tasks-sentence" {
+                bare(&c.message)
+            } else {
+                c.message.clone()
+            }
+        })
+        .filter(|m| !m.trim().is_empty())
+        .collect();
+    let lines = by_lines(&fragments);
+    fig.fragments = fragments.len();
+    fig.fragments_counted = lines.iter().filter(|l| l.is_some()).count();
+    fig
+}
+
+#[test]
+#[allow(clippy::print_stdout)] // the figures, for `-- --nocapture` and docs/diagnosis.md
+fn the_rules_generalize_to_messages_they_were_not_written_from() {
+    let train = measure("train");
+    let held = measure("held");
+    println!("{}", train.line("train"));
+    println!("{}", held.line("held"));
+    // Only the part the rules are written from lists its misses: the held part's are for measuring, not for
+    // reading while writing rules.
+    println!("train misses:\n  {}", train.misses.join("\n  "));
+    for (part, f) in [("train", &train), ("held", &held)] {
+        // The user's word: every -m message is a failure, and every diagnosed one says why.
+        assert_eq!(f.messages_failures, f.messages, "{}", f.line(part));
+        assert_eq!(f.without_why, 0, "{}", f.line(part));
+    }
+    // The floors reached on the held part (docs/diagnosis.md): not a tuned 100%.
+    assert!(
+        percent(held.seed_right, held.seed) >= HELD_SEED_FLOOR,
+        "{}",
+        held.line("held")
+    );
+    assert!(
+        held.seed_wrong <= HELD_SEED_WRONG_CEILING,
+        "{}",
+        held.line("held")
+    );
+    assert!(
+        percent(held.other_right, held.other) >= HELD_OTHER_FLOOR,
+        "{}",
+        held.line("held")
+    );
+    assert!(
+        held.other_on_seed <= HELD_OTHER_ON_SEED_CEILING,
+        "{}",
+        held.line("held")
+    );
+    assert!(
+        percent(held.fragments_counted, held.fragments) >= HELD_FRAGMENTS_FLOOR,
+        "{}",
+        held.line("held")
+    );
+    // The part the rules were written from holds them better.
+    assert!(
+        percent(train.other_right, train.other) >= 85.0,
+        "{}",
+        train.line("train")
+    );
+    assert!(
+        percent(train.seed_right, train.seed) >= 90.0,
+        "{}",
+        train.line("train")
+    );
+    assert!(train.other_on_seed <= 1, "{}", train.line("train"));
+}
+
+/// What the held part reached when these floors were set (docs/diagnosis.md), rounded down.
+const HELD_SEED_FLOOR: f64 = 76.0;
+const HELD_SEED_WRONG_CEILING: usize = 2;
+const HELD_OTHER_FLOOR: f64 = 49.0;
+const HELD_OTHER_ON_SEED_CEILING: usize = 5;
+const HELD_FRAGMENTS_FLOOR: f64 = 76.0;
+
+#[test]
+fn precision_a_bare_403_or_400_or_a_licence_assignment_conflict_is_no_seed_cause() {
+    // Texts quoted from the fixtures' sources; none of them says bad credentials or no seats.
+    for text in [
+        "Unable to update Group Push mapping target App group <group name>: Error while creating user group <group name>: HTTP 403 Forbidden",
+        "Automatic provisioning of user to app Getty Images failed: com.saasure.application.generic.client.AppApiException: javax.ws.rs.BadRequestException: HTTP 400 Bad Request",
+        "Could not push profile for Office 365 user <username>, received error: Received response with HTTP status code 400. httpStatusCode=400 errorCode=Request_BadRequest errorMessage=\"User license is inherited from a group membership and it cannot be removed directly from the user.\"",
+        "Automatic profile push of user <user> to app Salesforce.com failed: User's Profile can't be set to 'Identity User' because it's derived from a license that doesn't require the following permission(s): ChatterinternalUser. Select a different profile.",
+    ] {
+        let got = by_messages(&[text.to_owned()]).remove(0).0;
+        let cause = got.clone().flatten();
+        assert!(got.is_some(), "{text} is a failure");
+        assert!(!cause.as_deref().is_some_and(|c| SEEDS.contains(&c)), "{text} -> {}", show(&got));
+    }
+}
+
+#[test]
+fn every_builtin_rule_cites_its_source_and_the_seed_rules_keep_okta_s_page() {
+    let out = provdiag()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let table: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rules = table["rules"].as_array().expect("rules");
+    let mut sources = std::collections::HashSet::new();
+    for r in rules {
+        let source = r["source"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{} has a source", r["id"]));
+        assert!(source.starts_with("https://"), "{source}");
+        sources.insert(source.to_owned());
+    }
+    assert!(
+        sources.len() * 2 > rules.len(),
+        "rules do not all point at the same pages: {sources:?}"
+    );
+    for r in &rules[..3] {
+        assert!(
+            r["source"].as_str().is_some_and(|s| s.contains("help.okta.com")),
+            "{}",
+            r["id"]
+        );
+    }
+}
