@@ -108,6 +108,10 @@ pub struct ReportOptions {
     /// Let --fail-on count failures that a later success resolved too
     #[arg(long)]
     pub include_resolved: bool,
+
+    /// Text and markdown: only the overview (one line per incident) and the figures
+    #[arg(long)]
+    pub brief: bool,
 }
 
 /// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is
@@ -169,6 +173,7 @@ pub enum Command {
         action: Option<RulesAction>,
     },
     /// Shell completions, to be sourced by the shell
+    #[command(after_help = COMPLETIONS_PLACES)]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -177,8 +182,11 @@ pub enum Command {
     Man,
     /// Read the System Log straight from Okta's API and diagnose it as it arrives
     ///
-    /// The token comes from the environment, never from the command line: OKTA_API_TOKEN (an API token,
-    /// sent as SSWS) or OKTA_ACCESS_TOKEN (an OAuth 2.0 access token with the okta.logs.read scope).
+    /// Credentials come from the environment, never from the command line. The first of these that is set is
+    /// used (and, when several are, stderr says which): OKTA_CLIENT_CLIENTID with OKTA_CLIENT_PRIVATEKEY (an API
+    /// Services app's private key, a PEM or JWK or the path of one: Okta's recommended credential, with DPoP),
+    /// OKTA_API_TOKEN or OKTA_CLIENT_TOKEN (an API token, sent as SSWS), OKTA_ACCESS_TOKEN (an OAuth 2.0 access
+    /// token with the okta.logs.read scope). OKTA_CLIENT_ORGURL is --org's default.
     #[command(after_help = PULL_EXAMPLES)]
     Pull(Box<Pull>),
     /// Acknowledge an incident in a --state file: still reported, but --fail-on does not count it until WHEN
@@ -209,6 +217,13 @@ pub struct Ack {
     pub state: PathBuf,
 }
 
+const COMPLETIONS_PLACES: &str = "Where each shell's file goes:
+  bash        provdiag completions bash > ~/.local/share/bash-completion/completions/provdiag
+  zsh         provdiag completions zsh > ~/.zfunc/_provdiag   (with fpath+=~/.zfunc before compinit in ~/.zshrc)
+  fish        provdiag completions fish > ~/.config/fish/completions/provdiag.fish
+  powershell  provdiag completions powershell >> $PROFILE
+  elvish      provdiag completions elvish > ~/.config/elvish/lib/provdiag.elv   (and use provdiag in rc.elv)";
+
 const PULL_EXAMPLES: &str = "Examples:
   OKTA_API_TOKEN=… provdiag pull --org acme.okta.com --since 7d
   provdiag pull --org acme.okta.com --state ~/.provdiag-acme.json --format json   (from cron: each event once)
@@ -217,8 +232,9 @@ const PULL_EXAMPLES: &str = "Examples:
 /// `provdiag pull`: where to read from, which window, and what to keep between runs.
 #[derive(Debug, Args)]
 pub struct Pull {
-    /// The Okta org: acme.okta.com, acme.oktapreview.com, or an https:// URL
-    #[arg(long, value_name = "ORG")]
+    /// The Okta org: acme.okta.com, acme.oktapreview.com, or an https:// URL (http:// only to a loopback
+    /// address, for testing against a fake Okta)
+    #[arg(long, value_name = "ORG", env = "OKTA_CLIENT_ORGURL")]
     pub org: String,
 
     /// Read events from this time on: RFC 3339, a date, or a duration back from now (90m, 24h, 7d); default

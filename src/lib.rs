@@ -23,6 +23,7 @@ pub mod cli;
 mod fail_on;
 pub mod group;
 pub mod input;
+mod man;
 pub mod okta;
 mod output;
 mod pipeline;
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read rules file {}", file.display()))?;
             let (n, problems) = rules::check_file(&text);
+            report::rules_warnings(out, &file.display().to_string(), &rules::warnings(&text))?;
             if report::rules_test(out, &file.display().to_string(), n, &problems)? {
                 ExitCode::SUCCESS
             } else {
@@ -88,7 +90,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             ExitCode::SUCCESS
         }
         Some(Command::Man) => {
-            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(out)?;
+            man::render(out)?;
             ExitCode::SUCCESS
         }
         Some(Command::Ack(args)) => {
@@ -178,7 +180,15 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
     let filter = filter(args)?;
     // The state file's directory and lock are checked before anything is read.
     let carry = args.state.as_deref().map(state::Carry::open).transpose()?;
-    let options = Options::new(args.input, r.format, r.strict, r.redact, to_terminal, filter)?;
+    let options = Options::new(
+        args.input,
+        r.format,
+        r.strict,
+        r.redact,
+        to_terminal,
+        r.brief,
+        filter,
+    )?;
     let mut verdict = Verdict::new(fail_on, r.include_resolved, carry);
     let report = run_pipeline_with(&inputs, &options, table, out, &mut verdict)?;
     Ok(verdict.finish(&report))

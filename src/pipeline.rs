@@ -26,6 +26,8 @@ pub struct Options {
     pub redact: Option<RedactKey>,
     /// The report goes to a terminal: the text report wraps to its width.
     pub to_terminal: bool,
+    /// `--brief`: text and markdown print the overview and the figures only.
+    pub brief: bool,
     /// `--since`, `--until` and `--app`.
     pub filter: Filter,
 }
@@ -39,6 +41,7 @@ impl Options {
         strict: bool,
         redact: bool,
         to_terminal: bool,
+        brief: bool,
         filter: Filter,
     ) -> Result<Self> {
         Ok(Self {
@@ -47,6 +50,7 @@ impl Options {
             strict,
             redact: if redact { Some(redact_key()?) } else { None },
             to_terminal,
+            brief,
             filter,
         })
     }
@@ -182,7 +186,7 @@ impl<'a> Pipeline<'a> {
             ids: table.ids().into_iter().map(Arc::from).collect(),
             filter: options.filter.clone(),
             ledger: Ledger::default(),
-            writer: report::writer(options.format, options.to_terminal),
+            writer: report::writer(options.format, options.to_terminal, options.brief),
             out,
             redactor: options.redact.as_ref().map(Redactor::new),
             notes: Notes::default(),

@@ -16,5 +16,5 @@ pub use schema::{
     builtin_text, AppSource, Examples, Fallbacks, OperationSteps, OtherCause, RetiredId, Rule, RuleFile,
     ScimFallback, StatusFallback,
 };
-pub use table::{check_file, RuleTable};
+pub use table::{check_file, warnings, RuleTable};
 pub use validate::{is_kebab, Problem};

@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         strict: false,
         redact: (pick >= 128).then(|| RedactKey::new(b"fuzz")),
         to_terminal: false,
+        brief: false,
         filter: Filter::default(),
     };
     let mut out = Vec::new();

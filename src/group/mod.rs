@@ -340,7 +340,7 @@ fn incidents(
 }
 
 /// `a` before `b`, as times where both read as times, else as text.
-fn earlier(a: &str, b: &str) -> bool {
+pub(crate) fn earlier(a: &str, b: &str) -> bool {
     match (crate::when::published(a), crate::when::published(b)) {
         (Some(x), Some(y)) => x < y,
         _ => a < b,
@@ -356,6 +356,7 @@ fn cause(table: &RuleTable, id: &str, app: Option<&str>) -> Option<Cause> {
         remediation: rule.steps_for(app),
         source: rule.source.clone(),
         other_causes: rule.other_causes.len(),
+        others: rule.other_causes.clone(),
         app_sources: rule
             .app_sources
             .iter()

@@ -45,6 +45,8 @@ pub struct Cause {
     pub source: Option<String>,
     /// How many other documented causes the same message has (told apart by `provdiag explain <id>`).
     pub other_causes: usize,
+    /// Those causes, for a report that must stand alone (markdown).
+    pub others: Vec<crate::rules::OtherCause>,
     /// Articles about the cause in one app: (app, url).
     pub app_sources: Vec<(String, String)>,
 }
@@ -113,6 +115,24 @@ impl Incident {
             .find(|&k| r.failures[k].resolved_at.is_none())
             .or_else(|| self.members.first().copied())
             .unwrap_or(0)
+    }
+
+    /// Its people, open and resolved apart: a person is open while any of their failures in the incident
+    /// is; resolved once every one of them is. Both lists keep the order people were first seen, and
+    /// together they are `users`.
+    pub fn users_apart(&self, r: &Report) -> (Vec<String>, Vec<String>) {
+        let open: std::collections::HashSet<&str> = self
+            .members
+            .iter()
+            .filter_map(|&k| r.failures.get(k))
+            .filter(|f| f.resolved_at.is_none())
+            .filter_map(|f| f.finding.user.as_ref().or(f.finding.login.as_ref()))
+            .map(String::as_str)
+            .collect();
+        self.users
+            .iter()
+            .cloned()
+            .partition(|u| open.contains(u.as_str()))
     }
 }
 

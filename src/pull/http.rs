@@ -58,7 +58,7 @@ pub(crate) struct Client {
 }
 
 impl Client {
-    pub fn new(org: Org, token: Token, settings: Settings) -> Client {
+    pub fn new(org: Org, mut token: Token, settings: Settings) -> Client {
         let config = Agent::config_builder()
             // Okta's error bodies are read, not turned into bare errors.
             .http_status_as_error(false)
@@ -73,8 +73,10 @@ impl Client {
         } else {
             config
         };
+        let agent: Agent = config.build().into();
+        token.use_agent(&agent);
         Client {
-            agent: config.build().into(),
+            agent,
             org,
             token,
             settings,
@@ -93,7 +95,7 @@ impl Client {
 
     /// The page at `url`, waiting and retrying as needed; `None` if Ctrl-C ended the wait.
     pub fn get(&mut self, url: &Url) -> Result<Option<Page>> {
-        let (mut failed, mut throttled) = (0u32, 0u32);
+        let (mut failed, mut throttled, mut renewed) = (0u32, 0u32, false);
         loop {
             let mut retry_after = None;
             if let Some(until) = self.hold_until.take() {
@@ -106,12 +108,11 @@ impl Client {
             if self.interrupted() {
                 return Ok(None);
             }
-            let sent = self
-                .agent
-                .get(url.as_str())
-                .header("Authorization", self.token.header())
-                .header("Accept", "application/json")
-                .call();
+            let mut request = self.agent.get(url.as_str());
+            for (name, value) in self.token.headers("GET", url)? {
+                request = request.header(name, value);
+            }
+            let sent = request.header("Accept", "application/json").call();
             let last = failed + 1 >= ATTEMPTS;
             let why = match sent {
                 Ok(mut response) => {
@@ -129,6 +130,11 @@ impl Client {
                             Err(e) if last => return Err(self.gave_up(&e)),
                             Err(e) => self.unreachable(&e),
                         },
+                        // A service app's token refused (or a DPoP nonce asked for): asked again once.
+                        401 if self.token.refused(dpop_nonce(response.headers()), renewed) => {
+                            renewed = true;
+                            continue;
+                        }
                         429 => {
                             throttled += 1;
                             if throttled > THROTTLED {
@@ -258,15 +264,17 @@ impl Client {
             (None, Some(s)) => format!(" \"{s}\""),
             (None, None) => String::new(),
         };
-        let var = self.token.kind().var();
+        let var = self.token.var();
         let hint = match (status, error.code.as_deref()) {
             (_, Some("E0000011")) | (401, _) => match self.token.kind() {
                 TokenKind::Api => format!("check {var}: the token may be mistyped, revoked, made in another org, or expired (an API token expires after 30 days unused)"),
                 TokenKind::Access => format!("check {var}: the access token may have expired (they last an hour) or be meant for another org"),
+                TokenKind::App => format!("Okta refused the token it issued to the app of {var} (twice): check that the app belongs to this org"),
             },
             (_, Some("E0000006")) | (403, _) => match self.token.kind() {
                 TokenKind::Api => format!("the admin who made {var} has no role that may read the System Log: make the token as an admin who can (a read-only administrator can)"),
                 TokenKind::Access => format!("{var} lacks the okta.logs.read scope, or its app has no admin role that may read the System Log"),
+                TokenKind::App => "the API Services app needs the okta.logs.read scope granted (Okta API Scopes tab) and an admin role that may read the System Log (Admin roles tab)".to_owned(),
             },
             (404, _) => format!("no Okta org answers at {}: check --org", self.org.origin()),
             (300..=399, _) => format!("the API does not redirect: is --org ({}) the org's own Okta address?", self.org.origin()),
@@ -323,6 +331,11 @@ fn okta_error(token: &Token, response: &mut Response<Body>) -> OktaError {
         summary: parsed.summary.map(|s| short(&token.scrub(&s))),
         request_id,
     }
+}
+
+/// The `DPoP-Nonce` a 401 asks the next proof to carry.
+fn dpop_nonce(headers: &HeaderMap) -> Option<&str> {
+    headers.get("dpop-nonce").and_then(|v| v.to_str().ok())
 }
 
 fn code_of(error: &OktaError) -> String {

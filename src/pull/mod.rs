@@ -2,8 +2,10 @@
 //! arrives. `http` asks for a page, `link` finds the next one, `org` holds the address and the token, `state`
 //! remembers where a pull ended, `page` splits a page into the events it saves.
 
+mod dpop;
 mod http;
 mod link;
+mod oauth;
 mod org;
 mod page;
 mod proxy;
@@ -44,7 +46,8 @@ pub(crate) fn run(
     let fail_on = FailOn::parse(&args.report.fail_on, table)?;
     let org = Org::parse(&args.org)?;
     proxy::check_env()?;
-    let token = Token::from_env()?;
+    let mut token = Token::from_env(&org)?;
+    let chosen = token.chosen.take();
     // The state file's directory and lock are checked before anything is asked of Okta.
     let carry = args.state.as_deref().map(Carry::open).transpose()?;
     let start = Start::new(&org, args, carry.as_ref())?;
@@ -57,6 +60,9 @@ pub(crate) fn run(
         interrupted,
     };
     let mut client = Client::new(org, token, settings);
+    if let Some(chosen) = chosen {
+        client.notes.credential(&chosen);
+    }
     if let (Some(path), true, true) = (&args.state, start.resumed, args.since.is_some()) {
         client.notes.since_ignored(path);
     }
@@ -73,6 +79,7 @@ pub(crate) fn run(
         r.strict,
         r.redact,
         to_terminal,
+        r.brief,
         filter,
     )?;
     let reading = input::ReadOptions::new(options.input)?;

@@ -89,6 +89,14 @@ pub fn rules(out: &mut dyn Write, table: &RuleTable, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// `rules test`'s warnings: one line each, before the problems and the verdict.
+pub fn rules_warnings(out: &mut dyn Write, path: &str, warnings: &[String]) -> Result<()> {
+    for w in warnings {
+        writeln!(out, "{}: warning: {}", clean(path), clean(w))?;
+    }
+    Ok(())
+}
+
 /// What `rules test FILE` found: one line per problem, then a count. True when the file is sound.
 pub fn rules_test(out: &mut dyn Write, path: &str, rules: usize, problems: &[Problem]) -> Result<bool> {
     for p in problems {

@@ -39,7 +39,7 @@ impl Github {
             return Ok(());
         };
         let mut report = Vec::new();
-        Markdown.finish(&mut report, d)?;
+        Markdown { brief: false }.finish(&mut report, d)?;
         let written = std::fs::OpenOptions::new()
             .append(true)
             .create(true)

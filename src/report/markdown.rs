@@ -9,7 +9,10 @@ use super::writer::{all_resolved, app_name, some_users, status_line, unread_note
 use crate::group::{Incident, Report};
 use crate::text::clean;
 
-pub struct Markdown;
+pub struct Markdown {
+    /// `--brief`: the figures and the overview only.
+    pub brief: bool,
+}
 
 /// How many users an incident lists before "and N more".
 const USERS_SHOWN: usize = 25;
@@ -74,6 +77,29 @@ fn source(url: &str) -> String {
     }
 }
 
+/// One row per incident, open first: state, cause, app, users, since when.
+fn write_overview(out: &mut dyn Write, d: &Report) -> io::Result<()> {
+    let rows = super::overview::rows(d);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "## Overview\n")?;
+    writeln!(out, "| state | cause | app | users | since |")?;
+    writeln!(out, "|---|---|---|---:|---|")?;
+    for row in rows {
+        let since = row.since.as_deref().map(md).unwrap_or_default();
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {since} |",
+            row.state,
+            md(&row.cause),
+            md(&row.app),
+            row.users
+        )?;
+    }
+    writeln!(out)
+}
+
 impl Writer for Markdown {
     fn finish(&mut self, out: &mut dyn Write, d: &Report) -> io::Result<()> {
         let s = &d.summary;
@@ -102,6 +128,10 @@ impl Writer for Markdown {
             (0, n) => writeln!(out, "{}\n", unread_note(n))?,
             _ if s.open == 0 => writeln!(out, "{}\n", all_resolved(d))?,
             _ => {}
+        }
+        write_overview(out, d)?;
+        if self.brief {
+            return Ok(());
         }
         write_apps(out, d)?;
         let open = d.incidents.iter().filter(|i| i.open > 0);
@@ -154,19 +184,28 @@ impl Writer for Markdown {
                 writeln!(out, "{}. {}", k + 1, md(step))?;
             }
             writeln!(out)?;
-            if !i.users.is_empty() {
-                let users: Vec<String> = i.users.iter().map(|u| md(u)).collect();
-                writeln!(
-                    out,
-                    "**Affected users ({}):** {}\n",
-                    i.users.len(),
-                    some_users(&users, USERS_SHOWN)
-                )?;
-            }
-            if let Some(c) = &i.cause {
-                if let Some(line) = wording::other_causes(c.other_causes, &c.id) {
-                    writeln!(out, "{}\n", md(&line))?;
+            let (open, fixed) = i.users_apart(d);
+            for (label, users) in [("Open users", open), ("Resolved users", fixed)] {
+                if !users.is_empty() {
+                    let shown: Vec<String> = users.iter().map(|u| md(u)).collect();
+                    let list = some_users(&shown, USERS_SHOWN);
+                    writeln!(out, "**{label} ({}):** {list}\n", users.len())?;
                 }
+            }
+            // A ticket stands alone: the other documented causes are written out, not pointed at.
+            if let Some(c) = i.cause.as_ref().filter(|c| !c.others.is_empty()) {
+                writeln!(out, "**Other documented causes of this message:**\n")?;
+                for o in &c.others {
+                    let from = o.source.as_deref().map(|u| format!(" ({})", source(u)));
+                    let (cause, tell, fix) = (md(&o.cause), md(&o.tell), md(&o.fix));
+                    let stop = if cause.ends_with(['.', '!', '?']) { "" } else { "." };
+                    writeln!(
+                        out,
+                        "- {cause}{stop} To tell: {tell} Fix: {fix}{}",
+                        from.unwrap_or_default()
+                    )?;
+                }
+                writeln!(out)?;
             }
             if let Some(url) = i.cause.as_ref().and_then(|c| c.source.as_deref()) {
                 writeln!(out, "Source: {}\n", source(url))?;

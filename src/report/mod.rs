@@ -8,6 +8,7 @@ mod markdown;
 mod model;
 mod ndjson;
 mod notes;
+mod overview;
 mod progress;
 mod pull;
 mod shape;
@@ -16,7 +17,7 @@ mod wording;
 mod writer;
 
 pub use crate::text::clean;
-pub use explain::{explain, rules, rules_test};
+pub use explain::{explain, rules, rules_test, rules_warnings};
 pub use notes::Notes;
 pub use progress::Progress;
 pub use pull::PullNotes;
@@ -38,12 +39,12 @@ pub enum OutputFormat {
 }
 
 /// The writer of `format`; `to_terminal`: the report goes to a terminal (text wraps to its width).
-pub fn writer(format: OutputFormat, to_terminal: bool) -> Box<dyn Writer> {
+pub fn writer(format: OutputFormat, to_terminal: bool, brief: bool) -> Box<dyn Writer> {
     match format {
-        OutputFormat::Text => Box::new(text::Text::new(to_terminal)),
+        OutputFormat::Text => Box::new(text::Text::new(to_terminal).brief(brief)),
         OutputFormat::Json => Box::new(json::Json),
         OutputFormat::Ndjson => Box::new(ndjson::Ndjson),
-        OutputFormat::Markdown => Box::new(markdown::Markdown),
+        OutputFormat::Markdown => Box::new(markdown::Markdown { brief }),
         OutputFormat::Github => Box::new(github::Github::new()),
     }
 }

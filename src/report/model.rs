@@ -131,6 +131,9 @@ pub struct IncidentJson<'a> {
     pub open: u64,
     pub resolved: u64,
     pub users: &'a [String],
+    /// `users` apart: those with a failure still open, and those whose every failure was resolved.
+    pub open_users: Vec<String>,
+    pub resolved_users: Vec<String>,
     pub first_seen: Option<&'a str>,
     pub last_seen: Option<&'a str>,
     pub resolved_at: Option<&'a str>,
@@ -164,6 +167,7 @@ pub struct AppSourceJson<'a> {
 impl<'a> IncidentJson<'a> {
     pub fn new(i: &'a Incident, r: &Report) -> Self {
         let (title, remediation) = wording::title_and_steps(i);
+        let (open_users, resolved_users) = i.users_apart(r);
         Self {
             cause: i.cause.as_ref().map(|c| &*c.id),
             title,
@@ -173,6 +177,8 @@ impl<'a> IncidentJson<'a> {
             open: i.open,
             resolved: i.resolved,
             users: &i.users,
+            open_users,
+            resolved_users,
             first_seen: i.first_seen.as_deref(),
             last_seen: i.last_seen.as_deref(),
             resolved_at: i.resolved_at.as_deref(),

@@ -59,6 +59,12 @@ impl PullNotes {
         );
     }
 
+    /// Which credential is used, when several are set.
+    pub fn credential(&mut self, chosen: &str) {
+        self.clear();
+        eprintln!("provdiag: {}", clean(chosen));
+    }
+
     /// Clears the progress line before the report.
     pub fn clear(&mut self) {
         if self.drawn {

@@ -17,16 +17,25 @@ use crate::text::clean;
 
 pub struct Text {
     /// Where to wrap paragraphs: the terminal's width (at most `MAX_WIDTH`) when stdout is one; otherwise
-    /// lines stay whole, for pipes and files.
+    /// `MAX_WIDTH`, so that a report in a file, a pager or a CI log reads as it does at a terminal.
     width: Option<usize>,
+    /// `--brief`: the overview and the figures only.
+    brief: bool,
 }
 
 const MAX_WIDTH: usize = 100;
 
 impl Text {
     pub fn new(to_terminal: bool) -> Self {
-        let width = to_terminal.then(|| textwrap::termwidth().min(MAX_WIDTH));
-        Self { width }
+        let width = Some(match to_terminal {
+            true => textwrap::termwidth().min(MAX_WIDTH),
+            false => MAX_WIDTH,
+        });
+        Self { width, brief: false }
+    }
+
+    pub fn brief(self, brief: bool) -> Self {
+        Self { brief, ..self }
     }
 
     /// `text` indented by `first` on its first line and `rest` after, wrapped to the width if there is one;
@@ -47,6 +56,39 @@ impl Text {
     }
 }
 
+/// One line per incident, open first: state, cause, app, users, since when.
+fn write_overview(out: &mut dyn Write, r: &Report) -> io::Result<()> {
+    let rows = super::overview::rows(r);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let width = |f: &dyn Fn(&super::overview::Row) -> usize| rows.iter().map(f).max().unwrap_or(0);
+    let cause_w = width(&|x| x.cause.chars().count());
+    let app_w = width(&|x| clean(&x.app).chars().count());
+    writeln!(out, "{}", "Overview".bold())?;
+    for row in &rows {
+        let state = format!("{:<8}", row.state);
+        let state = if row.state == "open" {
+            state.red()
+        } else {
+            state.green()
+        };
+        let since = row
+            .since
+            .as_deref()
+            .map(|s| format!("  since {}", clean(s)))
+            .unwrap_or_default();
+        let users = super::overview::users(row.users);
+        let rest = format!(
+            "{:<cause_w$}  {:<app_w$}  {users:<13}{since}",
+            row.cause,
+            clean(&row.app)
+        );
+        writeln!(out, " {state}  {}", rest.trim_end())?;
+    }
+    writeln!(out)
+}
+
 /// How many users an incident names before "and N more".
 const USERS_SHOWN: usize = 5;
 /// How many of an app's messages an incident shows (`--format json` has them all).
@@ -64,6 +106,10 @@ impl Writer for Text {
             (0, n) => writeln!(out, "{}", unread_note(n).yellow())?,
             _ if r.summary.open == 0 => writeln!(out, "{}\n", all_resolved(r).green())?,
             _ => {}
+        }
+        write_overview(out, r)?;
+        if self.brief {
+            return writeln!(out, "{}", accounting(r).bold());
         }
         write_apps(out, r)?;
         let mut explained = std::collections::HashSet::new();
@@ -111,8 +157,11 @@ impl Text {
         if let Some(status) = status_line(i) {
             writeln!(out, "   {}", self.para(&status, "", "   ").bold())?;
         }
-        if !i.users.is_empty() {
-            writeln!(out, "   users: {}", some_users(&i.users, USERS_SHOWN))?;
+        let (open, fixed) = i.users_apart(r);
+        for (label, users) in [("open users", open), ("resolved users", fixed)] {
+            if !users.is_empty() {
+                writeln!(out, "   {label}: {}", some_users(&users, USERS_SHOWN))?;
+            }
         }
         if let (Some(first), Some(last)) = (&i.first_seen, &i.last_seen) {
             let seen = if first == last {
@@ -318,10 +367,14 @@ mod tests {
     use super::Text;
 
     #[test]
-    fn paragraphs_wrap_at_a_terminal_only_and_never_inside_a_word() {
+    fn paragraphs_wrap_at_the_width_and_never_inside_a_word() {
         let text =
             "Turn on Create Users for [create-users-disabled] at https://help.okta.com/en-us/content/x.htm";
-        let at_terminal = Text { width: Some(30) }.para(text, "  1. ", "     ");
+        let at_terminal = Text {
+            width: Some(30),
+            brief: false,
+        }
+        .para(text, "  1. ", "     ");
         let lines: Vec<&str> = at_terminal.lines().collect();
         assert!(lines.len() > 2, "{at_terminal}");
         assert!(
@@ -339,8 +392,19 @@ mod tests {
             "{at_terminal}"
         );
         assert_eq!(
-            Text { width: None }.para(text, "  1. ", "     "),
+            Text {
+                width: None,
+                brief: false
+            }
+            .para(text, "  1. ", "     "),
             format!("  1. {text}")
+        );
+        // Off a terminal: 100 columns.
+        let long = text.repeat(3);
+        let off = Text::new(false).para(&long, "  1. ", "     ");
+        assert!(
+            off.lines().count() > 1 && off.lines().all(|l| l.chars().count() <= 100),
+            "{off}"
         );
     }
 }

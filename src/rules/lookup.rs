@@ -21,7 +21,13 @@ impl RuleTable {
     /// exceeded`), if any.
     pub fn find(&self, typed: &str) -> Option<&Rule> {
         let id = normalize_id(typed);
-        self.rules().iter().find(|r| r.id == id)
+        // `licence` and `license` are one word, whichever the id and the typing use.
+        let exact = self.rules().iter().find(|r| r.id == id);
+        exact.or_else(|| {
+            self.rules()
+                .iter()
+                .find(|r| us_spelling(&r.id) == us_spelling(&id))
+        })
     }
 
     /// The rule a typed cause names, or an error that suggests the nearest id and lists them all.
@@ -39,6 +45,20 @@ impl RuleTable {
             self.ids().join(", ")
         )
     }
+}
+
+/// An id with British `licence` spelled `license`, word by word.
+fn us_spelling(id: &str) -> String {
+    id.split('-')
+        .map(|w| match w {
+            "licence" => "license",
+            "licences" => "licenses",
+            "licenced" => "licensed",
+            "licencing" => "licensing",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The candidate nearest to what was typed, if one is near enough to be what was meant.

@@ -254,6 +254,48 @@ pub fn check_file(text: &str) -> (usize, Vec<Problem>) {
     (n, problems)
 }
 
+/// `rules test`'s warnings about a rules file that is sound but may still do harm (none for a file that
+/// does not parse: its problems say why): a built-in id it replaces, a placeholder printed as written, and a
+/// rule that would take a built-in cause's failures, found by reading each built-in example as a failure's
+/// message is read (a `--rules` file's rules are checked first, on every layer).
+pub fn warnings(text: &str) -> Vec<String> {
+    let Ok(file) = validate::read_rule_file(text) else {
+        return Vec::new();
+    };
+    let Ok(builtin) = parse_builtin() else {
+        return Vec::new();
+    };
+    let mut out = validate::warnings(&file, &builtin);
+    let Ok(table) = RuleTable::compile(file.rules, file.retired) else {
+        return out;
+    };
+    for rule in &builtin.rules {
+        for example in &rule.examples.matching {
+            let Some(taker) = table.by_rule(example).map(|i| &table.rules[i]) else {
+                continue;
+            };
+            if taker.id != rule.id {
+                out.push(format!(
+                    "rule '{}' matches an example of the built-in cause '{}' (\"{}\"): it would take those failures, as a rules file is checked first; narrow its patterns or add `unless`",
+                    taker.id,
+                    rule.id,
+                    short(example)
+                ));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The first 60 characters of a text, and an ellipsis if there were more.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,5 +507,47 @@ mod tests {
         let i = typed(&t, "application.integration.authentication_failure");
         assert_eq!(i.map(|i| t.rules()[i].id.as_str()), Some("invalid-credentials"));
         assert_eq!(typed(&t, "application.provision.user.push"), None);
+    }
+
+    #[test]
+    fn a_sound_narrow_rule_and_the_built_in_table_get_no_warning() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/rules-extra.json"))
+            .expect("fixture");
+        assert_eq!(warnings(&text), Vec::<String>::new());
+        assert_eq!(warnings(builtin_text()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_catch_all_is_warned_about_once_per_built_in_cause() {
+        let greedy = warnings(
+            r#"{"version": 1, "rules": [{"id": "anything", "title": "t", "summary": "s", "patterns": [".*"],
+                "remediation": ["r"]}]}"#,
+        );
+        let with_examples = parse_builtin()
+            .expect("built-in")
+            .rules
+            .iter()
+            .filter(|r| !r.examples.matching.is_empty())
+            .count();
+        let taken = greedy
+            .iter()
+            .filter(|w| w.contains("rule 'anything' matches an example of the built-in cause"))
+            .count();
+        assert_eq!(
+            (taken, greedy.len()),
+            (with_examples, with_examples),
+            "{greedy:?}"
+        );
+        // A rule on the app's own words takes a wrapped message too: it is read layer by layer.
+        let narrow = warnings(
+            r#"{"version": 1, "rules": [{"id": "seats-gone", "title": "t", "summary": "s",
+                "patterns": ["license limit exceeded"], "remediation": ["r"]}]}"#,
+        );
+        assert!(
+            narrow
+                .iter()
+                .any(|w| w.contains("built-in cause 'license-limit-exceeded'")),
+            "{narrow:?}"
+        );
     }
 }

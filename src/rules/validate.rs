@@ -217,6 +217,77 @@ fn validate(i: usize, rule: &Rule, each_pattern: bool) -> Vec<Problem> {
     out
 }
 
+/// What a sound rules file may still do by mistake, for `rules test` (the table adds the rules that would
+/// take built-in causes' failures): a rule that takes a built-in id, and says something else, replaces that
+/// rule in every run; a placeholder other than `{app}` is printed as written. A built-in rule copied as it
+/// is (`rules --format json`, edited in one place) replaces nothing and is not warned about.
+pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
+    let as_value = |r: &Rule| serde_json::to_value(r).ok();
+    let mut out = Vec::new();
+    for rule in &file.rules {
+        if let Some(b) = builtin.rules.iter().find(|b| b.id == rule.id) {
+            if as_value(b) != as_value(rule) {
+                out.push(format!(
+                    "rule '{}' has a built-in rule's id: it replaces that rule in every run that reads this file (give it an id of its own unless that is the intent)",
+                    rule.id
+                ));
+            }
+        }
+        let texts = [("title", &rule.title), ("summary", &rule.summary)]
+            .into_iter()
+            .map(|(f, t)| (f.to_owned(), t.as_str()))
+            .chain(
+                rule.remediation
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (format!("remediation[{i}]"), s.as_str())),
+            );
+        for (field, text) in texts {
+            for name in unknown_placeholders(text) {
+                out.push(format!(
+                    "rule '{}', field '{field}': {{{name}}} is not a placeholder (only {{app}} is filled in): it would be printed as written",
+                    rule.id
+                ));
+            }
+        }
+    }
+    // An operation's steps are filled in as a rule's remediation is.
+    for (k, c) in file.contexts.iter().enumerate() {
+        for (j, step) in c.steps.iter().enumerate() {
+            for name in unknown_placeholders(step) {
+                out.push(format!(
+                    "field 'contexts[{k}].steps[{j}]': {{{name}}} is not a placeholder (only {{app}} is filled in): it would be printed as written"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The `{word}` placeholders in a text other than `{app}`.
+fn unknown_placeholders(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end)
+                if end > 0
+                    && after[..end]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                if &after[..end] != "app" {
+                    out.push(after[..end].to_owned());
+                }
+                rest = &after[end + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    out
+}
+
 /// An `https://` URL with a host.
 pub(crate) fn is_https(s: &str) -> bool {
     s.strip_prefix("https://").is_some_and(|rest| {
@@ -309,5 +380,38 @@ mod tests {
             let err = format!("{:#}", parse_rule_file(text).expect_err(text));
             assert!(err.contains(want), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn a_changed_built_in_id_and_an_unknown_placeholder_are_warned_about() {
+        let builtin = parse(crate::rules::builtin_text(), false).expect("built-in");
+        let file = parse(
+            r#"{"version": 1, "rules": [{"id": "license-limit-exceeded", "title": "t", "summary": "s",
+                "patterns": ["seats? left"], "remediation": ["Ask {admin} for seats in {app}."]}],
+                "contexts": [{"operation": "import", "steps": ["Import {app} again, {when} it suits."]}]}"#,
+            true,
+        )
+        .expect("a sound file");
+        let all = warnings(&file, &builtin);
+        assert!(all.iter().any(|w| w.contains("built-in rule's id")), "{all:?}");
+        assert!(
+            all.iter()
+                .any(|w| w.contains("{admin} is not a placeholder") && w.contains("remediation[0]")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|w| w.contains("{when} is not a placeholder") && w.contains("contexts[0].steps[0]")),
+            "{all:?}"
+        );
+        assert!(!all.iter().any(|w| w.contains("{app} is not")), "{all:?}");
+        assert_eq!(all.len(), 3, "{all:?}");
+        // The built-in table, as `rules --format json` prints it, replaces nothing and fills in only {app}.
+        assert_eq!(warnings(&builtin, &builtin), Vec::<String>::new());
+    }
+
+    #[test]
+    fn placeholders_are_words_in_braces() {
+        assert_eq!(unknown_placeholders("{app} {x_1} {} { a } {json: 1} {b"), ["x_1"]);
     }
 }

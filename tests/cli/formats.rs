@@ -125,10 +125,26 @@ fn text_carries_each_incident_its_steps_and_the_figures() {
         let n = i["open"].as_u64().expect("count");
         let head = format!("app: {app}  ·  {n} open failure");
         assert!(text.contains(&head), "{head}\n{text}");
+        // Off a terminal the text is wrapped at 100 columns: the steps are read across the breaks.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for step in i["remediation"].as_array().expect("steps") {
-            assert!(text.contains(step.as_str().expect("step")), "{step}");
+            assert!(flat.contains(step.as_str().expect("step")), "{step}");
         }
     }
+    // The incidents' paragraphs (indented); the apps' table and the figures stay one line each, and so
+    // does a line that ends in a link (a URL is never broken).
+    let ends_in_link = |l: &str| l.rsplit(' ').next().is_some_and(|w| w.starts_with("https://"));
+    let long: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("   ") && l.chars().count() > 100 && l.trim().contains(' ') && !ends_in_link(l)
+        })
+        .collect();
+    assert_eq!(long, Vec::<&str>::new(), "no paragraph line past 100 columns");
+    assert!(
+        text.lines().filter(|l| l.starts_with("   ")).count() > 10,
+        "{text}"
+    );
     let [r, f, d, u, i, m, dup] = figures(&json);
     let (open, resolved) = (&json["summary"]["open"], &json["summary"]["resolved"]);
     let line = format!("{r} records: {f} failures ({d} diagnosed, {u} unrecognized; {open} open, {resolved} resolved), {i} ignored, {m} malformed, {dup} duplicates");
@@ -205,7 +221,7 @@ fn markdown_is_a_ticket_with_the_same_incidents_and_figures() {
     }
     assert!(md
         .contains("1. In the Okta Admin Console open Applications > Salesforce.com > Provisioning > To App"));
-    assert!(md.contains("**Affected users ("));
+    assert!(md.contains("**Open users ("));
     assert!(
         md.contains("\nSource: <https://help.okta.com/"),
         "the source shows its address"

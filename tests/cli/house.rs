@@ -16,7 +16,7 @@
 //! 8. `fail_on`: which failures make the exit code 1, and the exit code
 //! 9. `verdict`: `--fail-on`, `--include-resolved` and the carried state, applied to a finished run
 //! 10. `pipeline`: the one driver, for files and API pages alike, and its options
-//! 11. `cli`: the command line's types (data every command reads)
+//! 11. `cli`, `man`: the command line's types (data every command reads), and its manual page
 //! 12. `signal`: the one Ctrl-C/SIGTERM handler, which `-o` and `pull` both use
 //! 13. `pull`: the `pull` command
 //! 14. `output`, `lib`: `run()`, the only place that knows every stage
@@ -38,7 +38,7 @@ const FLOORS: &[&[&str]] = &[
     &["fail_on"],
     &["verdict"],
     &["pipeline"],
-    &["cli"],
+    &["cli", "man"],
     &["signal"],
     &["pull"],
     &["output", ""],

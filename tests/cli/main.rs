@@ -1,5 +1,6 @@
 //! CLI behaviour, run as a user would: the built binary over fixtures and built inputs.
 
+mod action;
 mod broken;
 mod conventions;
 mod corpus;
@@ -10,7 +11,9 @@ mod formats;
 mod github;
 mod house;
 mod markdown;
+mod newcomer;
 mod not_okta;
+mod oauth;
 mod okta;
 mod output;
 mod properties;

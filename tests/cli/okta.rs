@@ -3,7 +3,7 @@
 //! served first. Every request is logged, with its Authorization header, for the tests to check.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -14,6 +14,8 @@ pub struct Seen {
     /// Path and query, as sent.
     pub target: String,
     pub authorization: Option<String>,
+    /// The DPoP proof it carried.
+    pub dpop: Option<String>,
     /// The status it was answered with (0: no answer).
     pub status: u16,
 }
@@ -58,6 +60,8 @@ pub struct Okta {
     /// How many requests are answered normally before the script starts.
     pub script_from: usize,
     pub seen: Vec<Seen>,
+    /// The org's token endpoint, for a service app (see `oauth`); it checks the API's tokens too.
+    pub auth: Option<super::oauth::TokenEndpoint>,
     used: u32,
     reset_at: u64,
 }
@@ -81,6 +85,7 @@ impl FakeOkta {
             script: VecDeque::new(),
             script_from: 0,
             seen: Vec::new(),
+            auth: None,
             used: 0,
             reset_at: 0,
         }));
@@ -118,7 +123,7 @@ fn serve(stream: TcpStream, state: &Mutex<Okta>, base: &str) {
         return;
     }
     let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-    let mut authorization = None;
+    let (mut authorization, mut dpop, mut length) = (None, None, 0);
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
@@ -127,12 +132,40 @@ fn serve(stream: TcpStream, state: &Mutex<Okta>, base: &str) {
         if let Some((name, value)) = line.split_once(':') {
             if name.eq_ignore_ascii_case("authorization") {
                 authorization = Some(value.trim().to_owned());
+            } else if name.eq_ignore_ascii_case("dpop") {
+                dpop = Some(value.trim().to_owned());
+            } else if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().unwrap_or(0);
             }
         }
     }
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).is_err() {
+        return;
+    }
     let answer = {
         let mut okta = state.lock().unwrap_or_else(|e| e.into_inner());
-        let answer = okta.answer(&target, base);
+        let request = super::oauth::Request {
+            target: &target,
+            authorization: authorization.as_deref(),
+            dpop: dpop.as_deref(),
+            body: &body,
+            base,
+        };
+        // The token endpoint keeps its own log; `seen` is the API's.
+        let checked = match okta.auth.as_mut() {
+            Some(auth) => auth.answer(&request),
+            None => None,
+        };
+        if let Some((status, headers, body)) = checked.as_ref().filter(|_| target.starts_with("/oauth2/")) {
+            drop(okta);
+            respond(reader.into_inner(), *status, headers.clone(), body);
+            return;
+        }
+        let answer = match checked {
+            Some((status, headers, body)) => Answer::Send(status, headers, body),
+            None => okta.answer(&target, base),
+        };
         let status = match &answer {
             Answer::Send(status, ..) => *status,
             Answer::Hang(_) => 0,
@@ -140,30 +173,33 @@ fn serve(stream: TcpStream, state: &Mutex<Okta>, base: &str) {
         okta.seen.push(Seen {
             target,
             authorization,
+            dpop,
             status,
         });
         answer
     };
-    let mut stream = reader.into_inner();
+    let stream = reader.into_inner();
     match answer {
         Answer::Hang(d) => std::thread::sleep(d),
-        Answer::Send(status, headers, body) => {
-            let date = jiff::fmt::rfc2822::DateTimePrinter::new()
-                .timestamp_to_rfc9110_string(&jiff::Timestamp::now())
-                .expect("a date");
-            let mut head = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\nDate: {date}\r\n",
-                body.len()
-            );
-            for (name, value) in headers {
-                head.push_str(&format!("{name}: {value}\r\n"));
-            }
-            head.push_str("\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-            let _ = stream.flush();
-        }
+        Answer::Send(status, headers, body) => respond(stream, status, headers, &body),
     }
+}
+
+fn respond(mut stream: TcpStream, status: u16, headers: Vec<(String, String)>, body: &str) {
+    let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+        .timestamp_to_rfc9110_string(&jiff::Timestamp::now())
+        .expect("a date");
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\nDate: {date}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body.as_bytes());
+    let _ = stream.flush();
 }
 
 enum Answer {
@@ -214,6 +250,7 @@ impl Okta {
         let seen = Seen {
             target: target.to_owned(),
             authorization: None,
+            dpop: None,
             status: 0,
         };
         let after: usize = seen.param("after").and_then(|a| a.parse().ok()).unwrap_or(0);

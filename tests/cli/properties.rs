@@ -35,6 +35,7 @@ fn run(bytes: &[u8], input: InputFormat, format: OutputFormat, redact: bool) -> 
         strict: false,
         redact: redact.then(|| RedactKey::new(b"a test key")),
         to_terminal: false,
+        brief: false,
         filter: Filter::default(),
     };
     let mut out = Vec::new();

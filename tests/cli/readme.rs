@@ -63,13 +63,36 @@ fn readme_shell_commands_hold() {
                 "`{command}` would fail: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
+        } else if let Some(url) = command
+            .strip_prefix("curl --proto '=https' --tlsv1.2 -LsSf ")
+            .and_then(|c| c.strip_suffix(" | sh"))
+        {
+            readme_release_asset(url, "provdiag-installer.sh");
+        } else if let Some(image) = command
+            .strip_prefix("docker run --rm ghcr.io/")
+            .and_then(|c| c.strip_suffix(" --version"))
+        {
+            // The image the release workflow pushes, of this repository.
+            assert_eq!(image, REPO, "`{command}`");
+            assert!(RELEASE.contains("ghcr.io/${GITHUB_REPOSITORY,,}") && RELEASE.contains("--push"));
+        } else if let Some(url) = command
+            .strip_prefix("cargo install --locked --git ")
+            .and_then(|c| c.strip_suffix(" provdiag"))
+        {
+            assert_eq!(url, format!("https://github.com/{REPO}"), "`{command}`");
         } else if command == "cargo test" {
             // This is that run.
         } else if let Some(setting) = command.strip_prefix("export ") {
             // The token is set in the environment: one of the two variables `pull` reads.
             let var = setting.split('=').next().unwrap_or("");
             assert!(
-                matches!(var, "OKTA_API_TOKEN" | "OKTA_ACCESS_TOKEN"),
+                matches!(
+                    var,
+                    "OKTA_API_TOKEN"
+                        | "OKTA_ACCESS_TOKEN"
+                        | "OKTA_CLIENT_CLIENTID"
+                        | "OKTA_CLIENT_PRIVATEKEY"
+                ),
                 "`{command}` sets a variable pull does not read"
             );
         } else if let Some(args) = command.strip_prefix("provdiag pull ") {
@@ -80,6 +103,45 @@ fn readme_shell_commands_hold() {
             );
         }
     }
+}
+
+/// The GitHub repository the install lines download from: the one the install scripts default to.
+const REPO: &str = "provdiag/provdiag";
+const RELEASE: &str = include_str!("../../.github/workflows/release.yml");
+
+/// An install line's URL is a release's asset: the workflow publishes it under that name, and the install
+/// script it fetches downloads from the same repository.
+fn readme_release_asset(url: &str, asset: &str) {
+    assert_eq!(
+        url,
+        format!("https://github.com/{REPO}/releases/latest/download/{asset}")
+    );
+    assert!(
+        RELEASE.contains(&format!("dist/{asset}")),
+        "release.yml publishes {asset}"
+    );
+    let script = if asset.ends_with(".ps1") {
+        include_str!("../../scripts/install.ps1")
+    } else {
+        include_str!("../../scripts/install.sh")
+    };
+    assert!(
+        script.contains(&format!("'{REPO}'")) || script.contains(&format!("-{REPO}}}")),
+        "{asset} defaults to {REPO}"
+    );
+}
+
+/// The Windows line: the PowerShell install script, from the same release.
+#[test]
+fn readme_powershell_install_line_is_a_release_asset() {
+    let lines: Vec<&str> = blocks("powershell").into_iter().flat_map(str::lines).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let url = lines[0]
+        .split("irm ")
+        .nth(1)
+        .and_then(|r| r.split(" | iex").next())
+        .expect("irm <url> | iex");
+    readme_release_asset(url, "provdiag-installer.ps1");
 }
 
 /// The rules file the README shows is one provdiag accepts, and its examples land on its rule.

@@ -1,6 +1,7 @@
 //! The JSON contract: docs/report.schema.json is a valid draft 2020-12 schema, and every JSON and NDJSON
 //! report the tests produce is checked against it, strictly (a field the schema does not name fails).
 
+use super::{fixture, provdiag};
 use jsonschema::Validator;
 use serde_json::{json, Value};
 use std::sync::LazyLock;
@@ -186,4 +187,167 @@ fn an_input_that_cannot_be_read_is_a_note_in_json_and_ndjson() {
     assert_valid_ndjson(&text);
     let note = format!("{{\"type\":\"note\",\"note\":{}}}", notes[0]);
     assert!(text.lines().any(|l| l == note), "{note}\n{text}");
+}
+
+/// docs/rules.schema.json accepts the built-in table, the fixture and the README's example, refuses a rule
+/// without `title` or `summary`, and docs/rules.md lists every field it has.
+#[test]
+fn the_rules_schema_holds_every_rules_file_and_the_docs_list_its_fields() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../../docs/rules.schema.json")).expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let printed = provdiag()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let builtin: Value = serde_json::from_slice(&printed.stdout).expect("JSON");
+    let readme = include_str!("../../README.md");
+    let start = readme.find("```json\n").expect("the README's rules file") + 8;
+    let example: Value =
+        serde_json::from_str(&readme[start..start + readme[start..].find("```").expect("end")])
+            .expect("JSON");
+    let fixture_file: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("rules-extra.json")).expect("fixture"))
+            .expect("JSON");
+    for (name, doc) in [
+        ("built-in", &builtin),
+        ("README", &example),
+        ("fixture", &fixture_file),
+    ] {
+        let errors: Vec<String> = validator.iter_errors(doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+    for missing in ["title", "summary"] {
+        let mut broken = example.clone();
+        broken["rules"][0]
+            .as_object_mut()
+            .expect("a rule")
+            .remove(missing);
+        assert!(!validator.is_valid(&broken), "a rule without {missing}");
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("rules.json");
+        std::fs::write(&path, broken.to_string()).expect("write");
+        let out = provdiag()
+            .args(["rules", "test"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "provdiag refuses it too");
+    }
+    let docs = include_str!("../../docs/rules.md");
+    let rule = &schema["$defs"]["rule"]["properties"];
+    let mut fields: Vec<String> = rule.as_object().expect("fields").keys().cloned().collect();
+    fields.extend(
+        schema["properties"]
+            .as_object()
+            .expect("the file's fields")
+            .keys()
+            .cloned(),
+    );
+    assert!(fields.iter().any(|f| f == "contexts"), "{fields:?}");
+    for field in &fields {
+        assert!(
+            docs.contains(&format!("`{field}`")),
+            "docs/rules.md lists `{field}`"
+        );
+    }
+    for required in schema["$defs"]["rule"]["required"].as_array().expect("required") {
+        let field = required.as_str().expect("a name");
+        assert!(
+            docs.contains(&format!("| `{field}` | yes |")),
+            "docs/rules.md says `{field}` is required"
+        );
+        assert!(
+            readme.contains(&format!("- `{field}`")),
+            "the README's field list names `{field}`"
+        );
+    }
+}
+
+/// `rules test` passes a sound file that would still do harm, but says so: a built-in id, a pattern that takes
+/// other causes' failures, a placeholder that is printed as written.
+#[test]
+fn rules_test_warns_about_a_replaced_built_in_a_catch_all_and_an_unknown_placeholder() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("rules.json");
+    let file = json!({"version": 1, "rules": [
+        {"id": "license-limit-exceeded", "title": "t", "summary": "s", "patterns": ["\\bno seats\\b"],
+         "remediation": ["Buy seats for {app}."], "examples": {"match": ["no seats"]}},
+        {"id": "everything-failed", "title": "t", "summary": "s", "patterns": [".*"],
+         "remediation": ["Ask {owner} of {app}."], "examples": {"match": ["anything"]}}
+    ]});
+    std::fs::write(&path, file.to_string()).expect("write");
+    let out = provdiag()
+        .args(["rules", "test"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "warnings do not fail the file: {text}"
+    );
+    assert!(
+        text.contains("warning: rule 'license-limit-exceeded' has a built-in rule's id"),
+        "{text}"
+    );
+    assert!(text.contains("warning: rule 'everything-failed' matches an example of the built-in cause 'invalid-credentials'"), "{text}");
+    assert!(text.contains("{owner} is not a placeholder"), "{text}");
+    assert!(!text.contains("{app} is not"), "{text}");
+}
+
+/// A rules file with the diagnosis's fields (`fallbacks`, `contexts`, a rule's `app_sources`) is one the schema
+/// holds and `rules test` passes without a warning; the schema's operations are the ones provdiag names.
+#[test]
+fn the_rules_schema_holds_fallbacks_contexts_and_app_sources() {
+    let schema: Value =
+        serde_json::from_str(include_str!("../../docs/rules.schema.json")).expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let file = json!({"version": 1, "rules": [
+        {"id": "seat-pool-empty", "title": "t", "summary": "s", "patterns": ["\\bseat pool is empty\\b"],
+         "remediation": ["Free a seat in {app}."], "source": "https://example.com/a",
+         "app_sources": [{"app": "Zoom", "url": "https://example.com/zoom"}],
+         "examples": {"match": ["The seat pool is empty"], "no_match": ["a seat pool"]}}],
+        "fallbacks": {
+            "scim_types": [{"scim_type": "tooMany", "causes": ["seat-pool-empty"]}],
+            "statuses": [
+                {"status": "402", "operations": ["create"], "causes": ["seat-pool-empty", "license-limit-exceeded"]},
+                {"status": "5xx", "causes": ["seat-pool-empty"], "source": "https://example.com/b"}]},
+        "contexts": [{"operation": "create", "steps": ["Check the seats of {app} before creating more users."]}]
+    });
+    let errors: Vec<String> = validator.iter_errors(&file).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("rules.json");
+    std::fs::write(&path, file.to_string()).expect("write");
+    let out = provdiag()
+        .args(["rules", "test"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("1 rule checked"), "{text}");
+    assert!(!text.contains("warning:"), "{text}");
+    for (pointer, wrong) in [
+        ("/contexts/0/operation", json!("group_push")),
+        ("/fallbacks/statuses/0/status", json!("four hundred")),
+        ("/rules/0/app_sources/0/url", json!("http://example.com/zoom")),
+    ] {
+        let mut broken = file.clone();
+        *broken.pointer_mut(pointer).expect("the field") = wrong;
+        assert!(!validator.is_valid(&broken), "{pointer}");
+    }
+    let named: Vec<&str> = schema["$defs"]["operation"]["enum"]
+        .as_array()
+        .expect("the operations")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let ours: Vec<&str> = provdiag::okta::anatomy::Operation::ALL
+        .iter()
+        .map(|o| o.as_str())
+        .collect();
+    assert_eq!(named, ours);
 }
