@@ -12,6 +12,9 @@ use crate::okta::anatomy::{Anatomy, Operation};
 use crate::record::{Confidence, Layer, Why};
 use crate::text::fold;
 
+/// What the app's words must weigh for one cause before they name it.
+const ENOUGH: u32 = 2;
+
 /// What the rules made of one message.
 #[derive(Debug)]
 pub struct Diagnosis {
@@ -80,6 +83,10 @@ impl RuleTable {
                 ));
             }
         }
+        // The app's words, weighed: no rule knows the phrase, but the words speak of a cause.
+        if let Some(found) = self.by_words(a) {
+            return Some(found);
+        }
         if let Some(status) = &a.status {
             if let Some((rule, alternatives)) = self.fallback(fallbacks.status(status.code, a.operation)) {
                 let said = status_words(status.code, &status.text);
@@ -89,6 +96,53 @@ impl RuleTable {
         // Okta's wrapper, and any words of the whole message no inner layer held.
         let rule = self.match_text(&folded)?;
         Some((rule, self.certain(rule, Layer::Rule, &folded)))
+    }
+
+    /// The cause the app's words speak of most (`cues`), when no rule's phrase matched: the heaviest rule,
+    /// at least [`ENOUGH`] and heavier than any other; a status the app answered adds 1 to the cause it
+    /// stands for first. The app's words are its bodies' texts, its codes as words and its reason. While Okta
+    /// authenticates, a status the app answered outweighs its words.
+    fn by_words(&self, a: &Anatomy) -> Option<(usize, Why)> {
+        // Okta was testing its credentials: what the app answered (401, 403) is about them, whatever
+        // else its page says.
+        if a.operation == Some(Operation::Authenticate) && a.status.is_some() {
+            return None;
+        }
+        let mut said: Vec<&str> = a.details.iter().map(String::as_str).collect();
+        said.extend(a.code_words.as_deref());
+        said.extend(a.reason.as_deref());
+        if said.is_empty() {
+            return None;
+        }
+        let text = fold(&said.join(" | "));
+        let mut weights = self.weigh(&text);
+        if let Some(status) = &a.status {
+            let likeliest = self
+                .fallbacks()
+                .status(status.code, a.operation)
+                .and_then(|causes| causes.first());
+            for w in weights.iter_mut() {
+                if likeliest.is_some_and(|c| *c == self.rules()[w.rule].id) {
+                    w.weight += 1;
+                }
+            }
+            weights.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.rule.cmp(&b.rule)));
+        }
+        let best = weights.first()?;
+        let runner_up = weights.get(1).map_or(0, |w| w.weight);
+        if best.weight < ENOUGH || best.weight <= runner_up {
+            return None;
+        }
+        let alternatives: Vec<Arc<str>> = weights[1..]
+            .iter()
+            .filter(|w| w.weight >= ENOUGH)
+            .map(|w| Arc::from(self.rules()[w.rule].id.as_str()))
+            .collect();
+        let words = best.words.join(", ");
+        Some((
+            best.rule,
+            why(Confidence::Likely, Layer::Rule, &words, alternatives.into()),
+        ))
     }
 
     /// A rule decided: the words of `folded` it matched are the evidence.
@@ -262,5 +316,78 @@ mod tests {
         assert!(d.cause.is_none() && d.why.is_none() && !d.plainly_an_error);
         let d = t.diagnose(Some(r#"{"error":"zorg_blarg","error_description":"qux"}"#), None);
         assert!(d.plainly_an_error);
+    }
+
+    /// A table of `rules` (JSON objects) alone, as a user's file would give them.
+    fn table_of(rules: &str) -> RuleTable {
+        let file = super::super::validate::parse(&format!(r#"{{"version":1,"rules":[{rules}]}}"#), true)
+            .expect("a sound file");
+        RuleTable::compile(file.rules, Vec::new()).expect("compiles")
+    }
+
+    #[test]
+    fn the_app_s_words_name_a_likely_cause_when_no_phrase_does() {
+        let t = table();
+        // Real answers no rule's phrase knows (train corpus: a SCIM server's body, an app's rate limit).
+        let d = t.diagnose(Some(r#"{"Error":{"Message":"Unauthorized"}}"#), None);
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
+        let why = d.why.expect("why");
+        assert_eq!((why.confidence, why.layer), (Confidence::Likely, Layer::Rule));
+        assert_eq!(&*why.text, "Unauthorized");
+        let d = t.diagnose(
+            Some("Too many requests, limit to ${overallRateLimit} per minute"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("api-rate-limit-exceeded"));
+    }
+
+    #[test]
+    fn words_decide_only_when_one_cause_outweighs_every_other() {
+        let rules = r#"{"id":"a","title":"t","summary":"s","patterns":["^alpha phrase$"],"cues":{"\\balpha\\b":2},"remediation":["r"]},
+            {"id":"b","title":"t","summary":"s","patterns":["^beta phrase$"],"cues":{"\\bbeta\\b":2,"\\bgamma\\b":1},"remediation":["r"]}"#;
+        let t = table_of(rules);
+        let on = |text: &str| {
+            let d = t.diagnose(Some(text), None);
+            (
+                cause(&t, &d),
+                d.why
+                    .map(|w| (w.confidence, w.text.to_string(), w.alternatives.len())),
+            )
+        };
+        assert_eq!(
+            on("alpha phrase"),
+            (
+                Some("a".into()),
+                Some((Confidence::Certain, "alpha phrase".into(), 0))
+            )
+        );
+        assert_eq!(
+            on("we saw alpha here"),
+            (Some("a".into()), Some((Confidence::Likely, "alpha".into(), 0)))
+        );
+        // As much for each: neither.
+        assert_eq!(on("alpha and beta"), (None, None));
+        // More for one: that one, and the other is what else it could be.
+        assert_eq!(
+            on("alpha, beta and gamma"),
+            (
+                Some("b".into()),
+                Some((Confidence::Likely, "beta, gamma".into(), 1))
+            )
+        );
+        // Too little: nothing.
+        assert_eq!(on("only gamma"), (None, None));
+    }
+
+    #[test]
+    fn while_okta_authenticates_the_status_outweighs_the_app_s_words() {
+        let t = table();
+        // Train corpus: an HTML page where Okta expected JSON, while testing the API credentials.
+        let d = t.diagnose(
+            Some("Error authenticating: Forbidden. Errors reported by remote server: Invalid JSON: Unexpected character ('<' (code 60)): expected a valid value (number, String, array, object, 'true', 'false' or 'null')"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
+        assert_eq!(d.why.map(|w| w.layer), Some(Layer::Status));
     }
 }

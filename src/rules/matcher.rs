@@ -57,30 +57,38 @@ impl Compiled {
         })
     }
 
-    /// The rules of the patterns that match `text`, in pattern order (a rule may come more than once).
-    fn matching_rules(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
+    /// The patterns that match `text`, in order.
+    fn matching(&self, text: &str) -> Vec<usize> {
         let mut found = PatternSet::new(self.set.pattern_len());
         if !self.owner.is_empty() {
             self.set.which_overlapping_matches(&Input::new(text), &mut found);
         }
-        let rules: Vec<usize> = found.iter().map(|p| self.owner[p.as_usize()]).collect();
+        found.iter().map(|p| p.as_usize()).collect()
+    }
+
+    /// The rules of the patterns that match `text`, in pattern order (a rule may come more than once).
+    fn matching_rules(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
+        let rules: Vec<usize> = self.matching(text).into_iter().map(|p| self.owner[p]).collect();
         rules.into_iter()
+    }
+
+    /// Pattern `k` compiled on its own (it compiles, since the set did).
+    fn one(&self, k: usize) -> Option<&Regex> {
+        self.each[k]
+            .get_or_init(|| {
+                regex::RegexBuilder::new(&self.text[k])
+                    .case_insensitive(true)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// The patterns of rule `rule`, each compiled on its own. One the set compiled always compiles alone.
     fn of_rule(&self, rule: usize) -> impl Iterator<Item = &Regex> + '_ {
         (0..self.owner.len())
             .filter(move |&k| self.owner[k] == rule)
-            .filter_map(|k| {
-                self.each[k]
-                    .get_or_init(|| {
-                        regex::RegexBuilder::new(&self.text[k])
-                            .case_insensitive(true)
-                            .build()
-                            .ok()
-                    })
-                    .as_ref()
-            })
+            .filter_map(|k| self.one(k))
     }
 }
 
@@ -139,6 +147,17 @@ fn ascii_mode(pattern: &str) -> String {
 pub(crate) struct Matcher {
     patterns: Compiled,
     unless: Compiled,
+    /// Every rule's cues, and each cue's weight.
+    cues: Compiled,
+    weight: Vec<u8>,
+}
+
+/// What the words of a text weigh for one rule, and the words that weighed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Weight {
+    pub(crate) rule: usize,
+    pub(crate) weight: u32,
+    pub(crate) words: Vec<String>,
 }
 
 impl Matcher {
@@ -152,10 +171,52 @@ impl Matcher {
                     .flat_map(move |(i, r)| field(r).iter().map(move |p| (i, p.as_str()))),
             )
         };
+        let cues = rules
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.cues.iter().map(move |(p, w)| (i, p.as_str(), *w)));
+        let weight = cues.clone().map(|(_, _, w)| w).collect();
         Ok(Self {
             patterns: set(|r| r.patterns.as_slice())?,
             unless: set(|r| r.unless.as_slice())?,
+            cues: Compiled::new(cues.map(|(i, p, _)| (i, p)))?,
+            weight,
         })
+    }
+
+    /// What the cues found in `text` (already folded) weigh for each rule that has any and that none of
+    /// its `unless` patterns rules out, heaviest first (table order among equals).
+    pub(crate) fn weigh(&self, n: usize, text: &str) -> Vec<Weight> {
+        let vetoed = self.vetoed(n, text);
+        let mut by_rule: Vec<Weight> = Vec::new();
+        for k in self.cues.matching(text) {
+            let rule = self.cues.owner[k];
+            if vetoed[rule] {
+                continue;
+            }
+            let words = self
+                .cues
+                .one(k)
+                .and_then(|re| re.find(text))
+                .map_or_else(String::new, |m| m.as_str().to_owned());
+            let w = match by_rule.iter_mut().find(|w| w.rule == rule) {
+                Some(w) => w,
+                None => {
+                    by_rule.push(Weight {
+                        rule,
+                        ..Weight::default()
+                    });
+                    let last = by_rule.len() - 1;
+                    &mut by_rule[last]
+                }
+            };
+            w.weight += u32::from(self.weight[k]);
+            if !words.is_empty() && !w.words.contains(&words) {
+                w.words.push(words);
+            }
+        }
+        by_rule.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.rule.cmp(&b.rule)));
+        by_rule
     }
 
     /// For each of `n` rules, whether one of its `unless` patterns matches `text` (already folded).

@@ -2,6 +2,7 @@
 //! share, and the built-in table as it ships.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 const BUILTIN: &str = include_str!("builtin.json");
 
@@ -100,6 +101,12 @@ pub struct Rule {
     /// System Log event types that are this cause whatever their reason says.
     #[serde(default)]
     pub event_types: Vec<String>,
+    /// Words that speak of this cause, as regular expressions (matched as `patterns` are), each with its
+    /// weight (1 to 3). When no pattern of any rule matches the app's words, nor a SCIM type tells, the
+    /// words decide a `likely` cause: the rule whose words found weigh most, at least 2 and more than any
+    /// other's (a status the app answered adds 1 to the cause it stands for first).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cues: BTreeMap<String, u8>,
     /// Steps in order; `{app}` is replaced by the app's name.
     pub remediation: Vec<String>,
     /// The Okta article or app document the rule was learned from (https).

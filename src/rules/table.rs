@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use super::matcher::Matcher;
+use super::matcher::{Matcher, Weight};
 use super::schema::{builtin_text, Fallbacks, OperationSteps, RetiredId, Rule};
 use super::validate::{self, Problem};
 use crate::record::Finding;
@@ -152,6 +152,13 @@ impl RuleTable {
         self.matcher()?.first(&self.rules, text, None)
     }
 
+    /// What the cues found in `text` (already folded) weigh for each rule, heaviest first.
+    pub(crate) fn weigh(&self, text: &str) -> Vec<Weight> {
+        self.matcher()
+            .map(|m| m.weigh(self.rules.len(), text))
+            .unwrap_or_default()
+    }
+
     /// The words of `text` (already folded) that rule `rule` matched.
     pub fn matched_text(&self, rule: usize, text: &str) -> Option<String> {
         self.found(rule, text)
@@ -183,8 +190,11 @@ impl RuleTable {
     /// The rule a message lands on by its words (not by a fallback).
     fn by_rule(&self, message: &str) -> Option<usize> {
         let d = self.diagnose(Some(message), None);
-        d.cause
-            .filter(|_| d.why.is_some_and(|w| w.layer == crate::record::Layer::Rule))
+        d.cause.filter(|_| {
+            d.why.is_some_and(|w| {
+                w.layer == crate::record::Layer::Rule && w.confidence == crate::record::Confidence::Certain
+            })
+        })
     }
 
     /// Every example that does not land where it says, one problem each: a `match` example lands on its
@@ -432,6 +442,27 @@ mod tests {
             .position(|r| *r == "invalid-credentials")
             .expect("rule");
         assert_eq!(matched_text(&t, i, mfa), None);
+    }
+
+    #[test]
+    fn a_cue_must_compile_and_weigh_one_to_three() {
+        let text = r#"{"version":1,"rules":[
+            {"id":"a","title":"t","summary":"s","patterns":["alpha"],"remediation":["r"],
+             "cues":{"(":1,"beta":4}}]}"#;
+        let shown: Vec<String> = check_file(text).1.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.contains("field 'cues'") && s.contains("weighs 4")),
+            "{shown:?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.contains("field 'cues[0]'") && s.contains("regex")),
+            "{shown:?}"
+        );
     }
 
     #[test]

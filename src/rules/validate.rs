@@ -182,7 +182,20 @@ fn validate(i: usize, rule: &Rule, each_pattern: bool) -> Vec<Problem> {
     if rule.remediation.iter().all(|s| s.trim().is_empty()) {
         bad("remediation", "has no remediation steps".into());
     }
-    let lists = [("patterns", &rule.patterns), ("unless", &rule.unless)];
+    for (words, weight) in &rule.cues {
+        if !(1..=3).contains(weight) {
+            bad(
+                "cues",
+                format!("{words:?} weighs {weight}: a cue's weight is 1, 2 or 3"),
+            );
+        }
+    }
+    let cues: Vec<String> = rule.cues.keys().cloned().collect();
+    let lists = [
+        ("patterns", &rule.patterns),
+        ("unless", &rule.unless),
+        ("cues", &cues),
+    ];
     for (field, list) in lists.into_iter().filter(|_| each_pattern) {
         for (k, p) in list.iter().enumerate() {
             if let Err(e) = Regex::new(p) {

@@ -24,6 +24,7 @@ fn table(title: &str, summary: &str, step: &str, source: &str) -> RuleTable {
         patterns: vec!["zz-mark".into()],
         unless: Vec::new(),
         event_types: Vec::new(),
+        cues: Default::default(),
         remediation: vec![step.into(), "Then retry on {app}.".into()],
         source: Some(source.into()),
         app_sources: Vec::new(),

@@ -123,7 +123,7 @@ fn fortnight() -> Vec<Day> {
                 "Slack",
                 PUSH,
                 "FAILURE",
-                "Quota shard 7 is read-only",
+                "Shard 7 said: kumquat",
             )],
             1,
             vec![("unrecognized", "Slack", "new")],
@@ -136,7 +136,7 @@ fn fortnight() -> Vec<Day> {
                 "Slack",
                 PUSH,
                 "FAILURE",
-                "Quota shard 7 is read-only",
+                "Shard 7 said: kumquat",
             )],
             1,
             vec![("unrecognized", "Slack", "ongoing")],
@@ -297,7 +297,7 @@ fn a_fortnight_of_daily_exports_is_red_exactly_while_something_unacknowledged_is
                 (eve["count"].as_u64(), eve["first_seen"].as_str()),
                 (Some(2), Some("2026-03-10T10:00:00.000Z"))
             );
-            assert_eq!(eve["message"], "Quota shard 7 is read-only");
+            assert_eq!(eve["message"], "Shard 7 said: kumquat");
             // In the report: yesterday's failure and today's, each once.
             let slack = report["incidents"][0].clone();
             assert_eq!(
@@ -411,7 +411,7 @@ fn a_pull_with_state_annotates_for_github_without_file_and_by_fail_on() {
             "Slack",
             PUSH,
             "FAILURE",
-            "Quota shard 7 is read-only",
+            "Shard 7 said: kumquat",
         ),
     ];
     let okta = FakeOkta::start(events, 5);
@@ -734,7 +734,7 @@ fn a_pasted_failure_is_open_since_the_run_that_first_saw_it_and_stays_in_every_f
             .output()
             .expect("runs")
     };
-    let paste = "Automatic provisioning of user Ann Lee to app Box failed: Quota shard 7 is read-only";
+    let paste = "Automatic provisioning of user Ann Lee to app Box failed: Shard 7 said: kumquat";
     let first = run("2026-03-01T08:00:00Z", "json", &["-m", paste]);
     assert_eq!(first.status.code(), Some(1));
     let empty = empty.to_str().expect("a path");
