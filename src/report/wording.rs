@@ -50,7 +50,10 @@ pub fn other_causes(n: usize, id: &str) -> Option<String> {
 /// …)".
 pub fn why(w: &crate::record::Why, alternatives: &[std::sync::Arc<str>]) -> String {
     use crate::record::{Confidence, Layer};
+    // A rule's cues decided: the words speak of the cause, no phrase of it was said.
+    let by_words = w.layer == Layer::Rule && w.confidence == Confidence::Likely;
     let said = match w.layer {
+        Layer::Rule if by_words => format!("the message speaks of {}", w.text),
         Layer::Rule => format!("the message says \"{}\"", w.text),
         Layer::EventType => format!("Okta logged the failure as {}", w.text),
         Layer::ScimType => format!("the app's SCIM error has {}", w.text),
@@ -58,6 +61,9 @@ pub fn why(w: &crate::record::Why, alternatives: &[std::sync::Arc<str>]) -> Stri
     };
     match w.confidence {
         Confidence::Certain => format!("why: {said}"),
+        Confidence::Likely if alternatives.is_empty() && by_words => {
+            format!("why: {said} (likely: by its words, no known phrase)")
+        }
         Confidence::Likely if alternatives.is_empty() => {
             format!("why: {said} (likely: nothing more specific was said)")
         }
@@ -65,5 +71,44 @@ pub fn why(w: &crate::record::Why, alternatives: &[std::sync::Arc<str>]) -> Stri
             let others: Vec<&str> = alternatives.iter().map(|a| &**a).collect();
             format!("why: {said} (likely; it could also be {})", others.join(", "))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Confidence, Layer, Why};
+    use std::sync::Arc;
+
+    fn line(layer: Layer, confidence: Confidence, text: &str, alternatives: &[&str]) -> String {
+        let w = Why {
+            confidence,
+            layer,
+            text: Arc::from(text),
+            ..Why::default()
+        };
+        let alternatives: Vec<Arc<str>> = alternatives.iter().map(|a| Arc::from(*a)).collect();
+        why(&w, &alternatives)
+    }
+
+    #[test]
+    fn the_why_line_tells_a_phrase_from_words_and_a_status() {
+        assert_eq!(
+            line(Layer::Rule, Confidence::Certain, "license limit exceeded", &[]),
+            "why: the message says \"license limit exceeded\""
+        );
+        assert_eq!(
+            line(Layer::Rule, Confidence::Likely, "\"seats\", \"plan\"", &[]),
+            "why: the message speaks of \"seats\", \"plan\" (likely: by its words, no known phrase)"
+        );
+        assert_eq!(
+            line(
+                Layer::Status,
+                Confidence::Likely,
+                "409 Conflict",
+                &["group-push-failed"]
+            ),
+            "why: the app answered 409 Conflict (likely; it could also be group-push-failed)"
+        );
     }
 }

@@ -211,7 +211,11 @@ impl Matcher {
                 }
             };
             w.weight += u32::from(self.weight[k]);
-            if !words.is_empty() && !w.words.contains(&words) {
+            // Words within words already told are not told again ("limit" in "member limit").
+            let lower = words.to_ascii_lowercase();
+            let told = |t: &String| t.to_ascii_lowercase().contains(&lower);
+            if !words.is_empty() && !w.words.iter().any(told) {
+                w.words.retain(|t| !lower.contains(&t.to_ascii_lowercase()));
                 w.words.push(words);
             }
         }
