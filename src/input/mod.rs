@@ -1,18 +1,11 @@
 //! Reading inputs: opening them, deciding their shape from their content, and handing every record to a sink.
 
-mod block;
-mod csv;
-mod detect;
-mod flat;
-mod framer;
-mod json;
-mod line;
-pub(crate) mod lines;
+mod decode;
+mod open;
 mod parallel;
 mod reading;
-mod siem;
 mod sink;
-pub(crate) mod text;
+mod split;
 
 use anyhow::{anyhow, Context};
 use memchr::memchr;
@@ -21,11 +14,12 @@ use std::io::{self, Cursor, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use block::Limits;
-use detect::PEEK;
-pub use detect::{detect, Shape};
+use decode::{csv, json, text};
+use open::detect::{self, PEEK};
+pub use open::detect::{detect, Shape};
 use reading::Reading;
 pub use sink::{ReadFail, Sink, Stop};
+pub use split::Limits;
 
 /// How to read an input, from `--input`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -320,7 +314,7 @@ fn past_the_preamble(
         } else if at_end || detect::shape_known(rest) || rest.len() >= PEEK {
             return Ok((head, at_end));
         }
-        if block::read_more(input, &mut head, 16 << 10)? == 0 {
+        if split::read_more(input, &mut head, 16 << 10)? == 0 {
             at_end = true;
         }
     }
@@ -347,7 +341,7 @@ fn peek(input: &mut impl Read) -> io::Result<(Vec<u8>, bool)> {
     let mut head = Vec::with_capacity(4096);
     while head.len() < PEEK && !detect::shape_known(&head) {
         let want = (PEEK - head.len()).min(16 << 10);
-        if block::read_more(input, &mut head, want)? == 0 {
+        if split::read_more(input, &mut head, want)? == 0 {
             return Ok((head, true));
         }
     }
@@ -409,11 +403,11 @@ pub fn frame_json(bytes: &[u8], read_size: usize, max_lines: usize) -> Vec<(u64,
         max_lines: max_lines.max(1),
         ..Limits::default()
     };
-    let mut framer = framer::Framer::new(Sized(bytes, read_size.max(1)), limits);
+    let mut framer = split::json::Framer::new(Sized(bytes, read_size.max(1)), limits);
     let mut out = Vec::new();
-    while let Ok(Some(b)) = block::Splitter::next_block(&mut framer) {
+    while let Ok(Some(b)) = split::Splitter::next_block(&mut framer) {
         for f in &b.frames {
-            let value = (f.kind == block::FrameKind::Value).then(|| b.bytes[f.start..f.end].to_vec());
+            let value = (f.kind == split::FrameKind::Value).then(|| b.bytes[f.start..f.end].to_vec());
             out.push((f.line, value));
         }
     }
@@ -423,7 +417,7 @@ pub fn frame_json(bytes: &[u8], read_size: usize, max_lines: usize) -> Vec<(u64,
 /// Helpers for the readers' tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::block::{FrameKind, Splitter};
+    use super::split::{FrameKind, Splitter};
     /// A reader that hands out at most `chunk` bytes a call, to put read edges everywhere.
     pub struct Chunked<'a> {
         pub data: &'a [u8],

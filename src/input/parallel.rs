@@ -11,9 +11,9 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
 use std::thread;
 
-use super::block::{Block, Frame, FrameKind, Splitter};
 use super::reading::Reading;
 use super::sink::{ReadFail, Sink};
+use super::split::{Block, Frame, FrameKind, Splitter};
 use crate::record::{InputError, Parsed, Record};
 
 /// Reads every block of `splitter`, parsing with `parse` (the part that runs on the workers; a closure, so

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::block::Limits;
+use super::split::Limits;
 use crate::record::Source;
 
 /// One input being read: what every reader and worker needs to know.

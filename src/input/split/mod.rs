@@ -1,5 +1,10 @@
-//! What the splitters hand the workers: blocks of whole records cut from an input, and the limits that
-//! bound them.
+//! Splitters: bytes to frames, cut without being parsed. What they hand the workers: blocks of whole
+//! records cut from an input, and the limits that bound them. One splitter per framing: lines (text and
+//! NDJSON), JSON values that span lines, CSV rows.
+
+pub mod csv;
+pub mod json;
+pub mod lines;
 
 use std::io::{self, Read};
 

@@ -10,14 +10,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io::Read;
 
-use super::block::{Block, FrameKind, Limits};
-use super::framer::Framer;
 use super::line::{stated_failure, tasks_failure};
-use super::lines::Lines;
-use super::parallel;
-use super::reading::Reading;
 use super::siem::{self, Row};
-use super::sink::{ReadFail, Sink};
+use crate::input::parallel;
+use crate::input::reading::Reading;
+use crate::input::sink::{ReadFail, Sink};
+use crate::input::split::json::Framer;
+use crate::input::split::lines::Lines;
+use crate::input::split::{Block, FrameKind, Limits};
 use crate::okta::event::{self, non_empty, Event, TargetRef};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
 
@@ -545,7 +545,7 @@ fn records_of(
             if let Some(why) = head
                 .event_type
                 .is_none()
-                .then(|| super::detect::api_error(bytes))
+                .then(|| crate::input::open::detect::api_error(bytes))
                 .flatten()
             {
                 out.push(malformed(source.clone(), why));

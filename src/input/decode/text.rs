@@ -2,12 +2,12 @@
 
 use std::io::Read;
 
-use super::block::Block;
 use super::line::line_record;
-use super::lines::Lines;
-use super::parallel;
-use super::reading::Reading;
-use super::sink::{ReadFail, Sink};
+use crate::input::parallel;
+use crate::input::reading::Reading;
+use crate::input::sink::{ReadFail, Sink};
+use crate::input::split::lines::Lines;
+use crate::input::split::Block;
 use crate::okta::tasks::{continues, is_cut_sentence};
 use crate::record::Parsed;
 use crate::text::fold;
@@ -224,7 +224,7 @@ mod tests {
         let reading = Reading {
             path: "-".into(),
             threads: 1,
-            limits: crate::input::block::Limits::default(),
+            limits: crate::input::split::Limits::default(),
             users_word: false,
         };
         read(input.as_bytes(), &reading, &mut sink).expect("reads");

@@ -3,21 +3,19 @@
 //! record limit (an unclosed quote swallowing the file) costs only its own line; workers parse them with
 //! csv_core and make their records, by the header read first.
 
-mod split;
-
 use anyhow::anyhow;
 use csv_core::ReadRecordResult;
 use std::io::Read;
 
-use super::block::{Block, FrameKind, Limits, Splitter};
 use super::flat::FlatRow;
-use super::parallel;
-use super::reading::Reading;
-use super::sink::{ReadFail, Sink};
+use crate::input::parallel;
+use crate::input::reading::Reading;
+use crate::input::sink::{ReadFail, Sink};
+use crate::input::split::csv::Rows;
+use crate::input::split::{Block, FrameKind, Limits, Splitter};
 use crate::okta::event::Outcome;
 use crate::okta::fields::{self, header_delimiter, Field};
 use crate::record::{InputError, Parsed, Record, Source};
-use split::Rows;
 
 /// Which columns hold the fields provdiag reads.
 #[derive(Default)]
