@@ -3,6 +3,7 @@
 mod decode;
 mod open;
 mod parallel;
+mod read;
 mod reading;
 mod sink;
 mod split;
@@ -14,12 +15,11 @@ use std::io::{self, Cursor, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use decode::{csv, json, text};
 use open::detect::{self, PEEK};
 pub use open::detect::{detect, Shape};
+pub use reading::Limits;
 use reading::Reading;
 pub use sink::{ReadFail, Sink, Stop};
-pub use split::Limits;
 
 /// How to read an input, from `--input`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -256,7 +256,7 @@ fn read_text(
         return Err(ReadFail::Input(anyhow!("{name}: {why}")));
     }
     if at_end && !reading.users_word {
-        if let Some(error) = detect::api_error(body) {
+        if let Some(error) = decode::json::api_error(body) {
             return Err(ReadFail::Input(anyhow!("{name}: {error}")));
         }
     }
@@ -269,10 +269,10 @@ fn read_text(
     };
     let result = match shape {
         Shape::Empty => Ok(()),
-        Shape::Text => text::read(rest, reading, sink),
-        Shape::Ndjson => json::read_ndjson(rest, reading, sink),
-        Shape::JsonStream => json::read_stream(rest, reading, sink),
-        Shape::Csv => csv::read(rest, reading, sink),
+        Shape::Text => read::text::read(rest, reading, sink),
+        Shape::Ndjson => read::ndjson::read(rest, reading, sink),
+        Shape::JsonStream => read::json::read(rest, reading, sink),
+        Shape::Csv => read::csv::read(rest, reading, sink),
     };
     result.map_err(|e| match e {
         ReadFail::Input(err) => ReadFail::Input(err.context(format!("cannot read {name}"))),

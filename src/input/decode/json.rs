@@ -1,6 +1,7 @@
-//! System Log events as JSON: NDJSON (one event per line) and JSON streams (API pages, pretty-printed events,
-//! concatenated pages, event hook deliveries). Every event becomes one record. Cutting the input into
-//! records is cheap and sequential (`lines`, `framer`); parsing them runs on every core (see `parallel`).
+//! System Log events as JSON, a frame at a time: an NDJSON line, or a value the JSON framer cut (an API page,
+//! a pretty-printed event, an event hook delivery, a SIEM's row or envelope). Every event becomes one record.
+//! Cutting the input into frames is the splitters' job (`split::lines`, `split::json`); this runs on the
+//! workers.
 
 use memchr::memchr_iter;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
@@ -8,15 +9,10 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
-use std::io::Read;
 
 use super::line::{stated_failure, tasks_failure};
 use super::siem::{self, Row};
-use crate::input::parallel;
 use crate::input::reading::Reading;
-use crate::input::sink::{ReadFail, Sink};
-use crate::input::split::json::Framer;
-use crate::input::split::lines::Lines;
 use crate::input::split::{Block, FrameKind, Limits};
 use crate::okta::event::{self, non_empty, Event, TargetRef};
 use crate::record::{EventKey, InputError, Parsed, Record, Source};
@@ -382,24 +378,14 @@ struct HookData<'a> {
     events: Option<&'a RawValue>,
 }
 
-/// Reads one event per line.
-pub fn read_ndjson(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    parallel::run(Lines::new(input, reading.limits), parse_lines, reading, sink)
-}
-
-/// Reads a stream of JSON values: arrays of events, single events, event hook deliveries, in any layout.
-pub fn read_stream(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    parallel::run(Framer::new(input, reading.limits), parse_values, reading, sink)
-}
-
 /// The records of one block of NDJSON lines: runs on a worker. A line that is not JSON but holds a Tasks
 /// sentence (pasted into the file) is that failure.
-fn parse_lines(block: &Block, reading: &Reading) -> Vec<Parsed> {
+pub fn parse_lines(block: &Block, reading: &Reading) -> Vec<Parsed> {
     parse_block(block, reading, true)
 }
 
 /// The records of one block of framed JSON values: runs on a worker.
-fn parse_values(block: &Block, reading: &Reading) -> Vec<Parsed> {
+pub fn parse_values(block: &Block, reading: &Reading) -> Vec<Parsed> {
     parse_block(block, reading, false)
 }
 
@@ -424,7 +410,7 @@ fn parse_block(block: &Block, reading: &Reading, lines: bool) -> Vec<Parsed> {
                 continue;
             }
         }
-        if let Some(record) = parallel::broken_frame(frame, reading) {
+        if let Some(record) = super::broken_frame(frame, reading) {
             out.push(Parsed { key: None, record });
             continue;
         }
@@ -542,12 +528,7 @@ fn records_of(
         // again there. Okta's own events never take that slower path.
         if head.outcome.is_none() {
             // What `curl` gets back for a bad token, saved or piped as if it were the log.
-            if let Some(why) = head
-                .event_type
-                .is_none()
-                .then(|| crate::input::open::detect::api_error(bytes))
-                .flatten()
-            {
+            if let Some(why) = head.event_type.is_none().then(|| api_error(bytes)).flatten() {
                 out.push(malformed(source.clone(), why));
                 return Ok(());
             }
@@ -667,6 +648,28 @@ pub(super) fn parse_raw(raw: &str, source: &Source, limits: &Limits, out: &mut V
         let record = super::line::line_record(raw, source.clone());
         out.push(Parsed { key: None, record });
     }
+}
+
+/// What an input that is an Okta API error object (what `curl` gets back for a bad token) says, if it is
+/// one: its code and summary, and what to do.
+pub fn api_error(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct ApiError {
+        #[serde(rename = "errorCode")]
+        code: String,
+        #[serde(rename = "errorSummary")]
+        summary: String,
+    }
+    let e: ApiError = serde_json::from_slice(body).ok()?;
+    let hint = match e.code.as_str() {
+        "E0000011" => "the API token was invalid or expired when this was fetched: fetch the System Log again with a valid token",
+        "E0000006" => "the token lacked the permission or scope to read the System Log (okta.logs.read)",
+        _ => "the request that produced this file failed: fetch the System Log again",
+    };
+    Some(format!(
+        "this is an Okta API error, not System Log events: {} {} ({hint})",
+        e.code, e.summary
+    ))
 }
 
 fn malformed(source: Source, message: String) -> Parsed {
