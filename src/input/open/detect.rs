@@ -3,7 +3,7 @@
 use memchr::memchr;
 
 /// How much of an input is looked at, at most, to decide its shape.
-pub(crate) const PEEK: usize = 64 << 10;
+pub(super) const PEEK: usize = 64 << 10;
 
 /// The shapes provdiag reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
