@@ -13,81 +13,29 @@ use crate::input::sink::{ReadFail, Sink};
 use crate::input::split::read_more;
 use detect::{detect, Shape, PEEK};
 
-/// Reads one input: peeks at its first bytes (gzip, UTF-16, what comes before the records, binary), then hands
-/// it to the reader of its shape, `shape` if `--input` named one.
+/// Reads one input: opens it (`open`), then hands it to the reader of its shape, `shape` if `--input` named one.
 pub fn read(
-    mut input: impl Read + Send,
+    input: impl Read + Send,
     reading: &Reading,
     shape: Option<Shape>,
     sink: &mut dyn Sink,
 ) -> Result<(), ReadFail> {
     let name = &reading.path;
-    let (head, at_end) = peek(&mut input).with_context(|| format!("cannot read {name}"))?;
-    let gzip = head.starts_with(GZIP);
-    // Whatever was peeked is read again; past the end, nothing more is asked of the input.
-    let input = Cursor::new(head).chain(input.take(if at_end { 0 } else { u64::MAX }));
-    if gzip {
-        // A `.gz` download or compressed stdin: read as what it holds (the name does not matter, the bytes do).
-        return read_decoded(flate2::read::MultiGzDecoder::new(input), reading, shape, sink);
-    }
-    read_decoded(input, reading, shape, sink)
-}
-
-/// The magic number every gzip member starts with.
-const GZIP: &[u8] = b"\x1f\x8b";
-
-fn read_decoded(
-    mut input: impl Read + Send,
-    reading: &Reading,
-    shape: Option<Shape>,
-    sink: &mut dyn Sink,
-) -> Result<(), ReadFail> {
-    let name = &reading.path;
-    let (head, at_end) = peek(&mut input).with_context(|| format!("cannot read {name}"))?;
-    if detect::utf16_bom(&head) {
-        // What Windows PowerShell 5.1 writes with `>`: read as UTF-8, the byte-order mark dropped, any broken
-        // pair of bytes made U+FFFD. One reader type for every such input, plain or gzip.
-        let input = Cursor::new(head).chain(input.take(if at_end { 0 } else { u64::MAX }));
-        // A buffer the size of a file's block: with the default 8 KiB, every block held 8 KiB, and a file
-        // took five times as long as in UTF-8, mostly in waking the workers for each.
-        let buffer = vec![0; reading.limits.for_file().block.max(4)];
-        let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
-            .strip_bom(true)
-            .build_with_buffer(input, buffer)
-            .map_err(|e| ReadFail::Input(anyhow!("{name}: {e}")))?;
-        let mut utf8: Box<dyn Read + Send + '_> = Box::new(decoder);
-        let (head, at_end) = peek(&mut utf8).with_context(|| format!("cannot read {name}"))?;
-        return read_text(head, at_end, utf8, reading, shape, sink);
-    }
-    read_text(head, at_end, input, reading, shape, sink)
-}
-
-/// Reads an input as UTF-8 (or bytes), `head` its first bytes, already taken from `input`.
-fn read_text(
-    head: Vec<u8>,
-    at_end: bool,
-    mut input: impl Read + Send,
-    reading: &Reading,
-    shape: Option<Shape>,
-    sink: &mut dyn Sink,
-) -> Result<(), ReadFail> {
-    let name = &reading.path;
-    let (head, at_end) =
-        past_the_preamble(head, at_end, &mut input).with_context(|| format!("cannot read {name}"))?;
-    let body = strip_bom(&head);
+    let mut peeked = open(input, reading)?;
+    let bom = peeked.head.len() - strip_bom(&peeked.head).len();
+    peeked.head.drain(..bom);
+    let body = &peeked.head;
     let shape = shape.unwrap_or_else(|| detect(body));
     if let Some(why) = detect::refuse(body) {
         return Err(ReadFail::Input(anyhow!("{name}: {why}")));
     }
-    if at_end && !reading.users_word {
+    if peeked.at_end && !reading.users_word {
         if let Some(error) = crate::input::decode::json::api_error(body) {
             return Err(ReadFail::Input(anyhow!("{name}: {error}")));
         }
     }
-    // A peek that met the end says so: reading on would wait at a terminal for a second Ctrl-D.
-    let rest = Cursor::new(body.to_vec()).chain(input.take(if at_end { 0 } else { u64::MAX }));
     let rest = NoNul {
-        inner: rest,
+        inner: peeked.whole(),
         at: 0,
         nul: None,
     };
@@ -101,6 +49,67 @@ fn read_text(
     result.map_err(|e| match e {
         ReadFail::Input(err) => ReadFail::Input(err.context(format!("cannot read {name}"))),
         stop => stop,
+    })
+}
+
+/// The magic number every gzip member starts with.
+const GZIP: &[u8] = b"\x1f\x8b";
+
+/// An input with its first bytes read ahead: `head`, then the rest of the input (nothing more once `at_end`).
+struct Peeked<'a> {
+    head: Vec<u8>,
+    at_end: bool,
+    rest: Box<dyn Read + Send + 'a>,
+}
+
+impl<'a> Peeked<'a> {
+    /// Reads the first bytes of `input` (`peek`).
+    fn new(mut input: impl Read + Send + 'a) -> io::Result<Self> {
+        let (head, at_end) = peek(&mut input)?;
+        Ok(Self {
+            head,
+            at_end,
+            rest: Box::new(input),
+        })
+    }
+
+    /// The input again from its start: what was peeked, then the rest. A peek that met the end says so, and
+    /// nothing more is asked of the input: reading on would wait at a terminal for a second Ctrl-D.
+    fn whole(self) -> impl Read + Send + 'a {
+        let more = if self.at_end { 0 } else { u64::MAX };
+        Cursor::new(self.head).chain(self.rest.take(more))
+    }
+}
+
+/// Opens an input: one peek at its first bytes, and one more for each layer it is wrapped in, each layer
+/// unwrapped once: gzip (a `.gz` download or compressed stdin, read as what it holds: the bytes decide, not
+/// the name), then UTF-16 with a byte-order mark; then what comes before the records (`past_the_preamble`).
+/// The head it returns is where the shape, a binary input and an API error are told from.
+fn open<'a>(input: impl Read + Send + 'a, reading: &Reading) -> Result<Peeked<'a>, ReadFail> {
+    let name = &reading.path;
+    let cannot = || format!("cannot read {name}");
+    let mut peeked = Peeked::new(input).with_context(cannot)?;
+    if peeked.head.starts_with(GZIP) {
+        peeked = Peeked::new(flate2::read::MultiGzDecoder::new(peeked.whole())).with_context(cannot)?;
+    }
+    if detect::utf16_bom(&peeked.head) {
+        // What Windows PowerShell 5.1 writes with `>`: read as UTF-8, the byte-order mark dropped, any broken
+        // pair of bytes made U+FFFD. One reader type for every such input, plain or gzip.
+        // A buffer the size of a file's block: with the default 8 KiB, every block held 8 KiB, and a file
+        // took five times as long as in UTF-8, mostly in waking the workers for each.
+        let buffer = vec![0; reading.limits.for_file().block.max(4)];
+        let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .strip_bom(true)
+            .build_with_buffer(peeked.whole(), buffer)
+            .map_err(|e| ReadFail::Input(anyhow!("{name}: {e}")))?;
+        peeked = Peeked::new(decoder).with_context(cannot)?;
+    }
+    let (head, at_end) =
+        past_the_preamble(peeked.head, peeked.at_end, &mut peeked.rest).with_context(cannot)?;
+    Ok(Peeked {
+        head,
+        at_end,
+        rest: peeked.rest,
     })
 }
 
