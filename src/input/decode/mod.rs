@@ -3,6 +3,7 @@
 //! name, line numbers and limits.
 
 pub mod csv;
+pub mod event;
 pub mod flat;
 pub mod json;
 pub mod line;
