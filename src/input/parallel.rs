@@ -11,10 +11,10 @@ use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Mutex;
 use std::thread;
 
-use super::block::{Block, Frame, FrameKind, Splitter};
 use super::reading::Reading;
 use super::sink::{ReadFail, Sink};
-use crate::record::{InputError, Parsed, Record};
+use super::split::{Block, Splitter};
+use crate::record::Parsed;
 
 /// Reads every block of `splitter`, parsing with `parse` (the part that runs on the workers; a closure, so
 /// that it may hold what the input told before its records, such as a CSV header) on up to
@@ -140,32 +140,13 @@ pub fn threads() -> anyhow::Result<usize> {
     }
 }
 
-/// The record of a frame the splitter already knows to be broken.
-pub fn broken_frame(frame: &Frame, reading: &Reading) -> Option<Record> {
-    let message = match frame.kind {
-        FrameKind::Value => return None,
-        FrameKind::Garbage => "not a JSON object".to_owned(),
-        FrameKind::CutOff => "event cut off: the input ends inside it".to_owned(),
-        FrameKind::TooBig => too_big(reading.limits.max_record),
-    };
-    let source = reading.source(frame.line);
-    Some(Record::Malformed(Box::new(InputError { source, message })))
-}
-
-/// What a record over the size limit is told as.
-pub fn too_big(max_record: usize) -> String {
-    if max_record >= 1 << 20 {
-        format!("record longer than {} MiB, skipped", max_record >> 20)
-    } else {
-        format!("record longer than {max_record} bytes, skipped")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::split::{Frame, FrameKind};
     use crate::input::Limits;
     use crate::record::EventKey;
+    use crate::record::Record;
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::sync::Arc;
 

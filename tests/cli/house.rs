@@ -21,6 +21,17 @@
 //! 13. `pull`: the `pull` command
 //! 14. `output`, `lib`: `run()`, the only place that knows every stage
 //!
+//! Inside `input`, the same holds by stages, bottom to top (a file may import its own stage and the stages below
+//! it; the rest of the crate reaches the stack only through `input/mod.rs`):
+//!
+//! 0. `reading`: what one reading is (its name, the workers, the limits)
+//! 1. `split`: bytes to frames (lines, the JSON framer, CSV rows), knowing nothing of what the frames hold
+//! 2. `decode`: a frame to records (JSON events and envelopes, the flat-row decoder, CSV rows, text lines)
+//! 3. `sink`, `parallel`, `read`: where records go, the block runner, and the readers, each one splitter and
+//!    one decoder (`read/*.rs` imports exactly one splitter of `split/` and at least one decoder)
+//! 4. `open`: the one peeking opener (gzip, UTF-16, BOM, NUL, preamble, shape), which picks a reader
+//! 5. `input/mod.rs`: what the rest of the crate calls
+//!
 //! Test code (`#[cfg(test)] mod …`) is left out: a unit test may reach anywhere.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,6 +53,15 @@ const FLOORS: &[&[&str]] = &[
     &["signal"],
     &["pull"],
     &["output", ""],
+];
+
+const INPUT_STAGES: &[&[&str]] = &[
+    &["reading"],
+    &["split"],
+    &["decode"],
+    &["sink", "parallel", "read"],
+    &["open"],
+    &[""],
 ];
 
 /// A module path (`["input", "csv"]`) for each file, and the file for each module path.
@@ -226,6 +246,77 @@ fn floor(src: &Path, file: &Path) -> usize {
         .unwrap_or_else(|| panic!("{} has no floor: give it one in FLOORS", file.display()))
 }
 
+/// The module under `input` a file is in (`split` for `input/split/lines.rs`, `""` for `input/mod.rs`), if
+/// it is in `input`.
+fn input_room(src: &Path, file: &Path) -> Option<String> {
+    let module = module_of(src, file)?;
+    (module.first().map(String::as_str) == Some("input")).then(|| module.get(1).cloned().unwrap_or_default())
+}
+
+fn input_stage(src: &Path, file: &Path) -> Option<usize> {
+    let room = input_room(src, file)?;
+    Some(
+        INPUT_STAGES
+            .iter()
+            .position(|names| names.contains(&room.as_str()))
+            .unwrap_or_else(|| panic!("{} has no stage: give it one in INPUT_STAGES", file.display())),
+    )
+}
+
+fn shown(src: &Path, file: &Path) -> String {
+    file.strip_prefix(src).unwrap_or(file).display().to_string()
+}
+
+/// What breaks the stages of `input`: an import from a stage up (split importing a decoder or a reader, a
+/// decoder importing a reader, …), a file outside `input` importing past `input/mod.rs`, and a reader that
+/// is not one splitter and a decoder.
+fn input_violations(src: &Path, graph: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Vec<String> {
+    let mut found = Vec::new();
+    let front = src.join("input").join("mod.rs");
+    for (from, to) in graph {
+        let from_stage = input_stage(src, from);
+        for to in to {
+            let Some(to_stage) = input_stage(src, to) else {
+                continue;
+            };
+            match from_stage {
+                Some(from_stage) if to_stage > from_stage => found.push(format!(
+                    "{} → {}: up a stage of input/",
+                    shown(src, from),
+                    shown(src, to)
+                )),
+                None if *to != front => found.push(format!(
+                    "{} → {}: past input/mod.rs",
+                    shown(src, from),
+                    shown(src, to)
+                )),
+                _ => {}
+            }
+        }
+        let module = module_of(src, from).unwrap_or_default();
+        let is_reader = module.len() == 3 && module[0] == "input" && module[1] == "read";
+        if is_reader {
+            let in_room = |room: &str| {
+                graph[from]
+                    .iter()
+                    .filter(|to| {
+                        let m = module_of(src, to).unwrap_or_default();
+                        m.len() == 3 && m[0] == "input" && m[1] == room
+                    })
+                    .count()
+            };
+            let (splitters, decoders) = (in_room("split"), in_room("decode"));
+            if splitters != 1 || decoders == 0 {
+                found.push(format!(
+                    "{}: a reader is one splitter and a decoder, not {splitters} splitters and {decoders} decoders",
+                    shown(src, from)
+                ));
+            }
+        }
+    }
+    found
+}
+
 /// The loops of the graph, each once, as the files along it.
 fn loops(graph: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Vec<Vec<PathBuf>> {
     // Tarjan's strongly connected components: a component of more than one file is a loop.
@@ -324,6 +415,70 @@ fn no_file_imports_one_on_a_higher_floor() {
         }
     }
     assert!(up.is_empty(), "imports that run up a floor:\n{}", up.join("\n"));
+}
+
+#[test]
+fn input_is_a_stack_of_splitters_decoders_and_readers() {
+    let src = src();
+    let graph = graph(&src);
+    // The stack is there to be checked: a test that passes over an empty room means nothing.
+    for room in ["split", "decode", "read", "open"] {
+        assert!(
+            graph.keys().any(|f| input_room(&src, f).as_deref() == Some(room)),
+            "input/{room}/ has no file"
+        );
+    }
+    let found = input_violations(&src, &graph);
+    assert!(
+        found.is_empty(),
+        "input/ out of its stages:\n{}",
+        found.join("\n")
+    );
+}
+
+/// The stage check itself: a splitter importing a decoder, a decoder importing a reader, a reader with two
+/// splitters and an import past `input/mod.rs` are each caught.
+#[test]
+fn the_stage_check_sees_each_way_out_of_the_stack() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let src = dir.path();
+    for d in ["input/split", "input/decode", "input/read"] {
+        std::fs::create_dir_all(src.join(d)).expect("mkdir");
+    }
+    let write = |path: &str, text: &str| std::fs::write(src.join(path), text).expect("write");
+    write("lib.rs", "pub mod input;\npub mod pipeline;\n");
+    write(
+        "pipeline.rs",
+        "use crate::input::split::lines::Lines;\nuse crate::input::Sink;\n",
+    );
+    write(
+        "input/mod.rs",
+        "mod decode;\nmod read;\nmod split;\npub struct Sink;\n",
+    );
+    write("input/split/mod.rs", "pub mod json;\npub mod lines;\n");
+    write("input/split/lines.rs", "use crate::input::decode::json::parse;\n");
+    write("input/split/json.rs", "use super::lines::Lines;\n");
+    write("input/decode/mod.rs", "pub mod json;\n");
+    write(
+        "input/decode/json.rs",
+        "pub fn parse() { crate::input::read::text::read(); }\n",
+    );
+    write("input/read/mod.rs", "pub mod text;\n");
+    write(
+        "input/read/text.rs",
+        "use crate::input::split::{json::Framer, lines::Lines};\nuse crate::input::decode::json::parse;\n",
+    );
+    let mut found = input_violations(src, &graph(src));
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "input/decode/json.rs → input/read/text.rs: up a stage of input/",
+            "input/read/text.rs: a reader is one splitter and a decoder, not 2 splitters and 1 decoders",
+            "input/split/lines.rs → input/decode/json.rs: up a stage of input/",
+            "pipeline.rs → input/split/lines.rs: past input/mod.rs",
+        ]
+    );
 }
 
 /// The check itself: a graph with a loop and an upward import is caught, so a passing run means something.

@@ -62,28 +62,6 @@ pub fn shape_known(head: &[u8]) -> bool {
     !first.starts_with(b"{") || first.ends_with(b"}") || lines.next().is_some()
 }
 
-/// What an input that is an Okta API error object (what `curl` gets back for a bad token) says, if it is
-/// one: its code and summary, and what to do.
-pub fn api_error(body: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct ApiError {
-        #[serde(rename = "errorCode")]
-        code: String,
-        #[serde(rename = "errorSummary")]
-        summary: String,
-    }
-    let e: ApiError = serde_json::from_slice(body).ok()?;
-    let hint = match e.code.as_str() {
-        "E0000011" => "the API token was invalid or expired when this was fetched: fetch the System Log again with a valid token",
-        "E0000006" => "the token lacked the permission or scope to read the System Log (okta.logs.read)",
-        _ => "the request that produced this file failed: fetch the System Log again",
-    };
-    Some(format!(
-        "this is an Okta API error, not System Log events: {} {} ({hint})",
-        e.code, e.summary
-    ))
-}
-
 /// The shape of an input whose first bytes (BOM removed) are `head`.
 pub fn detect(head: &[u8]) -> Shape {
     let Some(first) = head.iter().position(|b| !b.is_ascii_whitespace()) else {

@@ -1,35 +1,21 @@
-//! Pasted text: one record per non-blank line; a Tasks failure sentence anywhere in the line makes it a failure.
+//! Pasted text, a block of lines at a time: one record per non-blank line; a Tasks failure sentence anywhere in
+//! the line makes it a failure.
 
-use std::io::Read;
-
-use super::block::Block;
 use super::line::line_record;
-use super::lines::Lines;
-use super::parallel;
-use super::reading::Reading;
-use super::sink::{ReadFail, Sink};
+use crate::input::reading::Reading;
+use crate::input::split::Block;
 use crate::okta::tasks::{continues, is_cut_sentence};
 use crate::record::Parsed;
 use crate::text::fold;
 
-pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    // Matching lines against the rules, the costly part, happens in the sink on this thread anyway: workers
-    // would only add hand-offs, so text is cut and parsed here.
-    let one = Reading {
-        threads: 1,
-        ..reading.clone()
-    };
-    parallel::run(Lines::new(input, reading.limits), parse_block, &one, sink)
-}
-
 /// The records of one block of lines. A line of nothing but white space is no record; a line that is a
 /// JSON event (pasted among the text) is that event. A Tasks sentence cut over two lines is one record,
 /// placed on the line it starts on (a cut that falls on the border of two blocks is read as two lines).
-fn parse_block(block: &Block, reading: &Reading) -> Vec<Parsed> {
+pub fn parse_block(block: &Block, reading: &Reading) -> Vec<Parsed> {
     let mut out = Vec::with_capacity(block.frames.len());
     let text_of = |k: usize| -> Option<String> {
         let frame = block.frames.get(k)?;
-        if parallel::broken_frame(frame, reading).is_some() {
+        if super::broken_frame(frame, reading).is_some() {
             return None;
         }
         Some(crate::text::lossy(&block.bytes[frame.start..frame.end]).into_owned())
@@ -38,7 +24,7 @@ fn parse_block(block: &Block, reading: &Reading) -> Vec<Parsed> {
     while k < block.frames.len() {
         let frame = &block.frames[k];
         k += 1;
-        let record = match parallel::broken_frame(frame, reading) {
+        let record = match super::broken_frame(frame, reading) {
             Some(broken) => broken,
             None => {
                 let bytes = &block.bytes[frame.start..frame.end];
@@ -122,26 +108,6 @@ mod tests {
         );
     }
 
-    /// A sink that keeps what it is given.
-    #[derive(Default)]
-    struct Collect {
-        records: Vec<Record>,
-    }
-
-    impl Sink for Collect {
-        fn push(&mut self, record: Record) -> Result<(), crate::input::Stop> {
-            self.records.push(record);
-            Ok(())
-        }
-        fn push_event(
-            &mut self,
-            _: Option<crate::record::EventKey>,
-            record: Record,
-        ) -> Result<(), crate::input::Stop> {
-            self.push(record)
-        }
-    }
-
     fn record(text: &str) -> Record {
         line_record(
             text,
@@ -215,41 +181,6 @@ mod tests {
         ] {
             assert!(matches!(record(text), Record::Candidate(_)), "{text}");
         }
-    }
-
-    #[test]
-    fn a_sentence_cut_over_two_lines_is_one_record_on_its_first_line() {
-        let input = "Automatic provisioning of user John Doe to app\nSalesforce.com failed: License Limit Exceeded.\nAutomatic provisioning of user Ana Lima to app Box failed: Error while verifying if user Ana Lima exists: Unauthorized. Errors reported by remote server:\nInvalid SCIM token\n\nAutomatic provisioning of user Bo to app X failed: Matching user not found\n";
-        let mut sink = Collect::default();
-        let reading = Reading {
-            path: "-".into(),
-            threads: 1,
-            limits: crate::input::block::Limits::default(),
-            users_word: false,
-        };
-        read(input.as_bytes(), &reading, &mut sink).expect("reads");
-        type Seen = (u64, Option<String>, Option<String>, Option<String>);
-        let got: Vec<Seen> = sink
-            .records
-            .iter()
-            .map(|r| match r {
-                Record::Failure(f) => (f.source.line, f.user.clone(), f.app.clone(), f.reason.clone()),
-                other => panic!("{other:?}"),
-            })
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (1, Some("John Doe".into()), Some("Salesforce.com".into()), Some("License Limit Exceeded.".into())),
-                (
-                    3,
-                    Some("Ana Lima".into()),
-                    Some("Box".into()),
-                    Some("Error while verifying if user Ana Lima exists: Unauthorized. Errors reported by remote server: Invalid SCIM token".into())
-                ),
-                (6, Some("Bo".into()), Some("X".into()), Some("Matching user not found".into())),
-            ]
-        );
     }
 
     #[test]

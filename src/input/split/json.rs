@@ -6,7 +6,7 @@ use memchr::{memchr, memchr2_iter, memchr3, memchr_iter, memrchr};
 use serde::de::IgnoredAny;
 use std::io::{self, Read};
 
-use super::block::{read_more, Block, Frame, FrameKind, Limits, Splitter};
+use super::{read_more, Block, Frame, FrameKind, Limits, Splitter};
 
 /// How many times one value's start is checked with serde_json for a line that looks like a sibling's
 /// start (see `Scan::indent`): each check reads the value from its start, so they are few.

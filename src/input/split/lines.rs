@@ -5,7 +5,7 @@
 use memchr::{memchr, memrchr};
 use std::io::{self, Read};
 
-use super::block::{read_more, Block, Frame, FrameKind, Limits, Splitter};
+use super::{read_more, Block, Frame, FrameKind, Limits, Splitter};
 
 /// Cuts NDJSON into blocks of whole lines, one read's worth at a time (so that a live stream is not held
 /// back), and lines longer than `max_record` into `TooBig` frames without keeping them.

@@ -1,23 +1,16 @@
-//! The System Log CSV: columns mapped by header name (case, spacing and dotted LogEvent paths tolerated),
-//! one record per data row. The reading thread only cuts rows (`split`), so that a row that grows past the
-//! record limit (an unclosed quote swallowing the file) costs only its own line; workers parse them with
-//! csv_core and make their records, by the header read first.
+//! A System Log CSV row: columns mapped by header name (case, spacing and dotted LogEvent paths tolerated),
+//! one record per data row. The reading thread only cuts rows (`split::csv`), so that a row that grows past
+//! the record limit (an unclosed quote swallowing the file) costs only its own line; workers parse them here
+//! with csv_core and make their records, by the header decoded first.
 
-mod split;
-
-use anyhow::anyhow;
 use csv_core::ReadRecordResult;
-use std::io::Read;
 
-use super::block::{Block, FrameKind, Limits, Splitter};
 use super::flat::FlatRow;
-use super::parallel;
-use super::reading::Reading;
-use super::sink::{ReadFail, Sink};
+use crate::input::reading::Reading;
+use crate::input::split::{Block, Frame, FrameKind, Limits};
 use crate::okta::event::Outcome;
 use crate::okta::fields::{self, header_delimiter, Field};
 use crate::record::{InputError, Parsed, Record, Source};
-use split::Rows;
 
 /// Which columns hold the fields provdiag reads.
 #[derive(Default)]
@@ -70,68 +63,51 @@ impl Columns {
     }
 }
 
-pub fn read(input: impl Read + Send, reading: &Reading, sink: &mut dyn Sink) -> Result<(), ReadFail> {
-    let mut rows = Rows::new(input, reading.limits);
-    // The header is read first, a row at a time: the workers need its columns and its delimiter, and what
-    // comes before it (blank or overlong rows) is reported in order. A header row ends where it does
-    // whatever the delimiter: its names hold no line break.
-    rows.max_rows = 1;
-    let header = loop {
-        let Some(block) = rows.next_block()? else {
-            return Ok(());
-        };
-        let Some(frame) = block.frames.first() else {
-            continue;
-        };
-        if let Some(why) = skipped(frame.kind, &reading.limits) {
-            let source = reading.source(frame.line);
-            sink.push(malformed(source, why))?;
-            continue;
-        }
-        let bytes = &block.bytes[frame.start..frame.end];
-        let delimiter = header_delimiter(bytes).unwrap_or(b',');
-        let mut fields = Fields::new(delimiter);
-        let row = fields.parse(bytes);
-        if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
-        rows.delimiter = delimiter;
-        let names: Vec<String> = row.iter().map(|f| crate::text::lossy(f).into_owned()).collect();
-        let columns = Columns::map(&names);
-        let missing = columns.missing();
-        if !missing.is_empty() {
-            return Err(ReadFail::Input(anyhow!(
-                "this CSV lacks the column{} provdiag needs: {} (its header has: {}); \
-                 export the System Log with these columns, or pass -i text to read it as plain lines",
-                if missing.len() > 1 { "s" } else { "" },
-                missing.join(", "),
-                header_names(&names)
-            )));
-        }
-        break Header {
-            width: names.len(),
-            columns,
-            delimiter,
-        };
-    };
-    rows.max_rows = reading.limits.max_lines.max(1);
-    parallel::run(
-        rows,
-        |block: &Block, reading: &Reading| parse_rows(block, reading, &header),
-        reading,
-        sink,
-    )
-}
-
 /// The header's width, what its columns hold and its delimiter: what every worker reads the rows by.
-struct Header {
+pub struct Header {
     width: usize,
     columns: Columns,
-    delimiter: u8,
+    /// What separates fields, which the row splitter needs too.
+    pub delimiter: u8,
+}
+
+/// The header a row makes: `None` if the row is blank (the header comes further down), why the CSV cannot be
+/// read if it lacks a column a failure cannot be told without. A header row ends where it does whatever the
+/// delimiter: its names hold no line break.
+pub fn header(bytes: &[u8]) -> Result<Option<Header>, String> {
+    let delimiter = header_delimiter(bytes).unwrap_or(b',');
+    let mut fields = Fields::new(delimiter);
+    let row = fields.parse(bytes);
+    if row.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        return Ok(None);
+    }
+    let names: Vec<String> = row.iter().map(|f| crate::text::lossy(f).into_owned()).collect();
+    let columns = Columns::map(&names);
+    let missing = columns.missing();
+    if !missing.is_empty() {
+        return Err(format!(
+            "this CSV lacks the column{} provdiag needs: {} (its header has: {}); \
+             export the System Log with these columns, or pass -i text to read it as plain lines",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", "),
+            header_names(&names)
+        ));
+    }
+    Ok(Some(Header {
+        width: names.len(),
+        columns,
+        delimiter,
+    }))
+}
+
+/// The record of a row the splitter did not keep (too big, or a quote it opens is never closed), if it is one.
+pub fn skipped_row(frame: &Frame, reading: &Reading) -> Option<Record> {
+    let why = skipped(frame.kind, &reading.limits)?;
+    Some(malformed(reading.source(frame.line), why))
 }
 
 /// The records of one block of rows: runs on a worker.
-fn parse_rows(block: &Block, reading: &Reading, header: &Header) -> Vec<Parsed> {
+pub fn parse_rows(block: &Block, reading: &Reading, header: &Header) -> Vec<Parsed> {
     FIELDS.with(|fields| match fields.try_borrow_mut() {
         Ok(mut fields) => {
             if fields.delimiter != header.delimiter {
@@ -332,8 +308,9 @@ fn row_record(row: &Row, c: &Columns, source: &Source) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::split::csv::Rows;
+    use crate::input::split::Splitter;
     use crate::okta::fields::TargetField;
-    use crate::record::EventKey;
 
     #[test]
     fn headers_map_whatever_their_spelling() {
@@ -457,129 +434,5 @@ mod tests {
             })
             .collect();
         assert_eq!(got, [(40, 0), (7, 1), (7, 4)]);
-    }
-
-    /// Every record a reading gives, as (line, what it is, its Debug text with its key).
-    #[derive(Default)]
-    struct Collect(Vec<(u64, &'static str, String)>);
-
-    impl Sink for Collect {
-        fn push(&mut self, record: Record) -> Result<(), crate::input::Stop> {
-            self.push_event(None, record)
-        }
-        fn push_event(&mut self, key: Option<EventKey>, record: Record) -> Result<(), crate::input::Stop> {
-            let (line, kind) = match &record {
-                Record::Failure(f) => (f.source.line, "failure"),
-                Record::Success(f) => (f.source.line, "success"),
-                Record::Malformed(e) => (e.source.line, "malformed"),
-                Record::Ignored | Record::Other(_) => (0, "ignored"),
-                _ => (0, "other"),
-            };
-            self.0.push((line, kind, format!("{key:?} {record:?}")));
-            Ok(())
-        }
-    }
-
-    fn read_with(input: &[u8], threads: usize, limits: Limits) -> Vec<(u64, &'static str, String)> {
-        let reading = Reading {
-            path: "t.csv".into(),
-            threads,
-            limits,
-            users_word: false,
-        };
-        let mut sink = Collect::default();
-        assert!(read(input, &reading, &mut sink).is_ok());
-        sink.0
-    }
-
-    /// Small limits: blocks of a few rows, reads of a few bytes, rows over 300 bytes too big.
-    const SMALL: Limits = Limits {
-        max_record: 300,
-        max_depth: 128,
-        block: 64,
-        max_lines: 4,
-        in_flight: 3,
-    };
-
-    /// A System Log CSV of `rows` data rows of every shape (quoted line ends and quotes, CRLF, blank lines,
-    /// rows cut short), with the line and kind of record each row must give.
-    fn generated(rows: usize) -> (Vec<u8>, Vec<(u64, &'static str)>) {
-        let mut out =
-            b"uuid,published,eventType,outcome.result,outcome.reason,target.0.displayName\r\n".to_vec();
-        let mut want = Vec::new();
-        let mut line = 2;
-        let mut seed = 7u64;
-        for i in 0..rows {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let uuid = format!("{:08x}-0f0c-11ef-9a1b-0242ac120002", i);
-            let row = match (seed >> 33) % 6 {
-                0 => format!(
-                    "{uuid},2024-04-01T00:00:00Z,application.provision.user.push,FAILURE,\"Error: \"\"quoted\"\",\nthen a second line\",Ann\r\n"
-                ),
-                1 => format!("{uuid},2024-04-01T00:00:00Z,application.provision.user.push,SUCCESS,,\"Bo, B\"\n"),
-                2 => format!("{uuid},2024-04-01T00:00:00Z,user.session.start,SUCCESS,,Cy\n"),
-                3 => format!("{uuid},cut,short\r\n"),
-                4 => format!(
-                    "{uuid},2024-04-01T00:00:00Z,application.provision.user.deactivate,FAILURE,\"a\r\nb\"\"\n\r\nc\",\"Di\"\r\n"
-                ),
-                _ => format!("\n{uuid},2024-04-01T00:00:00Z,app.user_management.push,FAILURE,plain,Ed\n"),
-            };
-            let starts_blank = row.starts_with('\n');
-            let kind = match (seed >> 33) % 6 {
-                1 => "success",
-                2 => "ignored",
-                3 => "malformed",
-                _ => "failure",
-            };
-            let first = line + u64::from(starts_blank);
-            want.push((if kind == "ignored" { 0 } else { first }, kind));
-            line += row.matches('\n').count() as u64;
-            out.extend_from_slice(row.as_bytes());
-        }
-        (out, want)
-    }
-
-    #[test]
-    fn n_rows_give_n_records_on_their_lines_whatever_the_workers() {
-        let (input, want) = generated(500);
-        for threads in [1, 2, 4] {
-            for limits in [SMALL, Limits::default()] {
-                let got: Vec<(u64, &str)> = read_with(&input, threads, limits)
-                    .into_iter()
-                    .map(|(line, kind, _)| (line, kind))
-                    .collect();
-                assert!(got == want, "{threads} workers, {limits:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_parallel_reading_gives_the_records_of_a_sequential_one() {
-        let (mut input, _) = generated(300);
-        // An unclosed quote swallowing the rows after it, then more rows; and a last row cut by the end.
-        let (more, _) = generated(200);
-        input.extend_from_slice(b"0000-x,2024,application.provision.user.push,FAILURE,\"never closed,Ann\n");
-        input.extend_from_slice(&more[more.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1)..]);
-        input.extend_from_slice(b"ffff-y,2024,application.provision.user.push,FAILURE,\"cut");
-        for limits in [SMALL, Limits::default()] {
-            let sequential = read_with(&input, 1, limits);
-            assert!(sequential.len() > 490, "{} records", sequential.len());
-            for threads in [2, 3, 8] {
-                assert!(
-                    read_with(&input, threads, limits) == sequential,
-                    "{threads} workers, {limits:?}"
-                );
-            }
-        }
-        // With the small limits, the unclosed quote costs its own line only: the rows it swallowed are read.
-        let small = read_with(&input, 4, SMALL);
-        let too_big: Vec<&(u64, &str, String)> = small
-            .iter()
-            .filter(|(_, _, d)| d.contains("row longer than 300 bytes"))
-            .collect();
-        assert_eq!(too_big.len(), 1, "{too_big:?}");
-        assert!(small.len() >= 499, "{} records", small.len());
     }
 }

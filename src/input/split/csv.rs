@@ -5,7 +5,7 @@
 use memchr::{memchr, memchr2, memchr3};
 use std::io::{self, Read};
 
-use crate::input::block::{read_more, Block, Frame, FrameKind, Limits, Splitter};
+use super::{read_more, Block, Frame, FrameKind, Limits, Splitter};
 
 /// Cuts CSV into blocks of whole rows, one read's worth at a time (a live stream is not held back), and
 /// rows longer than `max_record` into `TooBig` frames without keeping them. A `TooBig` row that never
