@@ -536,6 +536,9 @@ impl Failures {
 
     /// A failure as it was read, with its resolution.
     pub fn get(&self, k: usize) -> Option<Failure> {
+        if k >= self.kept.len() {
+            return None;
+        }
         let detail = self.detail(k);
         Some(self.whole(k, detail))
     }
@@ -695,7 +698,8 @@ mod tests {
                 let one = kept.get(k).expect("kept");
                 assert_eq!(one.finding, a.finding, "read back one at a time");
             }
-            assert!(!kept.unread());
+            assert!(kept.get(read.len()).is_none() && kept.brief(read.len()).is_none());
+            assert!(!kept.unread(), "asking past the end reads nothing");
         }
     }
 }
