@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::group::{Filter, Ledger, Report, Seen};
+use crate::group::{Failure, Filter, Ledger, Report, Seen};
 use crate::input::{self, InputFormat, InputSpec, ReadFail, Sink, Stop};
 use crate::record::{EventKey, Finding, InputError, OtherEvent, Record, Success, Why};
 use crate::redact::{self, RedactKey, Redactor};
@@ -351,6 +351,12 @@ impl<'a> Pipeline<'a> {
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
                 written => written?,
             }
+            if report.failures.unread() {
+                return Err(io::Error::other(
+                    "the details of some findings could not be read back from their temporary file: the \
+                     report written lacks their places and uuids",
+                ));
+            }
         }
         Ok(report)
     }
@@ -367,6 +373,8 @@ impl<'a> Pipeline<'a> {
         }
         self.filtered.kept += 1;
         let mut why = d.why;
+        // Redacted, the failure is kept with its pseudonyms and, for resolution, the people as read.
+        let before = self.redactor.as_ref().map(|_| finding.clone());
         if let Some(r) = &mut self.redactor {
             // The evidence quotes the message: the people it names are replaced as the message's are.
             match &mut why {
@@ -381,11 +389,17 @@ impl<'a> Pipeline<'a> {
         }
         let cause = d.cause.and_then(|i| self.ids.get(i).cloned());
         let why = why.map(|w| self.shared.why(w));
-        let failure = self.ledger.failure(finding, cause, why, facts);
-        let mut written = self.writer.finding(self.out, failure);
+        let failure = Failure {
+            finding,
+            cause,
+            why,
+            resolved_at: None,
+        };
+        let mut written = self.writer.finding(self.out, &failure);
         if self.flush_findings {
             written = written.and_then(|()| self.out.flush());
         }
+        self.ledger.failure(failure, before.as_ref());
         self.check(written)
     }
 

@@ -4,9 +4,10 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
 
-use super::model::{time_text, App, Failure};
+use super::kept::Failures;
+use super::model::{time_text, App};
 use super::resolve::Map;
-use crate::record::keys::{Key, Subject, Where};
+use crate::record::keys::{Hasher, Key, Subject, Where};
 use crate::record::Finding;
 
 /// What is known of one (app id, app name) pair.
@@ -30,17 +31,18 @@ pub(super) struct Tally {
 /// The apps of a run, and the app of each failure (an index into `lines`).
 pub(super) struct Closed {
     pub lines: Vec<App>,
-    pub of_failure: Vec<Option<usize>>,
+    /// Indices into `lines` (as u32: one of these per failure).
+    pub of_failure: Vec<Option<u32>>,
 }
 
 impl Tally {
-    fn entry(&mut self, app: Where, f: &Finding) -> &mut Entry {
+    fn entry(&mut self, app: Where, (id, name): (Option<&str>, Option<&str>)) -> &mut Entry {
         let k = *self.at.entry(app).or_insert_with(|| {
             self.entries.push((
                 app,
                 Entry {
-                    id: f.app_id.clone(),
-                    name: f.app.clone(),
+                    id: id.map(str::to_owned),
+                    name: name.map(str::to_owned),
                     ..Entry::default()
                 },
             ));
@@ -53,17 +55,18 @@ impl Tally {
         if s.app.is_none() {
             return;
         }
-        let e = self.entry(s.app, f);
+        let e = self.entry(s.app, (f.app_id.as_deref(), f.app.as_deref()));
         e.successes += 1;
         e.last_success = e.last_success.max(s.at);
         e.last_seen = e.last_seen.max(s.at);
     }
 
-    pub(super) fn close(mut self, subjects: &[Subject], failures: &[Failure]) -> Closed {
-        for (s, f) in subjects.iter().zip(failures) {
-            if !s.app.is_none() {
-                let e = self.entry(s.app, &f.finding);
-                e.last_seen = e.last_seen.max(s.at);
+    pub(super) fn close(mut self, hasher: &Hasher, failures: &Failures) -> Closed {
+        for k in 0..failures.len() {
+            let (app, at) = failures.app_and_time(hasher, k);
+            if !app.is_none() {
+                let e = self.entry(app, failures.app(k));
+                e.last_seen = e.last_seen.max(at);
             }
         }
         let group_of = groups(&self.entries);
@@ -97,20 +100,21 @@ impl Tally {
         }
         let mut last_failure: Vec<Option<Timestamp>> = vec![None; n];
         let mut of_failure = Vec::with_capacity(failures.len());
-        for (s, f) in subjects.iter().zip(failures) {
+        for k in 0..failures.len() {
+            let (app, at) = failures.app_and_time(hasher, k);
             let g = self
                 .at
-                .get(&s.app)
+                .get(&app)
                 .and_then(|&k| group_of[k])
-                .filter(|_| !s.app.is_none());
-            of_failure.push(g);
+                .filter(|_| !app.is_none());
+            of_failure.push(g.map(|g| g as u32));
             let Some(g) = g else { continue };
-            if f.resolved_at.is_some() {
-                lines[g].resolved += 1;
-            } else {
+            if failures.is_open(k) {
                 lines[g].open += 1;
+            } else {
+                lines[g].resolved += 1;
             }
-            last_failure[g] = last_failure[g].max(s.at);
+            last_failure[g] = last_failure[g].max(at);
         }
         for (g, line) in lines.iter_mut().enumerate() {
             line.last_success = last_success[g].map(time_text);
@@ -136,7 +140,9 @@ impl Tally {
         }
         let mut slots: Vec<Option<App>> = lines.into_iter().map(Some).collect();
         let lines = order.iter().filter_map(|&g| slots[g].take()).collect();
-        let of_failure = of_failure.into_iter().map(|g| g.map(|g| new_index[g])).collect();
+        for g in of_failure.iter_mut().flatten() {
+            *g = new_index[*g as usize] as u32;
+        }
         Closed { lines, of_failure }
     }
 }

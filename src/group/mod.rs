@@ -6,23 +6,23 @@
 
 mod apps;
 mod filter;
+mod kept;
 mod model;
 mod resolve;
 mod seen;
 
-use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
-
 use jiff::Timestamp;
+use std::collections::{HashMap, HashSet};
 
 pub use filter::Filter;
+pub use kept::{Failures, DETAILS_IN_MEMORY};
 pub(crate) use model::time_text;
 pub use model::{Ack, App, Cause, Failure, Incident, Report, Status, Summary};
 pub use seen::Seen;
 
-use crate::record::keys::{Hasher, Subject};
+use crate::record::keys::Hasher;
 pub use crate::record::Facts;
-use crate::record::{Confidence, Finding, InputError, Why};
+use crate::record::{Confidence, Finding, InputError};
 use crate::rules::RuleTable;
 use resolve::{Resolution, Successes};
 
@@ -70,9 +70,8 @@ pub const ERRORS_LISTED: usize = 10_000;
 pub struct Ledger {
     summary: Summary,
     unreadable_inputs: u64,
-    failures: Vec<Failure>,
-    /// What resolution knows of each failure, taken before `--redact`.
-    subjects: Vec<Subject>,
+    /// Every failure, kept compactly (with, under `--redact`, the people as read, for resolution).
+    failures: Failures,
     errors: Vec<InputError>,
     /// What the run could not do, known while reading (an input it could not read, an input without uuids
     /// or times).
@@ -86,6 +85,15 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    /// A ledger that keeps the details of no more than `in_memory` failures in memory (the others go to a
+    /// temporary file until the report is written).
+    pub fn with_details_in_memory(in_memory: usize) -> Self {
+        Self {
+            failures: Failures::with_in_memory(in_memory),
+            ..Self::default()
+        }
+    }
+
     pub fn summary(&self) -> &Summary {
         &self.summary
     }
@@ -152,53 +160,46 @@ impl Ledger {
         self.apps.success(&facts.0, f);
     }
 
-    /// Counts a failure of rule `cause` (none: unrecognized); the failure as filed.
-    pub fn failure(
-        &mut self,
-        finding: Finding,
-        cause: Option<Arc<str>>,
-        why: Option<Why>,
-        facts: Facts,
-    ) -> &Failure {
+    /// Counts a failure of rule `cause` (none: unrecognized) and keeps it; `before` is the finding as read
+    /// where `--redact` changed it (resolution matches people as the input names them).
+    pub fn failure(&mut self, failure: Failure, before: Option<&Finding>) {
         let s = &mut self.summary;
         s.records += 1;
         s.failures += 1;
-        match &cause {
+        match &failure.cause {
             Some(id) => {
                 s.diagnosed += 1;
-                *s.by_cause.entry(id.to_string()).or_default() += 1;
+                match s.by_cause.get_mut(&**id) {
+                    Some(n) => *n += 1,
+                    None => {
+                        s.by_cause.insert(id.to_string(), 1);
+                    }
+                }
             }
             None => s.unrecognized += 1,
         }
-        self.subjects.push(facts.0);
-        self.failures.push(Failure {
-            finding,
-            cause,
-            why,
-            resolved_at: None,
-        });
-        &self.failures[self.failures.len() - 1]
+        self.failures.push(failure, before);
     }
 
     /// Resolves every failure against every success, and groups: the report.
     pub fn close(mut self, table: &RuleTable) -> Report {
         let mut inexact = 0u64;
-        let mut times: Vec<Option<Timestamp>> = Vec::with_capacity(self.failures.len());
-        for (f, subject) in self.failures.iter_mut().zip(&self.subjects) {
-            match self.successes.resolve(subject) {
-                Resolution::Open => times.push(None),
+        let mut resolved = 0u64;
+        for k in 0..self.failures.len() {
+            match self.successes.resolve(&self.failures.subject(&self.hasher, k)) {
+                Resolution::Open => self.failures.resolve_next(None),
                 Resolution::Resolved { at, exact } => {
                     inexact += u64::from(!exact);
-                    f.resolved_at = Some(time_text(at));
-                    times.push(Some(at));
+                    resolved += 1;
+                    self.failures.resolve_next(Some(at));
                 }
             }
         }
-        let resolved = times.iter().filter(|t| t.is_some()).count() as u64;
         self.summary.resolved = resolved;
         self.summary.open = self.summary.failures - resolved;
-        let apps = self.apps.close(&self.subjects, &self.failures);
-        let incidents = incidents(&self.failures, &apps.of_failure, &apps.lines, &times, table);
+        let spilled = self.failures.close();
+        let apps = self.apps.close(&self.hasher, &self.failures);
+        let incidents = incidents(&self.failures, &apps.of_failure, &apps.lines, table);
         let mut notes = std::mem::take(&mut self.notes);
         if inexact > 0 {
             notes.push(format!(
@@ -214,6 +215,7 @@ impl Ledger {
                 self.summary.malformed
             ));
         }
+        notes.extend(spilled);
         Report {
             summary: self.summary,
             unreadable_inputs: self.unreadable_inputs,
@@ -228,13 +230,7 @@ impl Ledger {
 
 /// The incidents: one per (cause, app); open ones first (most open failures first), then the resolved
 /// ones; ties in rule-table order (unrecognized last), then by app.
-fn incidents(
-    failures: &[Failure],
-    app_of: &[Option<usize>],
-    apps: &[App],
-    resolved: &[Option<Timestamp>],
-    table: &RuleTable,
-) -> Vec<Incident> {
+fn incidents(failures: &Failures, app_of: &[Option<u32>], apps: &[App], table: &RuleTable) -> Vec<Incident> {
     let rank: HashMap<&str, usize> = table
         .ids()
         .into_iter()
@@ -246,13 +242,14 @@ fn incidents(
     // Borrowed from the failures: a copy of every user's name would cost as much again.
     let mut seen_users: Vec<HashSet<&str>> = Vec::new();
     let mut last_fix: Vec<Option<Timestamp>> = Vec::new();
-    for (k, f) in failures.iter().enumerate() {
-        let app = app_of[k];
-        let slot = *at.entry((f.cause.as_deref(), app)).or_insert_with(|| {
+    for (k, app) in app_of.iter().enumerate().take(failures.len()) {
+        let app = app.map(|a| a as usize);
+        let cause_id = failures.cause(k);
+        let slot = *at.entry((cause_id.map(|c| &**c), app)).or_insert_with(|| {
             let line = app.map(|a| &apps[a]);
             let name = line.map(|l| l.app.clone());
             list.push(Incident {
-                cause: f.cause.as_ref().and_then(|id| cause(table, id, name.as_deref())),
+                cause: cause_id.and_then(|id| cause(table, id, name.as_deref())),
                 app: name,
                 app_id: line.and_then(|l| l.app_id.clone()),
                 failures: 0,
@@ -278,7 +275,7 @@ fn incidents(
         let i = &mut list[slot];
         i.failures += 1;
         i.members.push(k);
-        if let Some(w) = &f.why {
+        if let Some(w) = failures.why(k) {
             if i.why.as_ref().is_none_or(|have| have.confidence < w.confidence) {
                 i.why = Some(w.clone());
             }
@@ -288,24 +285,24 @@ fn incidents(
                 }
             }
         }
-        match resolved[k] {
+        match failures.resolved_at(k) {
             Some(t) => {
                 i.resolved += 1;
                 last_fix[slot] = last_fix[slot].max(Some(t));
             }
             None => i.open += 1,
         }
-        if let Some(who) = f.finding.user.as_ref().or(f.finding.login.as_ref()) {
-            if seen_users[slot].insert(who.as_str()) {
-                i.users.push(who.clone());
+        if let Some(who) = failures.who(k) {
+            if seen_users[slot].insert(who) {
+                i.users.push(who.to_owned());
             }
         }
-        if let Some(p) = &f.finding.published {
-            if i.first_seen.as_ref().is_none_or(|first| earlier(p, first)) {
+        if let Some(p) = failures.published(k) {
+            if i.first_seen.as_ref().is_none_or(|first| earlier(&p, first)) {
                 i.first_seen = Some(p.clone());
             }
-            if i.last_seen.as_ref().is_none_or(|last| earlier(last, p)) {
-                i.last_seen = Some(p.clone());
+            if i.last_seen.as_ref().is_none_or(|last| earlier(last, &p)) {
+                i.last_seen = Some(p);
             }
         }
     }
@@ -367,11 +364,11 @@ fn cause(table: &RuleTable, id: &str, app: Option<&str>) -> Option<Cause> {
 
 /// The wrapper gives context: the operations an incident's failures were (a group push, a deactivation)
 /// add their steps to its cause's remediation, before the last step (retrying the tasks) where there is one.
-fn add_context_steps(i: &mut Incident, failures: &[Failure], table: &RuleTable) {
+fn add_context_steps(i: &mut Incident, failures: &Failures, table: &RuleTable) {
     let Some(cause) = &mut i.cause else { return };
     let mut operations: Vec<&str> = Vec::new();
     for &k in &i.members {
-        if let Some(op) = failures[k].why.as_ref().and_then(|w| w.operation) {
+        if let Some(op) = failures.why(k).and_then(|w| w.operation) {
             if !operations.contains(&op.as_str()) {
                 operations.push(op.as_str());
             }
@@ -401,6 +398,7 @@ fn add_context_steps(i: &mut Incident, failures: &[Failure], table: &RuleTable) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn failure(user: &str, app: &str, published: &str) -> Finding {
         Finding {
@@ -413,8 +411,15 @@ mod tests {
     }
 
     fn fail(l: &mut Ledger, f: Finding, cause: Option<&str>) {
-        let facts = l.facts(&f);
-        l.failure(f, cause.map(Arc::from), None, facts);
+        l.failure(
+            Failure {
+                finding: f,
+                cause: cause.map(Arc::from),
+                why: None,
+                resolved_at: None,
+            },
+            None,
+        );
     }
 
     #[test]
@@ -488,10 +493,82 @@ mod tests {
         assert_eq!((boxed.open, boxed.resolved), (0, 3));
         assert_eq!(boxed.resolved_at.as_deref(), Some("2024-04-21T15:00:00.000Z"));
         assert_eq!(
-            r.failures[1].resolved_at.as_deref(),
+            r.failures.get(1).and_then(|f| f.resolved_at).as_deref(),
             Some("2024-04-21T14:00:00.000Z")
         );
         assert_eq!((r.summary.open, r.summary.resolved, r.summary.ignored), (1, 3, 3));
+    }
+
+    /// The same run read into a ledger that keeps the details of `in_memory` failures in memory: the report's
+    /// JSON document and its GitHub commands.
+    fn written(in_memory: usize) -> (serde_json::Value, String) {
+        let table = RuleTable::load(None).expect("rules");
+        let mut l = Ledger::with_details_in_memory(in_memory);
+        let people = ["Ana Lima", "Bo Wu", "Zoë O'Brien"];
+        for n in 0..40u64 {
+            let mut f = failure(
+                people[n as usize % 3],
+                ["Box", "Zoom"][n as usize % 2],
+                &format!("2024-04-21T12:{:02}:00.000Z", n),
+            );
+            f.source = crate::record::Source {
+                path: ["a.ndjson", "b.csv"][n as usize % 2].into(),
+                line: n + 1,
+            };
+            // Uuids of every kind: as Okta writes them, in capitals, and text.
+            f.uuid = Some(match n % 3 {
+                0 => format!("f1b7d4b5-0f0c-11ef-9a1b-0242ac12{n:04}"),
+                1 => format!("F1B7D4B5-0F0C-11EF-9A1B-0242AC12{n:04}"),
+                _ => format!("event-{n}"),
+            });
+            f.reason = Some(format!("License Limit Exceeded ({})", n % 4));
+            if n == 7 {
+                f.published = Some("yesterday".into());
+            }
+            fail(&mut l, f, [Some("license-limit-exceeded"), None][n as usize % 2]);
+        }
+        let s = failure("Bo Wu", "Box", "2024-04-21T12:30:00.000Z");
+        let facts = l.facts(&s);
+        l.success(&s, facts);
+        let r = l.close(&table);
+        let mut json = Vec::new();
+        crate::report::writer(crate::report::OutputFormat::Json, false, false)
+            .finish(&mut json, &r)
+            .expect("written");
+        let mut github = Vec::new();
+        crate::report::writer(crate::report::OutputFormat::Github, false, false)
+            .finish(&mut github, &r)
+            .expect("written");
+        assert!(!r.failures.unread());
+        (
+            serde_json::from_slice(&json).expect("a JSON document"),
+            String::from_utf8(github).expect("utf-8"),
+        )
+    }
+
+    #[test]
+    fn a_report_whose_findings_went_to_a_temporary_file_is_the_same_report_with_a_note() {
+        let (mut whole, github) = written(usize::MAX);
+        let (mut spilled, spilled_github) = written(5);
+        let (note_lines, rest): (Vec<&str>, Vec<&str>) =
+            spilled_github.lines().partition(|l| l.contains("temporary file"));
+        assert_eq!((note_lines.len(), rest.join("\n") + "\n"), (1, github));
+        assert_eq!(whole["findings"].as_array().map(Vec::len), Some(40));
+        assert!(
+            whole["summary"]["resolved"].as_u64() > Some(0),
+            "{}",
+            whole["summary"]
+        );
+        let notes = |v: &mut serde_json::Value| v["notes"].take();
+        assert_eq!(notes(&mut whole), serde_json::json!([]));
+        let note = notes(&mut spilled);
+        assert!(
+            note[0]
+                .as_str()
+                .is_some_and(|n| n.contains("35 of them were kept in a temporary file")),
+            "{note}"
+        );
+        assert_eq!(whole, spilled);
     }
 
     #[test]

@@ -1,12 +1,11 @@
 //! What the group stage hands every writer: the figures, the failures, the incidents and the apps.
 
+pub(crate) use super::kept::time_text;
+pub use super::kept::{Failure, Failures};
+use crate::record::{InputError, Why};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-use jiff::Timestamp;
-
-use crate::record::{Finding, InputError, Why};
 
 /// The figures of a run; `records = failures + ignored + malformed + duplicates`,
 /// `failures = diagnosed + unrecognized = open + resolved`.
@@ -22,17 +21,6 @@ pub struct Summary {
     pub by_cause: BTreeMap<String, u64>,
     pub open: u64,
     pub resolved: u64,
-}
-
-/// A failure, the id of the rule that matched it (none: unrecognized), and when a later success resolved it
-/// (known only once the run is read).
-#[derive(Debug)]
-pub struct Failure {
-    pub finding: Finding,
-    pub cause: Option<Arc<str>>,
-    /// How sure its cause is, and why; none for an unrecognized failure.
-    pub why: Option<Why>,
-    pub resolved_at: Option<String>,
 }
 
 /// The rule behind an incident, as a report shows it: steps with the app's name filled in.
@@ -112,7 +100,7 @@ impl Incident {
         self.members
             .iter()
             .copied()
-            .find(|&k| r.failures[k].resolved_at.is_none())
+            .find(|&k| r.failures.is_open(k))
             .or_else(|| self.members.first().copied())
             .unwrap_or(0)
     }
@@ -124,10 +112,8 @@ impl Incident {
         let open: std::collections::HashSet<&str> = self
             .members
             .iter()
-            .filter_map(|&k| r.failures.get(k))
-            .filter(|f| f.resolved_at.is_none())
-            .filter_map(|f| f.finding.user.as_ref().or(f.finding.login.as_ref()))
-            .map(String::as_str)
+            .filter(|&&k| r.failures.is_open(k))
+            .filter_map(|&k| r.failures.who(k))
             .collect();
         self.users
             .iter()
@@ -157,19 +143,11 @@ pub struct Report {
     pub summary: Summary,
     /// Inputs that could not be read at all (a missing file, a directory, a binary file): not records.
     pub unreadable_inputs: u64,
-    pub failures: Vec<Failure>,
+    /// Every failure, kept compactly: `get`, `brief` and `iter` give each back.
+    pub failures: Failures,
     pub errors: Vec<InputError>,
     pub incidents: Vec<Incident>,
     pub apps: Vec<App>,
     /// What the run could not do exactly, said once each.
     pub notes: Vec<String>,
-}
-
-/// A time as reports show it: RFC 3339 in UTC, milliseconds as Okta writes them.
-pub(crate) fn time_text(t: Timestamp) -> String {
-    if t.subsec_nanosecond() % 1_000_000 == 0 {
-        format!("{t:.3}")
-    } else {
-        t.to_string()
-    }
 }

@@ -183,19 +183,40 @@ impl Hasher {
     }
 
     pub(crate) fn subject(&self, f: &Finding) -> Subject {
+        self.subject_of(
+            f.event_type.as_deref(),
+            f.user_id.as_deref(),
+            f.login.as_deref(),
+            f.user.as_deref(),
+            f.app_id.as_deref(),
+            f.app.as_deref(),
+            f.published.as_deref().and_then(crate::when::published),
+        )
+    }
+
+    /// What resolution knows of an event with these fields (a failure kept by the group stage).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn subject_of(
+        &self,
+        event_type: Option<&str>,
+        user_id: Option<&str>,
+        login: Option<&str>,
+        user: Option<&str>,
+        app_id: Option<&str>,
+        app: Option<&str>,
+        at: Option<Timestamp>,
+    ) -> Subject {
         Subject {
-            op: f
-                .event_type
-                .as_deref()
+            op: event_type
                 .and_then(okta::operation)
                 .and_then(|op| self.hash(b'o', Some(&op))),
             who: Who {
-                id: self.hash(b'u', f.user_id.as_deref()),
-                login: self.hash(b'l', f.login.as_deref()),
-                name: self.hash(b'n', f.user.as_deref()),
+                id: self.hash(b'u', user_id),
+                login: self.hash(b'l', login),
+                name: self.hash(b'n', user),
             },
-            app: self.app(f.app_id.as_deref(), f.app.as_deref()),
-            at: f.published.as_deref().and_then(crate::when::published),
+            app: self.app(app_id, app),
+            at,
         }
     }
 

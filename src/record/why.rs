@@ -27,7 +27,7 @@ pub enum Layer {
 
 /// Why a failure has its cause: how sure, the layer that decided, its words, what else a `likely` cause
 /// could be, and the operation Okta's wrapper named. Texts are shared, not copied per failure.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Why {
     pub confidence: Confidence,
     pub layer: Layer,

@@ -239,7 +239,10 @@ fn warnings(d: &Report) -> Vec<String> {
             messages(d, i)
                 .into_iter()
                 .map(move |m| {
-                    let at = place(&d.failures[m.first].finding.source);
+                    let at = d
+                        .failures
+                        .get(m.first)
+                        .map_or_else(String::new, |f| place(&f.finding.source));
                     let msg = format!("{}× {}", m.count, clean(&m.shape));
                     let line = format!("::{level} {at}title={}::{}", property(&title), data(&msg));
                     (m.count, line)

@@ -7,7 +7,7 @@ use super::model::{
     unrecognized, write_json, AppJson, ErrorJson, FindingJson, IncidentJson, UnrecognizedJson,
 };
 use super::writer::Writer;
-use crate::group::{Failure, Report, Summary};
+use crate::group::{Failures, Report, Summary};
 
 pub struct Json;
 
@@ -23,13 +23,18 @@ struct Document<'a> {
     notes: &'a [String],
 }
 
-/// Every finding with its resolution, made one at a time as it is written: a list of them all would hold
-/// about 180 bytes more per failure at the run's peak.
-struct Findings<'a>(&'a [Failure]);
+/// Every finding with its resolution, made one at a time as it is written (the failures are kept compactly,
+/// and past a bound their detail is on disk): a list of them all would hold them all at once.
+struct Findings<'a>(&'a Failures);
 
 impl Serialize for Findings<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(FindingJson::resolved))
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for f in self.0.iter() {
+            seq.serialize_element(&FindingJson::resolved(&f))?;
+        }
+        seq.end()
     }
 }
 

@@ -60,8 +60,8 @@ impl Writer for Ndjson {
     }
 
     fn finish(&mut self, out: &mut dyn Write, r: &Report) -> io::Result<()> {
-        for f in &r.failures {
-            if let Some(res) = ResolutionJson::new(f) {
+        for f in r.failures.iter() {
+            if let Some(res) = ResolutionJson::new(&f) {
                 emit(out, &Line::Resolution(res))?;
             }
         }

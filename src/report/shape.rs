@@ -172,7 +172,10 @@ pub fn messages(r: &Report, i: &Incident) -> Vec<Message> {
     let mut at: HashMap<String, usize> = HashMap::new();
     let mut list: Vec<Message> = Vec::new();
     for &k in &i.members {
-        let s = shape(&r.failures[k].finding);
+        let s = r
+            .failures
+            .brief(k)
+            .map_or_else(String::new, |f| shape(&f.finding));
         match at.get(&s) {
             Some(&m) => list[m].count += 1,
             None => {
