@@ -53,7 +53,7 @@ pub fn why(w: &crate::record::Why, alternatives: &[std::sync::Arc<str>]) -> Stri
     // A rule's cues decided: the words speak of the cause, no phrase of it was said.
     let by_words = w.layer == Layer::Rule && w.confidence == Confidence::Likely;
     let said = match w.layer {
-        Layer::Rule if by_words => format!("the message speaks of {}", w.text),
+        Layer::Rule if by_words => format!("the message speaks of \"{}\"", w.text),
         Layer::Rule => format!("the message says \"{}\"", w.text),
         Layer::EventType => format!("Okta logged the failure as {}", w.text),
         Layer::ScimType => format!("the app's SCIM error has {}", w.text),
@@ -98,8 +98,8 @@ mod tests {
             "why: the message says \"license limit exceeded\""
         );
         assert_eq!(
-            line(Layer::Rule, Confidence::Likely, "\"seats\", \"plan\"", &[]),
-            "why: the message speaks of \"seats\", \"plan\" (likely: by its words, no known phrase)"
+            line(Layer::Rule, Confidence::Likely, "seats, plan", &[]),
+            "why: the message speaks of \"seats, plan\" (likely: by its words, no known phrase)"
         );
         assert_eq!(
             line(

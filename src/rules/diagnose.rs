@@ -138,12 +138,7 @@ impl RuleTable {
             .filter(|w| w.weight >= ENOUGH)
             .map(|w| Arc::from(self.rules()[w.rule].id.as_str()))
             .collect();
-        let words = best
-            .words
-            .iter()
-            .map(|w| format!("\"{w}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let words = best.words.join(", ");
         Some((
             best.rule,
             why(Confidence::Likely, Layer::Rule, &words, alternatives.into()),
@@ -338,7 +333,7 @@ mod tests {
         assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
         let why = d.why.expect("why");
         assert_eq!((why.confidence, why.layer), (Confidence::Likely, Layer::Rule));
-        assert_eq!(&*why.text, "\"Unauthorized\"");
+        assert_eq!(&*why.text, "Unauthorized");
         let d = t.diagnose(
             Some("Too many requests, limit to ${overallRateLimit} per minute"),
             None,
@@ -368,10 +363,7 @@ mod tests {
         );
         assert_eq!(
             on("we saw alpha here"),
-            (
-                Some("a".into()),
-                Some((Confidence::Likely, "\"alpha\"".into(), 0))
-            )
+            (Some("a".into()), Some((Confidence::Likely, "alpha".into(), 0)))
         );
         // As much for each: neither.
         assert_eq!(on("alpha and beta"), (None, None));
@@ -380,7 +372,7 @@ mod tests {
             on("alpha, beta and gamma"),
             (
                 Some("b".into()),
-                Some((Confidence::Likely, "\"beta\", \"gamma\"".into(), 1))
+                Some((Confidence::Likely, "beta, gamma".into(), 1))
             )
         );
         // Too little: nothing.
