@@ -116,6 +116,26 @@ pub struct ReportOptions {
 
 /// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is
 /// looked up later), while shell completion is offered the built-in ids.
+impl ReportOptions {
+    /// The pipeline's options for reading `input` into the report these options ask for.
+    pub fn options(
+        &self,
+        input: InputFormat,
+        to_terminal: bool,
+        filter: crate::group::Filter,
+    ) -> anyhow::Result<crate::pipeline::Options> {
+        crate::pipeline::Options::new(
+            input,
+            self.format,
+            self.strict,
+            self.redact,
+            to_terminal,
+            self.brief,
+            filter,
+        )
+    }
+}
+
 #[derive(Clone)]
 pub struct Cause {
     words: &'static [&'static str],

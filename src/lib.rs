@@ -180,15 +180,7 @@ fn diagnose(args: &Diagnose, table: &RuleTable, to_terminal: bool, out: &mut dyn
     let filter = filter(args)?;
     // The state file's directory and lock are checked before anything is read.
     let carry = args.state.as_deref().map(state::Carry::open).transpose()?;
-    let options = Options::new(
-        args.input,
-        r.format,
-        r.strict,
-        r.redact,
-        to_terminal,
-        r.brief,
-        filter,
-    )?;
+    let options = r.options(args.input, to_terminal, filter)?;
     let mut verdict = Verdict::new(fail_on, r.include_resolved, carry);
     let report = run_pipeline_with(&inputs, &options, table, out, &mut verdict)?;
     Ok(verdict.finish(&report))

@@ -295,7 +295,7 @@ impl Carry {
                 .iter()
                 .position(|i| same_incident(i, o.cause.as_deref(), o.app.as_deref()));
             let slot = slot.unwrap_or_else(|| {
-                report.incidents.push(crate::group::carried_incident(
+                report.incidents.push(crate::group::empty_incident(
                     table,
                     o.cause.as_deref(),
                     o.app.clone(),
@@ -364,7 +364,7 @@ impl Carry {
             {
                 continue;
             }
-            let mut i = crate::group::carried_incident(table, cause.as_deref(), app, None);
+            let mut i = crate::group::empty_incident(table, cause.as_deref(), app, None);
             i.status = Some(Status::Resolved);
             report.incidents.push(i);
         }

@@ -26,8 +26,9 @@ use crate::record::{Confidence, Finding, InputError};
 use crate::rules::RuleTable;
 use resolve::{Resolution, Successes};
 
-/// An incident of failures carried from earlier runs only (`--state`): no failure of this run is its member.
-pub(crate) fn carried_incident(
+/// An incident with no failure counted yet: one this run's failures fill, or one of failures carried from
+/// earlier runs only (`--state`).
+pub(crate) fn empty_incident(
     table: &RuleTable,
     cause_id: Option<&str>,
     app: Option<String>,
@@ -248,26 +249,12 @@ fn incidents(failures: &Failures, app_of: &[Option<u32>], apps: &[App], table: &
         let slot = *at.entry((cause_id.map(|c| &**c), app)).or_insert_with(|| {
             let line = app.map(|a| &apps[a]);
             let name = line.map(|l| l.app.clone());
-            list.push(Incident {
-                cause: cause_id.and_then(|id| cause(table, id, name.as_deref())),
-                app: name,
-                app_id: line.and_then(|l| l.app_id.clone()),
-                failures: 0,
-                open: 0,
-                resolved: 0,
-                users: Vec::new(),
-                first_seen: None,
-                last_seen: None,
-                resolved_at: None,
-                members: Vec::new(),
-                why: None,
-                alternatives: Vec::new(),
-                status: None,
-                open_since: None,
-                acknowledged: None,
-                carried: 0,
-                fails: false,
-            });
+            list.push(empty_incident(
+                table,
+                cause_id.map(|c| &**c),
+                name,
+                line.and_then(|l| l.app_id.clone()),
+            ));
             seen_users.push(HashSet::new());
             last_fix.push(None);
             list.len() - 1

@@ -23,7 +23,7 @@ use crate::fail_on::FailOn;
 use crate::group::Filter;
 use crate::input::{self, InputFormat};
 use crate::okta::PROVISIONING_PREFIXES;
-use crate::pipeline::{Input, Options, Pipeline};
+use crate::pipeline::{Input, Pipeline};
 use crate::rules::RuleTable;
 use crate::state::{Carry, StateFile};
 use crate::verdict::Verdict;
@@ -73,15 +73,7 @@ pub(crate) fn run(
         apps: args.report.apps.clone(),
     };
     let r = &args.report;
-    let options = Options::new(
-        InputFormat::Json,
-        r.format,
-        r.strict,
-        r.redact,
-        to_terminal,
-        r.brief,
-        filter,
-    )?;
+    let options = r.options(InputFormat::Json, to_terminal, filter)?;
     let reading = input::ReadOptions::new(options.input)?;
     let mut pipeline = Pipeline::new(table, &options, out);
     let mut reader = Reader {
