@@ -138,7 +138,7 @@ impl RuleTable {
             .filter(|w| w.weight >= ENOUGH)
             .map(|w| Arc::from(self.rules()[w.rule].id.as_str()))
             .collect();
-        let words = best.words.join(", ");
+        let words = self.cue_words(best, &text).join(", ");
         Some((
             best.rule,
             why(Confidence::Likely, Layer::Rule, &words, alternatives.into()),

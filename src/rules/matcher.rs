@@ -152,12 +152,12 @@ pub(crate) struct Matcher {
     weight: Vec<u8>,
 }
 
-/// What the words of a text weigh for one rule, and the words that weighed.
+/// What the words of a text weigh for one rule, and the cues (their indices) that found them.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Weight {
     pub(crate) rule: usize,
     pub(crate) weight: u32,
-    pub(crate) words: Vec<String>,
+    pub(crate) cues: Vec<usize>,
 }
 
 impl Matcher {
@@ -194,33 +194,39 @@ impl Matcher {
             if vetoed[rule] {
                 continue;
             }
-            let words = self
-                .cues
-                .one(k)
-                .and_then(|re| re.find(text))
-                .map_or_else(String::new, |m| m.as_str().to_owned());
-            let w = match by_rule.iter_mut().find(|w| w.rule == rule) {
-                Some(w) => w,
+            let at = match by_rule.iter().position(|w| w.rule == rule) {
+                Some(at) => at,
                 None => {
                     by_rule.push(Weight {
                         rule,
                         ..Weight::default()
                     });
-                    let last = by_rule.len() - 1;
-                    &mut by_rule[last]
+                    by_rule.len() - 1
                 }
             };
-            w.weight += u32::from(self.weight[k]);
-            // Words within words already told are not told again ("limit" in "member limit").
-            let lower = words.to_ascii_lowercase();
-            let told = |t: &String| t.to_ascii_lowercase().contains(&lower);
-            if !words.is_empty() && !w.words.iter().any(told) {
-                w.words.retain(|t| !lower.contains(&t.to_ascii_lowercase()));
-                w.words.push(words);
-            }
+            by_rule[at].weight += u32::from(self.weight[k]);
+            by_rule[at].cues.push(k);
         }
         by_rule.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.rule.cmp(&b.rule)));
         by_rule
+    }
+
+    /// The words of `text` (already folded) that the cues of `w` found, each once: words within words
+    /// already told are not told again ("limit" in "member limit"). Asked only of the cause the words name.
+    pub(crate) fn cue_words(&self, w: &Weight, text: &str) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for &k in &w.cues {
+            let Some(found) = self.cues.one(k).and_then(|re| re.find(text)) else {
+                continue;
+            };
+            let lower = found.as_str().to_ascii_lowercase();
+            let told = |t: &String| t.to_ascii_lowercase().contains(&lower);
+            if !lower.is_empty() && !words.iter().any(told) {
+                words.retain(|t| !lower.contains(&t.to_ascii_lowercase()));
+                words.push(found.as_str().to_owned());
+            }
+        }
+        words
     }
 
     /// For each of `n` rules, whether one of its `unless` patterns matches `text` (already folded).

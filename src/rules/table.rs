@@ -159,6 +159,11 @@ impl RuleTable {
             .unwrap_or_default()
     }
 
+    /// The words of `text` (already folded) that the cues of `w` found, each once.
+    pub(crate) fn cue_words(&self, w: &Weight, text: &str) -> Vec<String> {
+        self.matcher().map(|m| m.cue_words(w, text)).unwrap_or_default()
+    }
+
     /// The words of `text` (already folded) that rule `rule` matched.
     pub fn matched_text(&self, rule: usize, text: &str) -> Option<String> {
         self.found(rule, text)
