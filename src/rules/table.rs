@@ -450,6 +450,38 @@ mod tests {
     }
 
     #[test]
+    fn a_seed_cause_keeps_off_the_words_of_its_look_alikes() {
+        let t = builtin();
+        let id = |text: &str| cause_of(&t, text);
+        // The same sentence shapes as the seed causes' messages, about something else: an agent's own sign-in,
+        // a person's reset or invitation token, a limit on a group rather than on seats. Without the rules'
+        // `unless` each of these lands on a seed cause.
+        for (text, seed) in [
+            (
+                "Active Directory agent authentication failed",
+                "invalid-credentials",
+            ),
+            ("Password reset token has expired", "invalid-credentials"),
+            ("The invitation token is invalid", "invalid-credentials"),
+            ("Group member limit exceeded", "license-limit-exceeded"),
+            ("Maximum number of groups reached", "license-limit-exceeded"),
+        ] {
+            assert_ne!(id(text).as_deref(), Some(seed), "{text}");
+        }
+        // What they are kept apart from still lands.
+        for (text, seed) in [
+            ("Authentication failed", "invalid-credentials"),
+            ("The access token has expired", "invalid-credentials"),
+            (
+                "Team is already full. The free team member limit has been reached.",
+                "license-limit-exceeded",
+            ),
+        ] {
+            assert_eq!(id(text).as_deref(), Some(seed), "{text}");
+        }
+    }
+
+    #[test]
     fn a_cue_must_compile_and_weigh_one_to_three() {
         let text = r#"{"version":1,"rules":[
             {"id":"a","title":"t","summary":"s","patterns":["alpha"],"remediation":["r"],
