@@ -465,6 +465,7 @@ mod tests {
             ("The invitation token is invalid", "invalid-credentials"),
             ("Group member limit exceeded", "license-limit-exceeded"),
             ("Maximum number of groups reached", "license-limit-exceeded"),
+            ("A user can belong to at most 50 groups", "license-limit-exceeded"),
         ] {
             assert_ne!(id(text).as_deref(), Some(seed), "{text}");
         }
@@ -472,6 +473,8 @@ mod tests {
         for (text, seed) in [
             ("Authentication failed", "invalid-credentials"),
             ("The access token has expired", "invalid-credentials"),
+            // The account Okta signs in with, locked: not the user being provisioned.
+            ("The integration's API user is locked", "invalid-credentials"),
             (
                 "Team is already full. The free team member limit has been reached.",
                 "license-limit-exceeded",
