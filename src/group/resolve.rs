@@ -24,15 +24,16 @@ pub(crate) const KEPT_PER_APP: usize = 8192;
 /// cost more than the rest of a success.
 pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// The success times of one key: the latest, and the `cap` latest. Most keys see one success, which costs
-/// no allocation; a key's times are sorted only when a failure asks.
+/// The success times of an app: the latest, and at least the `cap / 2` latest, sorted only when a failure
+/// asks. (A key of (operation, user, app) keeps the same in `Entry` and `Successes::more`.)
 #[derive(Debug)]
 pub(crate) struct Times {
     latest: Timestamp,
-    /// The other times, for a key that saw more than one success (most see one: they pay 8 bytes for it).
+    /// The other times, for an app that saw more than one success.
     more: Option<Box<More>>,
 }
 
+/// The times of a key besides its latest, for a key that saw more than one success.
 #[derive(Debug, Default)]
 struct More {
     /// The times kept besides `latest`, oldest let go first once there are `cap` in all.
@@ -40,6 +41,39 @@ struct More {
     /// The latest time that had to be let go: the first success after a failure older than this one may be
     /// among those let go.
     dropped: Option<Timestamp>,
+}
+
+impl More {
+    /// Files a success at `at` of a key whose latest success is `latest` (which `at` may replace).
+    fn add(&mut self, latest: &mut Timestamp, at: Timestamp, cap: usize) {
+        let older = if at > *latest {
+            std::mem::replace(latest, at)
+        } else {
+            at
+        };
+        self.others.push(older);
+        if self.others.len() >= cap {
+            // Keep the latest half: a linear pass now and then, instead of a heap per key.
+            self.others.sort_unstable();
+            let cut = self.others.len() - cap / 2;
+            let gone = self.others.drain(..cut).next_back();
+            self.dropped = self.dropped.max(gone);
+        }
+    }
+}
+
+/// The first success after `t` among those kept of a key (its latest, and its other times if it has more),
+/// and whether it is surely the first of all.
+fn first_after(latest: Timestamp, more: Option<&More>, t: Timestamp) -> Option<(Timestamp, bool)> {
+    if latest <= t {
+        return None;
+    }
+    let (others, dropped) = match more {
+        Some(m) => (&m.others[..], m.dropped),
+        None => (&[][..], None),
+    };
+    let first = others.iter().copied().filter(|s| *s > t).min().unwrap_or(latest);
+    Some((first, dropped.is_none_or(|d| d <= t)))
 }
 
 impl Times {
@@ -51,38 +85,36 @@ impl Times {
     }
 
     fn add(&mut self, at: Timestamp, cap: usize) {
-        let older = if at > self.latest {
-            std::mem::replace(&mut self.latest, at)
-        } else {
-            at
-        };
-        let more = self.more.get_or_insert_with(Box::default);
-        more.others.push(older);
-        if more.others.len() >= cap {
-            // Keep the latest half: a linear pass now and then, instead of a heap per key.
-            more.others.sort_unstable();
-            let cut = more.others.len() - cap / 2;
-            let gone = more.others.drain(..cut).next_back();
-            more.dropped = more.dropped.max(gone);
-        }
+        self.more
+            .get_or_insert_with(Box::default)
+            .add(&mut self.latest, at, cap);
     }
 
-    /// The first success after `t` among those kept, and whether it is surely the first of all.
     fn first_after(&self, t: Timestamp) -> Option<(Timestamp, bool)> {
-        if self.latest <= t {
-            return None;
-        }
-        let (others, dropped) = match &self.more {
-            Some(m) => (&m.others[..], m.dropped),
-            None => (&[][..], None),
-        };
-        let first = others
-            .iter()
-            .copied()
-            .filter(|s| *s > t)
-            .min()
-            .unwrap_or(self.latest);
-        Some((first, dropped.is_none_or(|d| d <= t)))
+        first_after(self.latest, self.more.as_deref(), t)
+    }
+}
+
+/// One (operation, user, app) key: the person's hashes, the latest success time, and the (operation, app)
+/// pair as a number (there are few distinct ones); its other times, if any, are in `Successes::more`.
+#[derive(Debug)]
+struct Entry {
+    who: Who,
+    /// The latest success, as the seconds and nanoseconds of a `Timestamp` (12 bytes where it takes 16).
+    second: i64,
+    nanosecond: i32,
+    /// The index of its (operation, app) in `Successes::pairs`.
+    pair: u32,
+}
+
+impl Entry {
+    fn latest(&self) -> Timestamp {
+        Timestamp::new(self.second, self.nanosecond).expect("the parts of a Timestamp make it again")
+    }
+
+    fn set_latest(&mut self, at: Timestamp) {
+        self.second = at.as_second();
+        self.nanosecond = at.subsec_nanosecond();
     }
 }
 
@@ -130,10 +162,15 @@ impl<K: std::hash::Hash + Eq> Chains<K> {
 
 /// Every success read so far, by (operation, user, app), and by app for failures that name no user. The
 /// maps are keyed by one 64-bit hash of what they index (16 bytes a slot, not 56), checked against `keys` where
-/// two could share it: a key costs about 200 bytes in all, whatever the number of its successes.
+/// two could share it.
 #[derive(Default)]
 pub(crate) struct Successes {
-    keys: Vec<(Key, Who, Where, Times)>,
+    keys: Vec<Entry>,
+    /// The distinct (operation, app) of the keys, and where each is in `pairs`.
+    pairs: Vec<(Key, Where)>,
+    pair_at: Map<(Key, Where), u32>,
+    /// The times besides its latest of each key that saw more than one success, by its index in `keys`.
+    more: Map<u32, More>,
     /// The hash of (operation, user, app) → its index in `keys`; a clash moves on to the next hash value.
     at: Map<u64, u32>,
     /// The hash of (operation, one field of the user) → the keys that have it (a clash only adds candidates,
@@ -167,21 +204,39 @@ impl Successes {
         if s.who.is_none() {
             return;
         }
-        let mut h = key_hash(&(op, s.who, s.app));
+        let pair = self.pair(op, s.app);
+        let mut h = key_hash(&(pair, s.who));
         while let Some(&k) = self.at.get(&h) {
-            let (o, who, app, times) = &mut self.keys[k as usize];
-            if (*o, *who, *app) == (op, s.who, s.app) {
-                times.add(at, KEPT);
+            let entry = &mut self.keys[k as usize];
+            if (entry.pair, entry.who) == (pair, s.who) {
+                let mut latest = entry.latest();
+                self.more.entry(k).or_default().add(&mut latest, at, KEPT);
+                entry.set_latest(latest);
                 return;
             }
             h = h.wrapping_add(1);
         }
         let k = self.keys.len();
-        self.keys.push((op, s.who, s.app, Times::new(at)));
+        let mut entry = Entry {
+            who: s.who,
+            second: 0,
+            nanosecond: 0,
+            pair,
+        };
+        entry.set_latest(at);
+        self.keys.push(entry);
         self.at.insert(h, k as u32);
         for field in fields(&s.who) {
             self.by_user.push(key_hash(&(op, field)), k);
         }
+    }
+
+    /// The number of an (operation, app), made when first seen.
+    fn pair(&mut self, op: Key, app: Where) -> u32 {
+        *self.pair_at.entry((op, app)).or_insert_with(|| {
+            self.pairs.push((op, app));
+            (self.pairs.len() - 1) as u32
+        })
     }
 
     fn add_to_app(&mut self, app: Where, at: Timestamp) {
@@ -202,29 +257,33 @@ impl Successes {
     pub(crate) fn resolve(&self, f: &Subject) -> Resolution {
         let Some(t) = f.at else { return Resolution::Open };
         let mut best: Option<(Timestamp, bool)> = None;
-        let mut consider = |times: &Times| {
-            if let Some((at, exact)) = times.first_after(t) {
-                // Exact only if no key considered let go of a success after `t`: one let go by any of them
-                // may be earlier than the first kept of all.
-                best = Some(match best {
-                    Some((b, e)) => (b.min(at), e && exact),
-                    None => (at, exact),
-                });
-            }
+        let mut consider = |(at, exact): (Timestamp, bool)| {
+            // Exact only if no key considered let go of a success after `t`: one let go by any of them
+            // may be earlier than the first kept of all.
+            best = Some(match best {
+                Some((b, e)) => (b.min(at), e && exact),
+                None => (at, exact),
+            });
         };
         if f.who.is_none() {
             let keys = [f.app.id.map(|h| (true, h)), f.app.name.map(|h| (false, h))];
             for k in keys.iter().flatten().flat_map(|k| self.by_app.get(k)) {
                 let (app, times) = &self.apps[k];
                 if app.same(&f.app) {
-                    consider(times);
+                    if let Some(found) = times.first_after(t) {
+                        consider(found);
+                    }
                 }
             }
         } else if let Some(op) = f.op {
             for k in fields(&f.who).flat_map(|field| self.by_user.get(&key_hash(&(op, field)))) {
-                let (o, who, app, times) = &self.keys[k];
-                if *o == op && who.same(&f.who) && app.same(&f.app) {
-                    consider(times);
+                let entry = &self.keys[k];
+                let (o, app) = &self.pairs[entry.pair as usize];
+                if *o == op && entry.who.same(&f.who) && app.same(&f.app) {
+                    let more = self.more.get(&(k as u32));
+                    if let Some(found) = first_after(entry.latest(), more, t) {
+                        consider(found);
+                    }
                 }
             }
         }
@@ -432,6 +491,12 @@ mod tests {
             "2024-04-21T12:00:00Z",
         );
         assert_eq!(resolved(&h, &s, &other), None, "another app with the same name");
+    }
+
+    #[test]
+    fn a_key_is_small() {
+        // A key's own part; its slot in the maps that find it comes on top.
+        assert!(size_of::<Entry>() <= 40, "{}", size_of::<Entry>());
     }
 
     /// A small deterministic generator (xorshift), so that a failing case can be run again.
