@@ -9,7 +9,9 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
+use hashbrown::HashTable;
 use jiff::Timestamp;
 
 use crate::record::keys::{Key, Subject, Where, Who};
@@ -118,14 +120,6 @@ impl Entry {
     }
 }
 
-/// A key of the user index: one of a person's fields, with the operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Field {
-    Id(Key),
-    Login(Key),
-    Name(Key),
-}
-
 /// Lists of indices, one per key, as chains through one vector: most lists hold one index, and a `Vec` each
 /// would cost an allocation each.
 struct Chains<K> {
@@ -160,9 +154,11 @@ impl<K: std::hash::Hash + Eq> Chains<K> {
     }
 }
 
-/// Every success read so far, by (operation, user, app), and by app for failures that name no user. The
-/// maps are keyed by one 64-bit hash of what they index (16 bytes a slot, not 56), checked against `keys` where
-/// two could share it.
+/// Every success read so far, by (operation, user, app), and by app for failures that name no user. A key
+/// costs its `Entry` (40 bytes), a slot of the table that finds it while successes are read (4 bytes and a
+/// control byte, at most 7/8 full), and, once the run is closed, 4 bytes in each index of a field its person
+/// has (the table is dropped first): at most 60 bytes, whatever the number of its successes (a key with
+/// several keeps its other times in `more`).
 #[derive(Default)]
 pub(crate) struct Successes {
     keys: Vec<Entry>,
@@ -171,14 +167,52 @@ pub(crate) struct Successes {
     pair_at: Map<(Key, Where), u32>,
     /// The times besides its latest of each key that saw more than one success, by its index in `keys`.
     more: Map<u32, More>,
-    /// The hash of (operation, user, app) → its index in `keys`; a clash moves on to the next hash value.
-    at: Map<u64, u32>,
-    /// The hash of (operation, one field of the user) → the keys that have it (a clash only adds candidates,
-    /// which `resolve` checks).
-    by_user: Chains<u64>,
+    /// Each key's index in `keys`, by the hash of its (operation and app, person), while successes are read:
+    /// dropped when the run is closed (`seal`), made again if a success comes after.
+    dedupe: Option<HashTable<u32>>,
+    /// The keys by their persons' fields: made when a failure is first resolved, again if successes come
+    /// after.
+    index: OnceLock<Index>,
     apps: Vec<(Where, Times)>,
     app_at: Map<Where, u32>,
     by_app: Chains<(bool, Key)>,
+}
+
+/// For each field of a person (Okta id, login, name), the keys whose person has it, sorted by it and then by
+/// operation: a failure finds the keys it may match by each field it has, in 4 bytes a key and field.
+struct Index {
+    by: [Vec<u32>; 3],
+}
+
+impl Index {
+    fn new(keys: &[Entry], pairs: &[(Key, Where)]) -> Index {
+        Index {
+            by: std::array::from_fn(|n| {
+                let with = |k: &u32| field(&keys[*k as usize].who, n).is_some();
+                let all = 0..keys.len() as u32;
+                let mut list = Vec::with_capacity(all.clone().filter(with).count());
+                list.extend(all.filter(with));
+                list.sort_unstable_by_key(|&k| order(keys, pairs, n, k));
+                list
+            }),
+        }
+    }
+}
+
+/// Field `n` (0 the Okta id, 1 the login, 2 the name) of a person.
+fn field(who: &Who, n: usize) -> Option<Key> {
+    [who.id, who.login, who.name][n]
+}
+
+/// Where key `k` sorts in the index of field `n`: by the field, then by operation.
+fn order(keys: &[Entry], pairs: &[(Key, Where)], n: usize, k: u32) -> (Option<Key>, Key) {
+    let entry = &keys[k as usize];
+    (field(&entry.who, n), pairs[entry.pair as usize].0)
+}
+
+/// The hash a key is found by while successes are read.
+fn entry_hash(entry: &Entry) -> u64 {
+    key_hash(&(entry.pair, entry.who))
 }
 
 /// How a failure stands once every success is known.
@@ -205,18 +239,29 @@ impl Successes {
             return;
         }
         let pair = self.pair(op, s.app);
-        let mut h = key_hash(&(pair, s.who));
-        while let Some(&k) = self.at.get(&h) {
-            let entry = &mut self.keys[k as usize];
-            if (entry.pair, entry.who) == (pair, s.who) {
-                let mut latest = entry.latest();
-                self.more.entry(k).or_default().add(&mut latest, at, KEPT);
-                entry.set_latest(latest);
-                return;
+        // A success after a failure was resolved (not so in a run, where every success comes first): the
+        // index is made again when next asked.
+        self.index.take();
+        let keys = &mut self.keys;
+        let table = self.dedupe.get_or_insert_with(|| {
+            let mut table = HashTable::with_capacity(keys.len());
+            for (k, entry) in keys.iter().enumerate() {
+                table.insert_unique(entry_hash(entry), k as u32, |&k| entry_hash(&keys[k as usize]));
             }
-            h = h.wrapping_add(1);
+            table
+        });
+        let h = key_hash(&(pair, s.who));
+        let same = |k: &u32| {
+            let entry = &keys[*k as usize];
+            (entry.pair, entry.who) == (pair, s.who)
+        };
+        if let Some(&k) = table.find(h, same) {
+            let entry = &mut keys[k as usize];
+            let mut latest = entry.latest();
+            self.more.entry(k).or_default().add(&mut latest, at, KEPT);
+            entry.set_latest(latest);
+            return;
         }
-        let k = self.keys.len();
         let mut entry = Entry {
             who: s.who,
             second: 0,
@@ -224,11 +269,18 @@ impl Successes {
             pair,
         };
         entry.set_latest(at);
-        self.keys.push(entry);
-        self.at.insert(h, k as u32);
-        for field in fields(&s.who) {
-            self.by_user.push(key_hash(&(op, field)), k);
-        }
+        keys.push(entry);
+        table.insert_unique(h, (keys.len() - 1) as u32, |&k| entry_hash(&keys[k as usize]));
+    }
+
+    /// Every success is read: the table that found keys is dropped, and the index made in its place.
+    pub(crate) fn seal(&mut self) {
+        self.dedupe = None;
+        self.index();
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::new(&self.keys, &self.pairs))
     }
 
     /// The number of an (operation, app), made when first seen.
@@ -276,13 +328,19 @@ impl Successes {
                 }
             }
         } else if let Some(op) = f.op {
-            for k in fields(&f.who).flat_map(|field| self.by_user.get(&key_hash(&(op, field)))) {
-                let entry = &self.keys[k];
-                let (o, app) = &self.pairs[entry.pair as usize];
-                if *o == op && entry.who.same(&f.who) && app.same(&f.app) {
-                    let more = self.more.get(&(k as u32));
-                    if let Some(found) = first_after(entry.latest(), more, t) {
-                        consider(found);
+            for (n, list) in self.index().by.iter().enumerate() {
+                let Some(value) = field(&f.who, n) else { continue };
+                let want = (Some(value), op);
+                let from = list.partition_point(|&k| order(&self.keys, &self.pairs, n, k) < want);
+                let found = list[from..]
+                    .iter()
+                    .take_while(|&&k| order(&self.keys, &self.pairs, n, k) == want);
+                for &k in found {
+                    let entry = &self.keys[k as usize];
+                    if entry.who.same(&f.who) && self.pairs[entry.pair as usize].1.same(&f.app) {
+                        if let Some(times) = first_after(entry.latest(), self.more.get(&k), t) {
+                            consider(times);
+                        }
                     }
                 }
             }
@@ -298,16 +356,6 @@ impl Successes {
 /// One 64-bit hash of values that are keyed hashes already (so a fixed, fast hash is enough).
 fn key_hash(value: &impl std::hash::Hash) -> u64 {
     foldhash::quality::FixedState::default().hash_one(value)
-}
-
-fn fields(who: &Who) -> impl Iterator<Item = Field> {
-    [
-        who.id.map(Field::Id),
-        who.login.map(Field::Login),
-        who.name.map(Field::Name),
-    ]
-    .into_iter()
-    .flatten()
 }
 
 #[cfg(test)]
@@ -495,8 +543,14 @@ mod tests {
 
     #[test]
     fn a_key_is_small() {
-        // A key's own part; its slot in the maps that find it comes on top.
+        // A key's own part.
         assert!(size_of::<Entry>() <= 40, "{}", size_of::<Entry>());
+        // While successes are read, its slot in the table that finds it: 4 bytes and a control byte, the
+        // table between 7/16 and 7/8 full. Once the run is closed, the table is dropped and the key is in up
+        // to three indexes, 4 bytes each. Either way under 64 bytes a key.
+        let reading = size_of::<Entry>() + (size_of::<u32>() + 1) * 16 / 7;
+        let closed = size_of::<Entry>() + 3 * size_of::<u32>();
+        assert!(reading < 64 && closed < 64, "{reading} {closed}");
     }
 
     /// A small deterministic generator (xorshift), so that a failing case can be run again.
@@ -597,6 +651,15 @@ mod tests {
             for success in &successes[from..read] {
                 s.add(success);
             }
+            // One key per distinct (operation, person, app), whether successes came before the index was
+            // made or after (when the table that finds keys is made again from them).
+            let distinct: std::collections::HashSet<_> = successes[..read]
+                .iter()
+                .filter(|x| x.op.is_some() && !x.who.is_none() && !x.app.is_none())
+                .map(|x| (x.op, x.who, x.app))
+                .collect();
+            assert_eq!(s.keys.len(), distinct.len());
+            s.seal();
             for f in &failures {
                 let want = expected(&successes[..read], f);
                 match (s.resolve(f), want) {
