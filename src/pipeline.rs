@@ -343,7 +343,7 @@ impl<'a> Pipeline<'a> {
         if let Some(note) = self.filtered.note(&self.filter) {
             self.note(note);
         }
-        let carried = verdict.resolved_by(&self.ledger);
+        let carried = verdict.resolved_by(&mut self.ledger);
         let mut report = self.ledger.close(self.table);
         verdict.decide(&mut report, &carried, self.table);
         if !self.closed {

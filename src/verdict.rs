@@ -27,7 +27,7 @@ impl Verdict {
     }
 
     /// Which of the state's open failures this run's successes resolve: asked before the ledger closes.
-    pub(crate) fn resolved_by(&self, ledger: &Ledger) -> Vec<bool> {
+    pub(crate) fn resolved_by(&self, ledger: &mut Ledger) -> Vec<bool> {
         self.carry.as_ref().map_or_else(Vec::new, |c| {
             c.findings().iter().map(|f| ledger.resolves(f)).collect()
         })

@@ -140,12 +140,16 @@ impl Ledger {
         Facts(self.hasher.subject(f))
     }
 
-    /// True if a success read in this run resolves `f` (an earlier run's failure, carried by `--state`).
-    pub fn resolves(&self, f: &Finding) -> bool {
+    /// True if a success read in this run resolves `f` (an earlier run's failure, carried by `--state`): asked
+    /// once every success is read, which lets resolution drop what only reading needed.
+    pub fn resolves(&mut self, f: &Finding) -> bool {
         let subject = self.hasher.subject(f);
-        [&self.successes, &self.redacted_successes]
-            .iter()
-            .any(|s| matches!(s.resolve(&subject), Resolution::Resolved { .. }))
+        [&mut self.successes, &mut self.redacted_successes]
+            .into_iter()
+            .any(|s| {
+                s.seal();
+                matches!(s.resolve(&subject), Resolution::Resolved { .. })
+            })
     }
 
     /// A success as `--redact` names its people: what resolves a redacted failure of an earlier run.
@@ -186,6 +190,7 @@ impl Ledger {
     pub fn close(mut self, table: &RuleTable) -> Report {
         let mut inexact = 0u64;
         let mut resolved = 0u64;
+        self.successes.seal();
         for k in 0..self.failures.len() {
             match self.successes.resolve(&self.failures.subject(&self.hasher, k)) {
                 Resolution::Open => self.failures.resolve_next(None),

@@ -9,7 +9,9 @@
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 
+use hashbrown::HashTable;
 use jiff::Timestamp;
 
 use crate::record::keys::{Key, Subject, Where, Who};
@@ -24,15 +26,16 @@ pub(crate) const KEPT_PER_APP: usize = 8192;
 /// cost more than the rest of a success.
 pub(crate) type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// The success times of one key: the latest, and the `cap` latest. Most keys see one success, which costs
-/// no allocation; a key's times are sorted only when a failure asks.
+/// The success times of an app: the latest, and at least the `cap / 2` latest, sorted only when a failure
+/// asks. (A key of (operation, user, app) keeps the same in `Entry` and `Successes::more`.)
 #[derive(Debug)]
 pub(crate) struct Times {
     latest: Timestamp,
-    /// The other times, for a key that saw more than one success (most see one: they pay 8 bytes for it).
+    /// The other times, for an app that saw more than one success.
     more: Option<Box<More>>,
 }
 
+/// The times of a key besides its latest, for a key that saw more than one success.
 #[derive(Debug, Default)]
 struct More {
     /// The times kept besides `latest`, oldest let go first once there are `cap` in all.
@@ -40,6 +43,39 @@ struct More {
     /// The latest time that had to be let go: the first success after a failure older than this one may be
     /// among those let go.
     dropped: Option<Timestamp>,
+}
+
+impl More {
+    /// Files a success at `at` of a key whose latest success is `latest` (which `at` may replace).
+    fn add(&mut self, latest: &mut Timestamp, at: Timestamp, cap: usize) {
+        let older = if at > *latest {
+            std::mem::replace(latest, at)
+        } else {
+            at
+        };
+        self.others.push(older);
+        if self.others.len() >= cap {
+            // Keep the latest half: a linear pass now and then, instead of a heap per key.
+            self.others.sort_unstable();
+            let cut = self.others.len() - cap / 2;
+            let gone = self.others.drain(..cut).next_back();
+            self.dropped = self.dropped.max(gone);
+        }
+    }
+}
+
+/// The first success after `t` among those kept of a key (its latest, and its other times if it has more),
+/// and whether it is surely the first of all.
+fn first_after(latest: Timestamp, more: Option<&More>, t: Timestamp) -> Option<(Timestamp, bool)> {
+    if latest <= t {
+        return None;
+    }
+    let (others, dropped) = match more {
+        Some(m) => (&m.others[..], m.dropped),
+        None => (&[][..], None),
+    };
+    let first = others.iter().copied().filter(|s| *s > t).min().unwrap_or(latest);
+    Some((first, dropped.is_none_or(|d| d <= t)))
 }
 
 impl Times {
@@ -51,47 +87,37 @@ impl Times {
     }
 
     fn add(&mut self, at: Timestamp, cap: usize) {
-        let older = if at > self.latest {
-            std::mem::replace(&mut self.latest, at)
-        } else {
-            at
-        };
-        let more = self.more.get_or_insert_with(Box::default);
-        more.others.push(older);
-        if more.others.len() >= cap {
-            // Keep the latest half: a linear pass now and then, instead of a heap per key.
-            more.others.sort_unstable();
-            let cut = more.others.len() - cap / 2;
-            let gone = more.others.drain(..cut).next_back();
-            more.dropped = more.dropped.max(gone);
-        }
+        self.more
+            .get_or_insert_with(Box::default)
+            .add(&mut self.latest, at, cap);
     }
 
-    /// The first success after `t` among those kept, and whether it is surely the first of all.
     fn first_after(&self, t: Timestamp) -> Option<(Timestamp, bool)> {
-        if self.latest <= t {
-            return None;
-        }
-        let (others, dropped) = match &self.more {
-            Some(m) => (&m.others[..], m.dropped),
-            None => (&[][..], None),
-        };
-        let first = others
-            .iter()
-            .copied()
-            .filter(|s| *s > t)
-            .min()
-            .unwrap_or(self.latest);
-        Some((first, dropped.is_none_or(|d| d <= t)))
+        first_after(self.latest, self.more.as_deref(), t)
     }
 }
 
-/// A key of the user index: one of a person's fields, with the operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Field {
-    Id(Key),
-    Login(Key),
-    Name(Key),
+/// One (operation, user, app) key: the person's hashes, the latest success time, and the (operation, app)
+/// pair as a number (there are few distinct ones); its other times, if any, are in `Successes::more`.
+#[derive(Debug)]
+struct Entry {
+    who: Who,
+    /// The latest success, as the seconds and nanoseconds of a `Timestamp` (12 bytes where it takes 16).
+    second: i64,
+    nanosecond: i32,
+    /// The index of its (operation, app) in `Successes::pairs`.
+    pair: u32,
+}
+
+impl Entry {
+    fn latest(&self) -> Timestamp {
+        Timestamp::new(self.second, self.nanosecond).expect("the parts of a Timestamp make it again")
+    }
+
+    fn set_latest(&mut self, at: Timestamp) {
+        self.second = at.as_second();
+        self.nanosecond = at.subsec_nanosecond();
+    }
 }
 
 /// Lists of indices, one per key, as chains through one vector: most lists hold one index, and a `Vec` each
@@ -128,20 +154,65 @@ impl<K: std::hash::Hash + Eq> Chains<K> {
     }
 }
 
-/// Every success read so far, by (operation, user, app), and by app for failures that name no user. The
-/// maps are keyed by one 64-bit hash of what they index (16 bytes a slot, not 56), checked against `keys` where
-/// two could share it: a key costs about 200 bytes in all, whatever the number of its successes.
+/// Every success read so far, by (operation, user, app), and by app for failures that name no user. A key
+/// costs its `Entry` (40 bytes), a slot of the table that finds it while successes are read (4 bytes and a
+/// control byte, at most 7/8 full), and, once the run is closed, 4 bytes in each index of a field its person
+/// has (the table is dropped first): at most 60 bytes, whatever the number of its successes (a key with
+/// several keeps its other times in `more`).
 #[derive(Default)]
 pub(crate) struct Successes {
-    keys: Vec<(Key, Who, Where, Times)>,
-    /// The hash of (operation, user, app) → its index in `keys`; a clash moves on to the next hash value.
-    at: Map<u64, u32>,
-    /// The hash of (operation, one field of the user) → the keys that have it (a clash only adds candidates,
-    /// which `resolve` checks).
-    by_user: Chains<u64>,
+    keys: Vec<Entry>,
+    /// The distinct (operation, app) of the keys, and where each is in `pairs`.
+    pairs: Vec<(Key, Where)>,
+    pair_at: Map<(Key, Where), u32>,
+    /// The times besides its latest of each key that saw more than one success, by its index in `keys`.
+    more: Map<u32, More>,
+    /// Each key's index in `keys`, by the hash of its (operation and app, person), while successes are read:
+    /// dropped when the run is closed (`seal`), made again if a success comes after.
+    dedupe: Option<HashTable<u32>>,
+    /// The keys by their persons' fields: made when a failure is first resolved, again if successes come
+    /// after.
+    index: OnceLock<Index>,
     apps: Vec<(Where, Times)>,
     app_at: Map<Where, u32>,
     by_app: Chains<(bool, Key)>,
+}
+
+/// For each field of a person (Okta id, login, name), the keys whose person has it, sorted by it and then by
+/// operation: a failure finds the keys it may match by each field it has, in 4 bytes a key and field.
+struct Index {
+    by: [Vec<u32>; 3],
+}
+
+impl Index {
+    fn new(keys: &[Entry], pairs: &[(Key, Where)]) -> Index {
+        Index {
+            by: std::array::from_fn(|n| {
+                let with = |k: &u32| field(&keys[*k as usize].who, n).is_some();
+                let all = 0..keys.len() as u32;
+                let mut list = Vec::with_capacity(all.clone().filter(with).count());
+                list.extend(all.filter(with));
+                list.sort_unstable_by_key(|&k| order(keys, pairs, n, k));
+                list
+            }),
+        }
+    }
+}
+
+/// Field `n` (0 the Okta id, 1 the login, 2 the name) of a person.
+fn field(who: &Who, n: usize) -> Option<Key> {
+    [who.id, who.login, who.name][n]
+}
+
+/// Where key `k` sorts in the index of field `n`: by the field, then by operation.
+fn order(keys: &[Entry], pairs: &[(Key, Where)], n: usize, k: u32) -> (Option<Key>, Key) {
+    let entry = &keys[k as usize];
+    (field(&entry.who, n), pairs[entry.pair as usize].0)
+}
+
+/// The hash a key is found by while successes are read.
+fn entry_hash(entry: &Entry) -> u64 {
+    key_hash(&(entry.pair, entry.who))
 }
 
 /// How a failure stands once every success is known.
@@ -167,21 +238,57 @@ impl Successes {
         if s.who.is_none() {
             return;
         }
-        let mut h = key_hash(&(op, s.who, s.app));
-        while let Some(&k) = self.at.get(&h) {
-            let (o, who, app, times) = &mut self.keys[k as usize];
-            if (*o, *who, *app) == (op, s.who, s.app) {
-                times.add(at, KEPT);
-                return;
+        let pair = self.pair(op, s.app);
+        // A success after a failure was resolved (not so in a run, where every success comes first): the
+        // index is made again when next asked.
+        self.index.take();
+        let keys = &mut self.keys;
+        let table = self.dedupe.get_or_insert_with(|| {
+            let mut table = HashTable::with_capacity(keys.len());
+            for (k, entry) in keys.iter().enumerate() {
+                table.insert_unique(entry_hash(entry), k as u32, |&k| entry_hash(&keys[k as usize]));
             }
-            h = h.wrapping_add(1);
+            table
+        });
+        let h = key_hash(&(pair, s.who));
+        let same = |k: &u32| {
+            let entry = &keys[*k as usize];
+            (entry.pair, entry.who) == (pair, s.who)
+        };
+        if let Some(&k) = table.find(h, same) {
+            let entry = &mut keys[k as usize];
+            let mut latest = entry.latest();
+            self.more.entry(k).or_default().add(&mut latest, at, KEPT);
+            entry.set_latest(latest);
+            return;
         }
-        let k = self.keys.len();
-        self.keys.push((op, s.who, s.app, Times::new(at)));
-        self.at.insert(h, k as u32);
-        for field in fields(&s.who) {
-            self.by_user.push(key_hash(&(op, field)), k);
-        }
+        let mut entry = Entry {
+            who: s.who,
+            second: 0,
+            nanosecond: 0,
+            pair,
+        };
+        entry.set_latest(at);
+        keys.push(entry);
+        table.insert_unique(h, (keys.len() - 1) as u32, |&k| entry_hash(&keys[k as usize]));
+    }
+
+    /// Every success is read: the table that found keys is dropped, and the index made in its place.
+    pub(crate) fn seal(&mut self) {
+        self.dedupe = None;
+        self.index();
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Index::new(&self.keys, &self.pairs))
+    }
+
+    /// The number of an (operation, app), made when first seen.
+    fn pair(&mut self, op: Key, app: Where) -> u32 {
+        *self.pair_at.entry((op, app)).or_insert_with(|| {
+            self.pairs.push((op, app));
+            (self.pairs.len() - 1) as u32
+        })
     }
 
     fn add_to_app(&mut self, app: Where, at: Timestamp) {
@@ -202,28 +309,39 @@ impl Successes {
     pub(crate) fn resolve(&self, f: &Subject) -> Resolution {
         let Some(t) = f.at else { return Resolution::Open };
         let mut best: Option<(Timestamp, bool)> = None;
-        let mut consider = |times: &Times| {
-            if let Some((at, exact)) = times.first_after(t) {
-                best = Some(match best {
-                    Some((b, e)) if b < at => (b, e),
-                    Some((b, e)) if b == at => (b, e || exact),
-                    _ => (at, exact),
-                });
-            }
+        let mut consider = |(at, exact): (Timestamp, bool)| {
+            // Exact only if no key considered let go of a success after `t`: one let go by any of them
+            // may be earlier than the first kept of all.
+            best = Some(match best {
+                Some((b, e)) => (b.min(at), e && exact),
+                None => (at, exact),
+            });
         };
         if f.who.is_none() {
             let keys = [f.app.id.map(|h| (true, h)), f.app.name.map(|h| (false, h))];
             for k in keys.iter().flatten().flat_map(|k| self.by_app.get(k)) {
                 let (app, times) = &self.apps[k];
                 if app.same(&f.app) {
-                    consider(times);
+                    if let Some(found) = times.first_after(t) {
+                        consider(found);
+                    }
                 }
             }
         } else if let Some(op) = f.op {
-            for k in fields(&f.who).flat_map(|field| self.by_user.get(&key_hash(&(op, field)))) {
-                let (o, who, app, times) = &self.keys[k];
-                if *o == op && who.same(&f.who) && app.same(&f.app) {
-                    consider(times);
+            for (n, list) in self.index().by.iter().enumerate() {
+                let Some(value) = field(&f.who, n) else { continue };
+                let want = (Some(value), op);
+                let from = list.partition_point(|&k| order(&self.keys, &self.pairs, n, k) < want);
+                let found = list[from..]
+                    .iter()
+                    .take_while(|&&k| order(&self.keys, &self.pairs, n, k) == want);
+                for &k in found {
+                    let entry = &self.keys[k as usize];
+                    if entry.who.same(&f.who) && self.pairs[entry.pair as usize].1.same(&f.app) {
+                        if let Some(times) = first_after(entry.latest(), self.more.get(&k), t) {
+                            consider(times);
+                        }
+                    }
                 }
             }
         }
@@ -238,16 +356,6 @@ impl Successes {
 /// One 64-bit hash of values that are keyed hashes already (so a fixed, fast hash is enough).
 fn key_hash(value: &impl std::hash::Hash) -> u64 {
     foldhash::quality::FixedState::default().hash_one(value)
-}
-
-fn fields(who: &Who) -> impl Iterator<Item = Field> {
-    [
-        who.id.map(Field::Id),
-        who.login.map(Field::Login),
-        who.name.map(Field::Name),
-    ]
-    .into_iter()
-    .flatten()
 }
 
 #[cfg(test)]
@@ -431,6 +539,145 @@ mod tests {
             "2024-04-21T12:00:00Z",
         );
         assert_eq!(resolved(&h, &s, &other), None, "another app with the same name");
+    }
+
+    #[test]
+    fn a_key_is_small() {
+        // A key's own part.
+        assert!(size_of::<Entry>() <= 40, "{}", size_of::<Entry>());
+        // While successes are read, its slot in the table that finds it: 4 bytes and a control byte, the
+        // table between 7/16 and 7/8 full. Once the run is closed, the table is dropped and the key is in up
+        // to three indexes, 4 bytes each. Either way under 64 bytes a key.
+        let reading = size_of::<Entry>() + (size_of::<u32>() + 1) * 16 / 7;
+        let closed = size_of::<Entry>() + 3 * size_of::<u32>();
+        assert!(reading < 64 && closed < 64, "{reading} {closed}");
+    }
+
+    /// A small deterministic generator (xorshift), so that a failing case can be run again.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// What the spec says, over every success kept as read: the first success strictly after the failure of
+    /// the same operation, person and app, or, for a failure that names no person, of any operation on its app.
+    fn expected(all: &[Subject], f: &Subject) -> Option<Timestamp> {
+        let t = f.at?;
+        all.iter()
+            .filter(|s| {
+                if f.who.is_none() {
+                    s.app.same(&f.app)
+                } else {
+                    f.op.is_some() && s.op == f.op && s.who.same(&f.who) && s.app.same(&f.app)
+                }
+            })
+            .filter_map(|s| s.at.filter(|at| *at > t))
+            .min()
+    }
+
+    #[test]
+    fn many_keys_with_many_successes_resolve_as_every_success_kept_would() {
+        let h = Hasher::default();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let ops = [
+            PUSH,
+            "application.provision.user.deactivate",
+            "app.user_management.push_new_user_failed",
+        ];
+        // Two apps share a name; one is known by its name only.
+        let apps = [("0oa1", "Box"), ("0oa2", "Box"), ("", "Slack"), ("0oa4", "Zoom")];
+        // People with an Okta id, a login and a name, some without one of them; names are shared.
+        let person = |i: u64, rng: &mut Rng| {
+            let without = rng.below(8);
+            let field = |k: u64, value: String| if without == k { String::new() } else { value };
+            (
+                field(0, format!("00u{i}")),
+                field(1, format!("p{i}@example.com")),
+                field(2, format!("Person {}", i % 40)),
+            )
+        };
+        let base = at("2024-04-01T00:00:00Z");
+        let when = |rng: &mut Rng| {
+            base.checked_add(jiff::SignedDuration::from_mins(rng.below(20_000) as i64))
+                .expect("in range")
+                .to_string()
+        };
+        let subject = |op: &str, who: &(String, String, String), app: (&str, &str), t: &str| {
+            h.subject(&event(op, (&who.0, &who.1, &who.2), app, t))
+        };
+        let mut successes = Vec::new();
+        for n in 0..12_000u64 {
+            // One key in ten of the successes is the same busy one, past `KEPT`.
+            let (i, app, op) = if n % 10 == 0 {
+                (7, apps[0], ops[0])
+            } else {
+                (
+                    rng.below(300),
+                    apps[rng.below(4) as usize],
+                    ops[rng.below(3) as usize],
+                )
+            };
+            let who = person(i, &mut rng);
+            successes.push(subject(op, &who, app, &when(&mut rng)));
+        }
+        let mut failures = Vec::new();
+        for _ in 0..3_000 {
+            let i = if rng.below(4) == 0 { 7 } else { rng.below(320) };
+            let who = match rng.below(10) {
+                0 => (String::new(), String::new(), String::new()),
+                _ => person(i, &mut rng),
+            };
+            let op = match rng.below(10) {
+                0 => "application.integration.authentication_failure",
+                k => ops[k as usize % 3],
+            };
+            failures.push(subject(op, &who, apps[rng.below(4) as usize], &when(&mut rng)));
+        }
+        // Resolved half way (as `--state` asks before the run is closed), then with every success.
+        let mut s = Successes::default();
+        let (mut resolved, mut inexact) = (0, 0);
+        for read in [successes.len() / 2, successes.len()] {
+            let from = if read == successes.len() {
+                successes.len() / 2
+            } else {
+                0
+            };
+            for success in &successes[from..read] {
+                s.add(success);
+            }
+            // One key per distinct (operation, person, app), whether successes came before the index was
+            // made or after (when the table that finds keys is made again from them).
+            let distinct: std::collections::HashSet<_> = successes[..read]
+                .iter()
+                .filter(|x| x.op.is_some() && !x.who.is_none() && !x.app.is_none())
+                .map(|x| (x.op, x.who, x.app))
+                .collect();
+            assert_eq!(s.keys.len(), distinct.len());
+            s.seal();
+            for f in &failures {
+                let want = expected(&successes[..read], f);
+                match (s.resolve(f), want) {
+                    (Resolution::Open, None) => {}
+                    (Resolution::Resolved { at, exact: true }, Some(want)) => {
+                        assert_eq!(at, want, "{f:?}");
+                        resolved += 1;
+                    }
+                    (Resolution::Resolved { at, exact: false }, Some(want)) => {
+                        assert!(at >= want, "{f:?}");
+                        inexact += 1;
+                    }
+                    (got, want) => panic!("{f:?}: {got:?}, expected {want:?}"),
+                }
+            }
+        }
+        // The case covers what it means to: many resolved exactly, some past the times a key keeps.
+        assert!(resolved > 1_000 && inexact > 10, "{resolved} {inexact}");
     }
 
     #[test]
