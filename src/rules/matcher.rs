@@ -2,7 +2,6 @@
 //! and the one decision it makes: which rule, in table order, a failure's folded text or event type lands on.
 
 use anyhow::{Context, Result};
-use regex::Regex;
 use regex_automata::{meta, util::syntax, Input, MatchKind, PatternSet};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -18,10 +17,11 @@ struct Compiled {
     /// For each pattern in `set`, the index of its rule.
     owner: Vec<usize>,
     /// Each pattern's text, and the pattern compiled on its own the first time the words it matched are asked
-    /// for (only `--redact` and example checks ask): compiled up front they took a third of the memory a run
-    /// starts with.
+    /// for (a finding's evidence), and only when the set says it matched: compiled up front they took a third
+    /// of the memory a run starts with, and a rule's every pattern compiled and run for each failure cost more
+    /// than reading its event.
     text: Vec<String>,
-    each: Vec<OnceLock<Option<Regex>>>,
+    each: Vec<OnceLock<Option<regex::bytes::Regex>>>,
 }
 
 impl Compiled {
@@ -72,23 +72,27 @@ impl Compiled {
         rules.into_iter()
     }
 
-    /// Pattern `k` compiled on its own (it compiles, since the set did).
-    fn one(&self, k: usize) -> Option<&Regex> {
-        self.each[k]
+    /// Where pattern `k` first matches `text`, widened to whole characters. The pattern is compiled on its
+    /// own the first time, as the set reads it (ASCII case and classes): Unicode case folding and classes
+    /// (`\w` above all) made each one take up to a millisecond to compile.
+    fn find(&self, k: usize, text: &str) -> Option<Range<usize>> {
+        let re = self.each[k]
             .get_or_init(|| {
-                regex::RegexBuilder::new(&self.text[k])
+                regex::bytes::RegexBuilder::new(&ascii_mode(&self.text[k]))
                     .case_insensitive(true)
                     .build()
                     .ok()
             })
-            .as_ref()
-    }
-
-    /// The patterns of rule `rule`, each compiled on its own. One the set compiled always compiles alone.
-    fn of_rule(&self, rule: usize) -> impl Iterator<Item = &Regex> + '_ {
-        (0..self.owner.len())
-            .filter(move |&k| self.owner[k] == rule)
-            .filter_map(|k| self.one(k))
+            .as_ref()?;
+        let m = re.find(text.as_bytes())?;
+        let (mut start, mut end) = (m.start(), m.end());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Some(start..end)
     }
 }
 
@@ -147,8 +151,10 @@ fn ascii_mode(pattern: &str) -> String {
 pub(crate) struct Matcher {
     patterns: Compiled,
     unless: Compiled,
-    /// Every rule's cues, and each cue's weight.
-    cues: Compiled,
+    /// Every rule's cues (each with the index of its rule), compiled the first time a message that no
+    /// phrase knows is weighed: most runs never weigh one, and the set took a third of the table's start.
+    cue_list: Vec<(usize, String)>,
+    cues: OnceLock<Result<Compiled, String>>,
     weight: Vec<u8>,
 }
 
@@ -174,14 +180,37 @@ impl Matcher {
         let cues = rules
             .iter()
             .enumerate()
-            .flat_map(|(i, r)| r.cues.iter().map(move |(p, w)| (i, p.as_str(), *w)));
-        let weight = cues.clone().map(|(_, _, w)| w).collect();
+            .flat_map(|(i, r)| r.cues.iter().map(move |(p, w)| (i, p, *w)));
         Ok(Self {
             patterns: set(|r| r.patterns.as_slice())?,
             unless: set(|r| r.unless.as_slice())?,
-            cues: Compiled::new(cues.map(|(i, p, _)| (i, p)))?,
-            weight,
+            cue_list: cues.clone().map(|(i, p, _)| (i, p.clone())).collect(),
+            cues: OnceLock::new(),
+            weight: cues.map(|(_, _, w)| w).collect(),
         })
+    }
+
+    /// The cues compiled, or why they could not be.
+    fn cue_set(&self) -> Result<&Compiled, &str> {
+        self.cues
+            .get_or_init(|| {
+                Compiled::new(self.cue_list.iter().map(|(i, p)| (*i, p.as_str())))
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// Whether something compiled the cues already.
+    #[cfg(test)]
+    pub(crate) fn cues_compiled(&self) -> bool {
+        self.cues.get().is_some()
+    }
+
+    /// Compiles the cues now: a user's table says what is wrong with them when it is loaded, not when a
+    /// message first needs them.
+    pub(crate) fn check_cues(&self) -> Result<()> {
+        self.cue_set().map(|_| ()).map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// What the cues found in `text` (already folded) weigh for each rule that has any and that none of
@@ -189,8 +218,12 @@ impl Matcher {
     pub(crate) fn weigh(&self, n: usize, text: &str) -> Vec<Weight> {
         let vetoed = self.vetoed(n, text);
         let mut by_rule: Vec<Weight> = Vec::new();
-        for k in self.cues.matching(text) {
-            let rule = self.cues.owner[k];
+        // The built-in cues compile (a unit test holds it) and a user's are compiled when loaded.
+        let Ok(cues) = self.cue_set() else {
+            return Vec::new();
+        };
+        for k in cues.matching(text) {
+            let rule = cues.owner[k];
             if vetoed[rule] {
                 continue;
             }
@@ -216,14 +249,19 @@ impl Matcher {
     pub(crate) fn cue_words(&self, w: &Weight, text: &str) -> Vec<String> {
         let mut words: Vec<String> = Vec::new();
         for &k in &w.cues {
-            let Some(found) = self.cues.one(k).and_then(|re| re.find(text)) else {
+            let Some(found) = self
+                .cue_set()
+                .ok()
+                .and_then(|c| c.find(k, text))
+                .and_then(|r| text.get(r))
+            else {
                 continue;
             };
-            let lower = found.as_str().to_ascii_lowercase();
+            let lower = found.to_ascii_lowercase();
             let told = |t: &String| t.to_ascii_lowercase().contains(&lower);
             if !lower.is_empty() && !words.iter().any(told) {
                 words.retain(|t| !lower.contains(&t.to_ascii_lowercase()));
-                words.push(found.as_str().to_owned());
+                words.push(found.to_owned());
             }
         }
         words
@@ -261,9 +299,12 @@ impl Matcher {
         if self.vetoed(n, text).get(rule).copied().unwrap_or(false) {
             return None;
         }
+        // The set tells which of the rule's patterns match: only those are compiled on their own and run.
         self.patterns
-            .of_rule(rule)
-            .filter_map(|re| re.find(text).map(|m| m.range()))
+            .matching(text)
+            .into_iter()
+            .filter(|&k| self.patterns.owner[k] == rule)
+            .filter_map(|k| self.patterns.find(k, text))
             .min_by_key(|r| r.start)
     }
 }
@@ -283,6 +324,16 @@ mod tests {
             let re = regex::Regex::new(&ascii_word_boundaries(p)).expect("compiles");
             assert!(re.is_match("Zoë Müller: invalid token"), "{p}");
         }
+    }
+
+    #[test]
+    fn the_words_a_pattern_found_are_whole_characters() {
+        // In ASCII mode `.` is a byte: three of them end inside the `ë`, and the words take all of it.
+        let c = Compiled::new([(0, r"\battribute\b.{0,3}")].into_iter()).expect("compiles");
+        let text = "Attribute Zë is read-only";
+        let found = c.find(0, text).expect("matches");
+        assert_eq!(&text[found], "Attribute Zë");
+        assert_eq!(c.find(0, "no such words"), None);
     }
 
     #[test]

@@ -81,6 +81,7 @@ impl RuleTable {
     /// Compiles rules already validated one by one, keeping the file's retired ids.
     pub fn compile(rules: Vec<Rule>, retired: Vec<RetiredId>) -> Result<Self> {
         let matcher = Matcher::new(&rules)?;
+        matcher.check_cues()?;
         Ok(Self {
             rules,
             retired,
@@ -541,7 +542,12 @@ mod tests {
     fn the_built_in_table_compiles_when_first_needed() {
         let table = RuleTable::load(None).expect("the built-in table loads");
         assert!(table.matcher.get().is_none(), "compiled before it was needed");
-        assert!(table.matcher().is_some(), "the built-in patterns compile");
+        let matcher = table.matcher().expect("the built-in patterns compile");
+        assert!(
+            !matcher.cues_compiled(),
+            "the cues compiled before a message needed them"
+        );
+        matcher.check_cues().expect("the built-in cues compile");
         let lle = table.classify(&Finding {
             reason: Some("License Limit Exceeded".into()),
             ..Finding::default()
