@@ -476,6 +476,7 @@ mod tests {
             ("The access token has expired", "invalid-credentials"),
             // The account Okta signs in with, locked: not the user being provisioned.
             ("The integration's API user is locked", "invalid-credentials"),
+            ("API user does not exist", "invalid-credentials"),
             (
                 "Team is already full. The free team member limit has been reached.",
                 "license-limit-exceeded",
