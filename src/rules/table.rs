@@ -467,8 +467,14 @@ mod tests {
             ("Group member limit exceeded", "license-limit-exceeded"),
             ("Maximum number of groups reached", "license-limit-exceeded"),
             ("A user can belong to at most 50 groups", "license-limit-exceeded"),
-            ("Maximum number of members in group exceeded", "license-limit-exceeded"),
-            ("You have exceeded your daily request quota", "license-limit-exceeded"),
+            (
+                "Maximum number of members in group exceeded",
+                "license-limit-exceeded",
+            ),
+            (
+                "You have exceeded your daily request quota",
+                "license-limit-exceeded",
+            ),
             ("The product license has expired", "license-limit-exceeded"),
         ] {
             assert_ne!(id(text).as_deref(), Some(seed), "{text}");
