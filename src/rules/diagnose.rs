@@ -4,6 +4,7 @@
 //! Only a rule or an event type is `certain`; a SCIM type or a status is `likely`, with what else it could
 //! be.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use super::schema::{Fallbacks, StatusFallback};
@@ -55,16 +56,16 @@ impl RuleTable {
         // table, so the first rule to match is theirs when any of theirs does).
         if self.user_rules() > 0 {
             for layer in a.layers().map(fold).chain([folded.clone()]) {
-                if let Some(rule) = self.match_text(&layer).filter(|&r| r < self.user_rules()) {
-                    return Some((rule, self.certain(rule, Layer::Rule, &layer)));
+                if let Some((rule, at)) = self.match_text(&layer).filter(|&(r, _)| r < self.user_rules()) {
+                    return Some((rule, certain(&layer, at)));
                 }
             }
         }
         // The app's words, innermost first.
         for layer in a.layers() {
             let folded = fold(layer);
-            if let Some(rule) = self.match_text(&folded) {
-                return Some((rule, self.certain(rule, Layer::Rule, &folded)));
+            if let Some((rule, at)) = self.match_text(&folded) {
+                return Some((rule, certain(&folded, at)));
             }
         }
         // What Okta itself called the event.
@@ -94,8 +95,8 @@ impl RuleTable {
             }
         }
         // Okta's wrapper, and any words of the whole message no inner layer held.
-        let rule = self.match_text(&folded)?;
-        Some((rule, self.certain(rule, Layer::Rule, &folded)))
+        let (rule, at) = self.match_text(&folded)?;
+        Some((rule, certain(&folded, at)))
     }
 
     /// The cause the app's words speak of most (`cues`), when no rule's phrase matched: the heaviest rule,
@@ -145,14 +146,6 @@ impl RuleTable {
         ))
     }
 
-    /// A rule decided: the words of `folded` it matched are the evidence.
-    fn certain(&self, rule: usize, layer: Layer, folded: &str) -> Why {
-        let words = self
-            .matched_text(rule, folded)
-            .unwrap_or_else(|| folded.to_owned());
-        why(Confidence::Certain, layer, &words, Arc::from([]))
-    }
-
     /// The first cause a fallback names that is in the table, and the others (its alternatives).
     fn fallback(&self, causes: Option<&[String]>) -> Option<(usize, Arc<[Arc<str>]>)> {
         let mut known = causes?.iter().filter_map(|id| self.index_of(id).map(|i| (i, id)));
@@ -160,6 +153,12 @@ impl RuleTable {
         let alternatives: Vec<Arc<str>> = known.map(|(_, id)| Arc::from(id.as_str())).collect();
         Some((first, alternatives.into()))
     }
+}
+
+/// A rule decided: the words of `folded` it matched (at `at`) are the evidence, else the whole text.
+fn certain(folded: &str, at: Option<Range<usize>>) -> Why {
+    let words = at.and_then(|r| folded.get(r)).unwrap_or(folded);
+    why(Confidence::Certain, Layer::Rule, words, Arc::from([]))
 }
 
 fn why(confidence: Confidence, layer: Layer, text: &str, alternatives: Arc<[Arc<str>]>) -> Why {

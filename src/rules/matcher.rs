@@ -276,21 +276,18 @@ impl Matcher {
         out
     }
 
-    /// The first rule of `rules` in table order that matches `text` (already folded) or `event_type`, and
-    /// that none of its `unless` patterns rules out.
-    pub(crate) fn first(&self, rules: &[Rule], text: &str, event_type: Option<&str>) -> Option<usize> {
+    /// The first rule of `rules` in table order that matches `text` (already folded), and that none of its
+    /// `unless` patterns rules out, with where its words are in `text` (the leftmost match of its patterns):
+    /// each set is run once, and only the decided rule's matching patterns are compiled to find the words.
+    pub(crate) fn first(&self, rules: &[Rule], text: &str) -> Option<(usize, Option<Range<usize>>)> {
         let vetoed = self.vetoed(rules.len(), text);
-        let by_pattern = self.patterns.matching_rules(text).filter(|&r| !vetoed[r]).min();
-        let by_type = event_type.and_then(|t| {
-            rules
-                .iter()
-                .enumerate()
-                .position(|(i, r)| !vetoed[i] && r.event_types.iter().any(|e| e.eq_ignore_ascii_case(t)))
-        });
-        match (by_pattern, by_type) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        let matching = self.patterns.matching(text);
+        let rule = matching
+            .iter()
+            .map(|&k| self.patterns.owner[k])
+            .filter(|&r| !vetoed[r])
+            .min()?;
+        Some((rule, self.leftmost(&matching, rule, text)))
     }
 
     /// Where in `text` rule `rule` of `n` matched first (the leftmost match of its patterns), if it did
@@ -299,12 +296,15 @@ impl Matcher {
         if self.vetoed(n, text).get(rule).copied().unwrap_or(false) {
             return None;
         }
-        // The set tells which of the rule's patterns match: only those are compiled on their own and run.
-        self.patterns
-            .matching(text)
-            .into_iter()
-            .filter(|&k| self.patterns.owner[k] == rule)
-            .filter_map(|k| self.patterns.find(k, text))
+        self.leftmost(&self.patterns.matching(text), rule, text)
+    }
+
+    /// The leftmost match in `text` of the patterns of `matching` (the set's answer) that are `rule`'s.
+    fn leftmost(&self, matching: &[usize], rule: usize, text: &str) -> Option<Range<usize>> {
+        matching
+            .iter()
+            .filter(|&&k| self.patterns.owner[k] == rule)
+            .filter_map(|&k| self.patterns.find(k, text))
             .min_by_key(|r| r.start)
     }
 }

@@ -148,9 +148,9 @@ impl RuleTable {
     }
 
     /// The first rule in table order that matches `text` (already folded), and that none of its `unless`
-    /// patterns rules out.
-    pub fn match_text(&self, text: &str) -> Option<usize> {
-        self.matcher()?.first(&self.rules, text, None)
+    /// patterns rules out, with where in `text` its words are.
+    pub fn match_text(&self, text: &str) -> Option<(usize, Option<Range<usize>>)> {
+        self.matcher()?.first(&self.rules, text)
     }
 
     /// What the cues found in `text` (already folded) weigh for each rule, heaviest first.
@@ -163,13 +163,6 @@ impl RuleTable {
     /// The words of `text` (already folded) that the cues of `w` found, each once.
     pub(crate) fn cue_words(&self, w: &Weight, text: &str) -> Vec<String> {
         self.matcher().map(|m| m.cue_words(w, text)).unwrap_or_default()
-    }
-
-    /// The words of `text` (already folded) that rule `rule` matched.
-    pub fn matched_text(&self, rule: usize, text: &str) -> Option<String> {
-        self.found(rule, text)
-            .and_then(|r| text.get(r))
-            .map(str::to_owned)
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
