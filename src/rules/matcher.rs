@@ -151,10 +151,14 @@ fn ascii_mode(pattern: &str) -> String {
 pub(crate) struct Matcher {
     patterns: Compiled,
     unless: Compiled,
-    /// Every rule's cues (each with the index of its rule), compiled the first time a message that no
-    /// phrase knows is weighed: most runs never weigh one, and the set took a third of the table's start.
-    cue_list: Vec<(usize, String)>,
-    cues: OnceLock<Result<Compiled, String>>,
+    /// Every rule's cues, compiled the first time a message that no phrase knows is weighed: most runs
+    /// never weigh one, and the set took a third of the table's start.
+    cues: OnceLock<Result<Cues, String>>,
+}
+
+/// The cues of every rule in one set, and each cue's weight.
+struct Cues {
+    set: Compiled,
     weight: Vec<u8>,
 }
 
@@ -177,25 +181,25 @@ impl Matcher {
                     .flat_map(move |(i, r)| field(r).iter().map(move |p| (i, p.as_str()))),
             )
         };
-        let cues = rules
-            .iter()
-            .enumerate()
-            .flat_map(|(i, r)| r.cues.iter().map(move |(p, w)| (i, p, *w)));
         Ok(Self {
             patterns: set(|r| r.patterns.as_slice())?,
             unless: set(|r| r.unless.as_slice())?,
-            cue_list: cues.clone().map(|(i, p, _)| (i, p.clone())).collect(),
             cues: OnceLock::new(),
-            weight: cues.map(|(_, _, w)| w).collect(),
         })
     }
 
-    /// The cues compiled, or why they could not be.
-    fn cue_set(&self) -> Result<&Compiled, &str> {
+    /// The cues of `rules` (the rules this matcher was made from) compiled, or why they could not be.
+    fn cue_set(&self, rules: &[Rule]) -> Result<&Cues, &str> {
         self.cues
             .get_or_init(|| {
-                Compiled::new(self.cue_list.iter().map(|(i, p)| (*i, p.as_str())))
-                    .map_err(|e| format!("{e:#}"))
+                let cues = rules
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, r)| r.cues.iter().map(move |(p, w)| (i, p.as_str(), *w)));
+                Ok(Cues {
+                    set: Compiled::new(cues.clone().map(|(i, p, _)| (i, p))).map_err(|e| format!("{e:#}"))?,
+                    weight: cues.map(|(_, _, w)| w).collect(),
+                })
             })
             .as_ref()
             .map_err(String::as_str)
@@ -209,21 +213,23 @@ impl Matcher {
 
     /// Compiles the cues now: a user's table says what is wrong with them when it is loaded, not when a
     /// message first needs them.
-    pub(crate) fn check_cues(&self) -> Result<()> {
-        self.cue_set().map(|_| ()).map_err(|e| anyhow::anyhow!("{e}"))
+    pub(crate) fn check_cues(&self, rules: &[Rule]) -> Result<()> {
+        self.cue_set(rules)
+            .map(|_| ())
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     /// What the cues found in `text` (already folded) weigh for each rule that has any and that none of
     /// its `unless` patterns rules out, heaviest first (table order among equals).
-    pub(crate) fn weigh(&self, n: usize, text: &str) -> Vec<Weight> {
-        let vetoed = self.vetoed(n, text);
+    pub(crate) fn weigh(&self, rules: &[Rule], text: &str) -> Vec<Weight> {
+        let vetoed = self.vetoed(rules.len(), text);
         let mut by_rule: Vec<Weight> = Vec::new();
         // The built-in cues compile (a unit test holds it) and a user's are compiled when loaded.
-        let Ok(cues) = self.cue_set() else {
+        let Ok(cues) = self.cue_set(rules) else {
             return Vec::new();
         };
-        for k in cues.matching(text) {
-            let rule = cues.owner[k];
+        for k in cues.set.matching(text) {
+            let rule = cues.set.owner[k];
             if vetoed[rule] {
                 continue;
             }
@@ -237,7 +243,7 @@ impl Matcher {
                     by_rule.len() - 1
                 }
             };
-            by_rule[at].weight += u32::from(self.weight[k]);
+            by_rule[at].weight += u32::from(cues.weight[k]);
             by_rule[at].cues.push(k);
         }
         by_rule.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.rule.cmp(&b.rule)));
@@ -246,13 +252,13 @@ impl Matcher {
 
     /// The words of `text` (already folded) that the cues of `w` found, each once: words within words
     /// already told are not told again ("limit" in "member limit"). Asked only of the cause the words name.
-    pub(crate) fn cue_words(&self, w: &Weight, text: &str) -> Vec<String> {
+    pub(crate) fn cue_words(&self, rules: &[Rule], w: &Weight, text: &str) -> Vec<String> {
         let mut words: Vec<String> = Vec::new();
         for &k in &w.cues {
             let Some(found) = self
-                .cue_set()
+                .cue_set(rules)
                 .ok()
-                .and_then(|c| c.find(k, text))
+                .and_then(|c| c.set.find(k, text))
                 .and_then(|r| text.get(r))
             else {
                 continue;

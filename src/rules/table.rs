@@ -81,7 +81,7 @@ impl RuleTable {
     /// Compiles rules already validated one by one, keeping the file's retired ids.
     pub fn compile(rules: Vec<Rule>, retired: Vec<RetiredId>) -> Result<Self> {
         let matcher = Matcher::new(&rules)?;
-        matcher.check_cues()?;
+        matcher.check_cues(&rules)?;
         Ok(Self {
             rules,
             retired,
@@ -156,13 +156,15 @@ impl RuleTable {
     /// What the cues found in `text` (already folded) weigh for each rule, heaviest first.
     pub(crate) fn weigh(&self, text: &str) -> Vec<Weight> {
         self.matcher()
-            .map(|m| m.weigh(self.rules.len(), text))
+            .map(|m| m.weigh(&self.rules, text))
             .unwrap_or_default()
     }
 
     /// The words of `text` (already folded) that the cues of `w` found, each once.
     pub(crate) fn cue_words(&self, w: &Weight, text: &str) -> Vec<String> {
-        self.matcher().map(|m| m.cue_words(w, text)).unwrap_or_default()
+        self.matcher()
+            .map(|m| m.cue_words(&self.rules, w, text))
+            .unwrap_or_default()
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
@@ -550,7 +552,9 @@ mod tests {
             !matcher.cues_compiled(),
             "the cues compiled before a message needed them"
         );
-        matcher.check_cues().expect("the built-in cues compile");
+        matcher
+            .check_cues(table.rules())
+            .expect("the built-in cues compile");
         let lle = table.classify(&Finding {
             reason: Some("License Limit Exceeded".into()),
             ..Finding::default()
