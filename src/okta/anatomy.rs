@@ -146,9 +146,10 @@ static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The Tasks sentences Okta writes (okta-formats.md §1), and the forms of them the corpus shows.
 static TASKS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\bautomatic (?:provisioning|profile push|deactivation|reactivation|deprovisioning|push) of (?:user )?(.*?) ?to app (.+?) failed ?: ?",
-    )
+    Regex::new(&format!(
+        r"(?i)\bautomatic (?:{}) of (?:user )?(.*?) ?to app (.+?) failed ?: ?",
+        super::tasks::OPERATIONS
+    ))
     .expect("valid")
 });
 

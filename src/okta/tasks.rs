@@ -4,20 +4,25 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// `Automatic provisioning of user <U> to app <A> failed: <reason>` and the profile-push form, matched on
-/// folded text. User ends at the first ` to app `, app at the first ` failed:` after it: names may hold
-/// spaces, dots, apostrophes and colons (Okta help, "Troubleshoot provisioning").
+/// The operations a Tasks sentence can name after `Automatic`. Provisioning and profile push are
+/// confirmed (okta-formats.md §1); deactivation, reactivation, deprovisioning and push are not, so they
+/// are read the same way rather than left out (§1: "make the code tolerant").
+pub(crate) const OPERATIONS: &str = "provisioning|profile push|deactivation|reactivation|deprovisioning|push";
+
+/// `Automatic provisioning of user <U> to app <A> failed: <reason>` and the other operations' forms,
+/// matched on folded text. User ends at the first ` to app `, app at the first ` failed:` after it: names
+/// may hold spaces, dots, apostrophes and colons (Okta help, "Troubleshoot provisioning").
 static SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\bautomatic (?:provisioning|profile push) of (?:user )?(.+?) to app (.+?) failed ?: ?(.*)$",
-    )
+    Regex::new(&format!(
+        r"(?i)\bautomatic (?:{OPERATIONS}) of (?:user )?(.+?) to app (.+?) failed ?: ?(.*)$"
+    ))
     .expect("the sentence pattern is valid")
 });
 
 /// The start of a Tasks sentence, complete or not: a line holding only this was cut by the page it was
 /// copied from.
 static SENTENCE_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bautomatic (?:provisioning|profile push) of\b").expect("the pattern is valid")
+    Regex::new(&format!(r"(?i)\bautomatic (?:{OPERATIONS}) of\b")).expect("the pattern is valid")
 });
 
 /// The System Log's `<displayMessage> FAILURE: <reason>` as admins copy it (`Push new user to external

@@ -98,6 +98,25 @@ mod tests {
     }
 
     #[test]
+    fn the_unconfirmed_operations_give_their_user_and_app_too() {
+        // The anatomy counts these as Tasks sentences (okta-formats.md §1: other prefixes are not
+        // confirmed, so read them tolerantly); the line reader takes the same user and app from them.
+        for op in ["deactivation", "reactivation", "deprovisioning", "push"] {
+            let s = sentence(&format!(
+                "Automatic {op} of user Ana Lima to app Box failed: Forbidden"
+            ))
+            .unwrap_or_else(|| panic!("{op}: a sentence"));
+            assert_eq!(
+                (s.user.as_deref(), s.app.as_str()),
+                (Some("Ana Lima"), "Box"),
+                "{op}"
+            );
+            assert_eq!(s.reason.as_deref(), Some("Forbidden"), "{op}");
+        }
+        assert!(sentence("Automatic renewal of user Ana Lima to app Box failed: x").is_none());
+    }
+
+    #[test]
     fn split_is_at_the_first_failed_after_to_app() {
         let s = sentence("Automatic provisioning of user A B to app X failed: Error while creating user A B : Conflict. failed: again")
             .expect("a sentence");
