@@ -471,6 +471,22 @@ mod tests {
                 "license-limit-exceeded",
             ),
             ("The product license has expired", "license-limit-exceeded"),
+            // Quoted from the eighth search's sources (docs/diagnosis.md): a lapsed trial, a password push,
+            // a directory's object quota, a sign-in that is no provisioning, a provider that is no user.
+            (
+                "simple_salesforce.exceptions.SalesforceAuthenticationFailed: Authentication failed (code: API_CURRENTLY_DISABLED): Your trial has expired.",
+                "invalid-credentials",
+            ),
+            ("Update of credentials failed", "invalid-credentials"),
+            (
+                "AzureActiveDirectoryQuotaLimitExceeded",
+                "license-limit-exceeded",
+            ),
+            (
+                "Rich client authentication failed: Could not find ${app_name} user matching username ${username}",
+                "invalid-credentials",
+            ),
+            ("No matching provider found", "create-users-disabled"),
         ] {
             assert_ne!(id(text).as_deref(), Some(seed), "{text}");
         }
@@ -484,6 +500,15 @@ mod tests {
             (
                 "Team is already full. The free team member limit has been reached.",
                 "license-limit-exceeded",
+            ),
+            (
+                "There aren't enough available licenses for the specified product-SKU pair",
+                "license-limit-exceeded",
+            ),
+            ("User creation was disabled.", "create-users-disabled"),
+            (
+                "JIT user provisioning is disabled for this connection",
+                "create-users-disabled",
             ),
         ] {
             assert_eq!(id(text).as_deref(), Some(seed), "{text}");
