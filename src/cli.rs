@@ -40,7 +40,7 @@ pub struct Diagnose {
     pub files: Vec<PathBuf>,
 
     /// Diagnose this text (repeatable; combines with FILEs)
-    #[arg(short, long = "message", value_name = "TEXT")]
+    #[arg(short, long = "message", value_name = "TEXT", value_parser = message)]
     pub messages: Vec<String>,
 
     /// How to read every input; auto decides per input from its content
@@ -296,6 +296,16 @@ pub struct Pull {
 
     #[command(flatten)]
     pub report: ReportOptions,
+}
+
+/// A message to diagnose: a blank one is a usage error, not a run that found nothing (`-m "$ERROR"` with
+/// the variable unset must not pass a CI check).
+fn message(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("the message is blank: give the failure's text (is a variable unset?)".to_owned())
+    } else {
+        Ok(text.to_owned())
+    }
 }
 
 /// A number of seconds more than zero (a timeout of none would fail every request at once).

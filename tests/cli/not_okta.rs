@@ -72,6 +72,24 @@ fn an_empty_input_and_one_blank_to_its_end_get_a_note() {
 }
 
 #[test]
+fn a_blank_message_is_a_usage_error_not_a_green_run() {
+    // `provdiag -m "$ERROR"` with the variable unset or blank: a CI check must not pass on it.
+    for text in ["", "   ", "\n\t"] {
+        let out = provdiag().args(["-m", text]).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{text:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("the message is blank"), "{err}");
+        assert!(out.stdout.is_empty(), "{text:?}: no report");
+    }
+    // A message beside a blank one is not read alone either: the run stops before it.
+    let out = provdiag()
+        .args(["-m", "Cannot deactivate an owner", "-m", ""])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn an_input_whose_first_64_kib_are_blank_is_read_to_its_end_on_the_right_lines() {
     let blank_lines = 70_000 / 2;
     let mut bytes = " \n".repeat(blank_lines).into_bytes();
