@@ -322,12 +322,22 @@ static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
+/// A URN (`urn:ietf:params:scim:schemas:core:2.0:User`) names a schema, not what went wrong: its parts are
+/// no words of the app's, or every SCIM error that quotes one would speak of "scim" and "schemas".
+static URN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\burn:[a-z0-9][a-z0-9:._-]*").expect("valid"));
+
+/// `text` with its URNs blanked out.
+pub(crate) fn without_urns(text: &str) -> String {
+    URN.replace_all(text, " ").into_owned()
+}
+
 /// Every identifier of `text` written as words, `; ` between them; none if there are none.
 fn code_words(text: &str) -> Option<String> {
-    // A URL's host and path are no codes.
+    // A URL's host and path, and a URN's parts, are no codes.
     static URL: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)\S*").expect("valid"));
-    let text = URL.replace_all(text, " ");
+    let text = without_urns(&URL.replace_all(text, " "));
     let mut out: Vec<String> = Vec::new();
     for m in IDENTIFIER.find_iter(&text).take(32) {
         let id = m.as_str();
@@ -787,6 +797,15 @@ mod tests {
         assert_eq!(words("LICENSE_LIMIT_EXCEEDED: seats"), "license limit exceeded");
         assert_eq!(words("see https://x.example/a_b"), "");
         assert_eq!(words("plain words only"), "");
+        // A schema's URN is no code: "scim" and "schemas" are not the app's words.
+        assert_eq!(
+            words("$['urn:ietf:params:scim:schemas:extension:sap:2.0:User'].userUuid EMPTY"),
+            "user uuid"
+        );
+        assert_eq!(
+            without_urns("a urn:ietf:params:scim:api:messages:2.0:Error b"),
+            "a   b"
+        );
     }
 
     #[test]
