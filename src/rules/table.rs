@@ -487,6 +487,11 @@ mod tests {
                 "invalid-credentials",
             ),
             ("No matching provider found", "create-users-disabled"),
+            // A licence for a feature (SCIM, SSO, the API) is the integration's, not a seat.
+            (
+                "Please purchase a license to use SCIM provisioning",
+                "license-limit-exceeded",
+            ),
         ] {
             assert_ne!(id(text).as_deref(), Some(seed), "{text}");
         }
