@@ -598,6 +598,11 @@ fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
                             found.push((depth, Found::Code(s.to_owned())));
                         } else if TEXT_KEYS.contains(&key.as_str()) {
                             found.push((depth, Found::Text(s.to_owned())));
+                            // A body quoted inside the text (`… invoking <url> with statusCode: 400 and
+                            // response: {"status":400,…}`) is read too, one level deeper.
+                            if s.contains('{') {
+                                scan(s, depth, found);
+                            }
                         }
                     }
                     Value::Object(_) | Value::Array(_) => value(v, depth + 1, found),
@@ -747,6 +752,21 @@ mod tests {
         );
         assert_eq!(a.details.first().map(String::as_str), Some("userName taken"));
         assert!(a.plainly_an_error());
+    }
+
+    #[test]
+    fn a_body_quoted_inside_a_detail_s_text_is_read_too() {
+        // The shape of SAP's provisioning answers (an outer SCIM error whose detail quotes the target's).
+        let msg = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"detail":"Failed to create entity. HTTP operation failed invoking https://x.example/scim/Users with statusCode: 400 and response: {\"status\":400,\"detail\":\"Error while processing request.\",\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],\"scimType\":\"invalidSyntax\"}","status":400}"#;
+        let a = Anatomy::parse(msg);
+        let scim = a.scim.clone().expect("a SCIM object is found");
+        assert_eq!(scim.scim_type.as_deref(), Some("invalidSyntax"), "the inner one");
+        assert_eq!(
+            a.details.first().map(String::as_str),
+            Some("Error while processing request."),
+            "innermost first"
+        );
+        assert!(a.details.iter().any(|d| d.starts_with("Failed to create entity")));
     }
 
     #[test]
