@@ -322,22 +322,20 @@ static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
-/// A URN (`urn:ietf:params:scim:schemas:core:2.0:User`) names a schema, not what went wrong: its parts are
-/// no words of the app's, or every SCIM error that quotes one would speak of "scim" and "schemas".
-static URN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\burn:[a-z0-9][a-z0-9:._-]*").expect("valid"));
+/// A URN (`urn:ietf:params:scim:schemas:core:2.0:User`) names a schema, and a URL's host and path name a
+/// place, not what went wrong: their parts are no words of the app's, or every SCIM error that quotes its
+/// schema or its endpoint would speak of "scim", "schemas" and "users".
+static NOT_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\burn:[a-z0-9][a-z0-9:._-]*|\b(?:https?://|www\.)\S*").expect("valid"));
 
-/// `text` with its URNs blanked out.
-pub(crate) fn without_urns(text: &str) -> String {
-    URN.replace_all(text, " ").into_owned()
+/// `text` with its URNs and URLs blanked out.
+pub(crate) fn without_names_of_places(text: &str) -> String {
+    NOT_WORDS.replace_all(text, " ").into_owned()
 }
 
 /// Every identifier of `text` written as words, `; ` between them; none if there are none.
 fn code_words(text: &str) -> Option<String> {
-    // A URL's host and path, and a URN's parts, are no codes.
-    static URL: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(?i)\b(?:https?://|www\.)\S*").expect("valid"));
-    let text = without_urns(&URL.replace_all(text, " "));
+    let text = without_names_of_places(text);
     let mut out: Vec<String> = Vec::new();
     for m in IDENTIFIER.find_iter(&text).take(32) {
         let id = m.as_str();
@@ -823,8 +821,10 @@ mod tests {
             "user uuid"
         );
         assert_eq!(
-            without_urns("a urn:ietf:params:scim:api:messages:2.0:Error b"),
-            "a   b"
+            without_names_of_places(
+                "a urn:ietf:params:scim:api:messages:2.0:Error b https://x.example/scim/v2 c"
+            ),
+            "a   b   c"
         );
     }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::schema::{Fallbacks, StatusFallback};
 use super::table::RuleTable;
-use crate::okta::anatomy::{without_urns, Anatomy, Operation};
+use crate::okta::anatomy::{without_names_of_places, Anatomy, Operation};
 use crate::record::{Confidence, Layer, Why};
 use crate::text::fold;
 
@@ -115,7 +115,7 @@ impl RuleTable {
         if said.is_empty() {
             return None;
         }
-        let text = without_urns(&fold(&said.join(" | ")));
+        let text = without_names_of_places(&fold(&said.join(" | ")));
         let mut weights = self.weigh(&text);
         if let Some(status) = &a.status {
             let likeliest = self
