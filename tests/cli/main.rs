@@ -39,6 +39,30 @@ pub fn provdiag() -> Command {
     cmd
 }
 
+/// The binary for `pull`, with every Okta credential and proxy variable of the environment cleared: each
+/// test sets the credential it means, and no request leaves for a proxy.
+pub fn provdiag_offline() -> Command {
+    let mut cmd = provdiag();
+    for var in [
+        "OKTA_API_TOKEN",
+        "OKTA_ACCESS_TOKEN",
+        "OKTA_CLIENT_TOKEN",
+        "OKTA_CLIENT_CLIENTID",
+        "OKTA_CLIENT_PRIVATEKEY",
+        "OKTA_CLIENT_PRIVATEKEYID",
+        "OKTA_CLIENT_ORGURL",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// Runs with `--format json` and the given arguments and stdin; the report and the exit code.
 pub fn json_report(args: &[&str], stdin: impl Into<Vec<u8>>) -> (Value, i32) {
     let out = provdiag()

@@ -329,24 +329,7 @@ fn okta(public: Value) -> FakeOkta {
 }
 
 fn pull(okta: &FakeOkta, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = provdiag();
-    for var in [
-        "OKTA_API_TOKEN",
-        "OKTA_ACCESS_TOKEN",
-        "OKTA_CLIENT_TOKEN",
-        "OKTA_CLIENT_CLIENTID",
-        "OKTA_CLIENT_PRIVATEKEY",
-        "OKTA_CLIENT_PRIVATEKEYID",
-        "OKTA_CLIENT_ORGURL",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = provdiag_offline();
     for (k, v) in env {
         cmd.env(k, v);
     }

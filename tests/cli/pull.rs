@@ -34,19 +34,7 @@ fn pull(okta: &FakeOkta, args: &[&str]) -> Output {
 }
 
 fn pull_with(okta: &FakeOkta, args: &[&str], env: impl FnOnce(&mut assert_cmd::Command)) -> Output {
-    let mut cmd = provdiag();
-    for var in [
-        "OKTA_API_TOKEN",
-        "OKTA_ACCESS_TOKEN",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = provdiag_offline();
     env(&mut cmd);
     cmd.args([
         "pull",

@@ -13,19 +13,7 @@ const TOKEN: &str = "00TESTtokenDoNotShow_7f3a9c";
 /// `provdiag pull --org <org> --format json …` with an API token and no proxy; `bounded` caps every wait
 /// with the hidden `--max-wait`, so that retries take milliseconds.
 fn run(org: &str, args: &[&str], bounded: bool, env: &[(&str, &str)]) -> Output {
-    let mut cmd = provdiag();
-    for var in [
-        "OKTA_API_TOKEN",
-        "OKTA_ACCESS_TOKEN",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = provdiag_offline();
     cmd.env("OKTA_API_TOKEN", TOKEN);
     for (k, v) in env {
         cmd.env(k, v);

@@ -315,19 +315,7 @@ fn a_fortnight_of_daily_exports_is_red_exactly_while_something_unacknowledged_is
 
 /// `provdiag pull --org <fake> --format json …` at `now`, with an API token and no proxy.
 fn pull(okta: &FakeOkta, now: &str, args: &[&str]) -> Output {
-    let mut cmd = provdiag();
-    for var in [
-        "OKTA_API_TOKEN",
-        "OKTA_ACCESS_TOKEN",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = provdiag_offline();
     cmd.env("OKTA_API_TOKEN", TOKEN)
         .env("PROVDIAG_NOW", now)
         .args(["pull", "--org", &okta.url, "--max-wait", "0.05"])
