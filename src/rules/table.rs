@@ -487,6 +487,12 @@ mod tests {
                 "invalid-credentials",
             ),
             ("No matching provider found", "create-users-disabled"),
+            // The app's own provisioning switched off is not Okta's Create Users: only a user the app
+            // did not find, and may not create, is.
+            (
+                "Auto-provisioning is disabled for this organization",
+                "create-users-disabled",
+            ),
             // A licence for a feature (SCIM, SSO, the API) is the integration's, not a seat.
             (
                 "Please purchase a license to use SCIM provisioning",
