@@ -51,6 +51,10 @@ pub fn explain(out: &mut dyn Write, rule: &Rule) -> Result<()> {
         writeln!(out)?;
         writeln!(out, "More: {}", clean(link))?;
     }
+    // The articles about one app, labelled with it, after the source that documents the cause in general.
+    for a in &rule.app_sources {
+        writeln!(out, "An example from {}: {}", clean(&a.app), clean(&a.url))?;
+    }
     Ok(())
 }
 

@@ -413,6 +413,14 @@ fn explain_shows_the_other_causes_and_their_sources() {
     );
     let listing = provdiag().arg("rules").output().expect("runs");
     assert!(String::from_utf8_lossy(&listing.stdout).contains("(and 3 other causes)"));
+    // The general source first, then the articles about one app, each labelled with its app.
+    let more = text
+        .find("More: https://help.okta.com/")
+        .expect("the general source");
+    let example = text
+        .find("An example from Expensify: https://support.okta.com/")
+        .expect("an app's article, labelled");
+    assert!(more < example, "{text}");
 }
 
 /// A message with several documented causes says so: the text report with the count of the rule's other
