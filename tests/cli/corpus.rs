@@ -45,6 +45,46 @@ fn cases(part: &str) -> Vec<Case> {
     out
 }
 
+/// Texts the rules were written from or are checked against: every train message and every example of a
+/// built-in rule, folded (case and white space).
+fn seen_texts() -> Vec<String> {
+    let out = provdiag()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let table: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let examples = table["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .flat_map(|r| ["match", "no_match"].map(|k| &r["examples"][k]))
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned);
+    cases("train")
+        .into_iter()
+        .map(|c| c.message)
+        .chain(examples)
+        .map(|t| folded(&t))
+        .collect()
+}
+
+fn folded(text: &str) -> String {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    t.to_lowercase().trim_end_matches('.').to_owned()
+}
+
+/// A held message whose words a rule was written from or checked against is no longer unseen, whatever its
+/// source: the same text in train or in a rule's examples, the held text inside one of them (a reason a
+/// train Tasks sentence carries), or one of them making up half of it or more.
+fn seen_before(message: &str, seen: &[String]) -> bool {
+    let m = folded(message);
+    seen.iter().any(|x| {
+        *x == m || (m.len() >= 20 && x.contains(&m)) || (m.contains(x.as_str()) && 2 * x.len() >= m.len())
+    })
+}
+
 /// What one message became: `Some(Some(cause))` diagnosed, `Some(None)` unrecognized, `None` ignored.
 type Landed = Option<Option<String>>;
 
@@ -139,6 +179,8 @@ struct Figures {
     without_why: usize,
     fragments: usize,
     fragments_counted: usize,
+    /// Messages not measured: their words were seen while the rules were written (`seen_before`).
+    set_aside: usize,
     misses: Vec<String>,
 }
 
@@ -147,7 +189,7 @@ impl Figures {
         format!(
             "{part}: seed causes named right {}/{} ({:.0}%), on a wrong cause {}; other causes named right {}/{} ({:.0}%), \
              on a seed cause {}; left unrecognized {}/{}; -m failures {}/{}; bare fragments counted as lines {}/{} ({:.0}%); \
-             diagnosed findings without a why {}",
+             diagnosed findings without a why {}; set aside as seen {}",
             self.seed_right,
             self.seed,
             percent(self.seed_right, self.seed),
@@ -164,17 +206,26 @@ impl Figures {
             self.fragments,
             percent(self.fragments_counted, self.fragments),
             self.without_why,
+            self.set_aside,
         )
     }
 }
 
 /// Runs one part of the corpus as `-m` messages (what the figures count) and its bare fragments as piped
-/// lines.
-fn measure(part: &str) -> Figures {
-    let cases = cases(part);
+/// lines, leaving out the messages whose words were `seen` while the rules were written.
+fn measure(part: &str, seen: &[String]) -> Figures {
+    let all = cases(part);
+    let total = all.len();
+    let cases: Vec<Case> = all
+        .into_iter()
+        .filter(|c| !seen_before(&c.message, seen))
+        .collect();
     let messages: Vec<String> = cases.iter().map(|c| c.message.clone()).collect();
     let by_m = by_messages(&messages);
-    let mut fig = Figures::default();
+    let mut fig = Figures {
+        set_aside: total - cases.len(),
+        ..Figures::default()
+    };
     for (case, (got, finding)) in cases.iter().zip(&by_m) {
         fig.messages += 1;
         fig.messages_failures += usize::from(got.is_some());
@@ -229,8 +280,10 @@ fn measure(part: &str) -> Figures {
 #[test]
 #[allow(clippy::print_stdout)] // the figures, for `-- --nocapture` and docs/diagnosis.md
 fn the_rules_generalize_to_messages_they_were_not_written_from() {
-    let train = measure("train");
-    let held = measure("held");
+    // Train is measured whole; held without the messages train or a rule's examples hold in other words
+    // from another source (the split is by source, and a message may be quoted by several).
+    let train = measure("train", &[]);
+    let held = measure("held", &seen_texts());
     println!("{}", train.line("train"));
     println!("{}", held.line("held"));
     // Only the part the rules are written from lists its misses: the held part's are for measuring, not for
@@ -284,12 +337,33 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
     assert!(train.other_on_seed <= 1, "{}", train.line("train"));
 }
 
-/// What the held part reached when these floors were set (docs/diagnosis.md), rounded down.
-const HELD_SEED_FLOOR: f64 = 84.0;
+/// What the held part reached when these floors were set (docs/diagnosis.md), rounded down: measured on the
+/// messages whose words were not seen while the rules were written (84%, 63% and 92% counted every held
+/// message, 27 of them texts that train or a rule's examples also hold).
+const HELD_SEED_FLOOR: f64 = 80.0;
 const HELD_SEED_WRONG_CEILING: usize = 2;
-const HELD_OTHER_FLOOR: f64 = 63.0;
+const HELD_OTHER_FLOOR: f64 = 61.0;
 const HELD_OTHER_ON_SEED_CEILING: usize = 5;
-const HELD_FRAGMENTS_FLOOR: f64 = 92.0;
+const HELD_FRAGMENTS_FLOOR: f64 = 91.0;
+
+#[test]
+fn a_held_message_whose_words_were_seen_is_set_aside() {
+    let seen = [
+        "automatic provisioning of user jane to app box failed: user account is inactive".to_owned(),
+        "authentication failed".to_owned(),
+    ];
+    // The same text, however cased and spaced; a reason a seen sentence carries.
+    assert!(seen_before("Authentication  FAILED.", &seen));
+    assert!(seen_before("User account is inactive", &seen));
+    // A seen text that makes up half of the message or more.
+    assert!(seen_before("Error: authentication failed", &seen));
+    // Words a message merely shares with a seen one leave it measured.
+    assert!(!seen_before(
+        "SCIM authentication failed because the bearer token of the connector was rotated",
+        &seen
+    ));
+    assert!(!seen_before("inactive", &seen));
+}
 
 #[test]
 fn precision_a_bare_403_or_400_or_a_licence_assignment_conflict_is_no_seed_cause() {
