@@ -114,8 +114,6 @@ pub struct ReportOptions {
     pub brief: bool,
 }
 
-/// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is
-/// looked up later), while shell completion is offered the built-in ids.
 impl ReportOptions {
     /// The pipeline's options for reading `input` into the report these options ask for.
     pub fn options(
@@ -136,6 +134,8 @@ impl ReportOptions {
     }
 }
 
+/// A cause id as typed: any text is accepted (a --rules file may add ids, and `LICENSE_LIMIT_EXCEEDED` is
+/// looked up later), while shell completion is offered the built-in ids.
 #[derive(Clone)]
 pub struct Cause {
     words: &'static [&'static str],
