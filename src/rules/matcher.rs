@@ -68,8 +68,7 @@ impl Compiled {
 
     /// The rules of the patterns that match `text`, in pattern order (a rule may come more than once).
     fn matching_rules(&self, text: &str) -> impl Iterator<Item = usize> + '_ {
-        let rules: Vec<usize> = self.matching(text).into_iter().map(|p| self.owner[p]).collect();
-        rules.into_iter()
+        self.matching(text).into_iter().map(|p| self.owner[p])
     }
 
     /// Where pattern `k` first matches `text`, widened to whole characters. The pattern is compiled on its
@@ -254,13 +253,11 @@ impl Matcher {
     /// already told are not told again ("limit" in "member limit"). Asked only of the cause the words name.
     pub(crate) fn cue_words(&self, rules: &[Rule], w: &Weight, text: &str) -> Vec<String> {
         let mut words: Vec<String> = Vec::new();
+        let Ok(cues) = self.cue_set(rules) else {
+            return words;
+        };
         for &k in &w.cues {
-            let Some(found) = self
-                .cue_set(rules)
-                .ok()
-                .and_then(|c| c.set.find(k, text))
-                .and_then(|r| text.get(r))
-            else {
+            let Some(found) = cues.set.find(k, text).and_then(|r| text.get(r)) else {
                 continue;
             };
             let lower = found.to_ascii_lowercase();
