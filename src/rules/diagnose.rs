@@ -7,6 +7,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::matcher::Weight;
 use super::schema::{Fallbacks, StatusFallback};
 use super::table::RuleTable;
 use crate::okta::anatomy::{without_names_of_places, Anatomy, Operation};
@@ -100,9 +101,10 @@ impl RuleTable {
     }
 
     /// The cause the app's words speak of most (`cues`), when no rule's phrase matched: the heaviest rule,
-    /// at least [`ENOUGH`] and heavier than any other; a status the app answered adds 1 to the cause it
-    /// stands for first. The app's words are its bodies' texts, its codes as words and its reason. While Okta
-    /// authenticates, a status the app answered outweighs its words.
+    /// at least [`ENOUGH`] and heavier than any other. The words speak first: a status the app answered
+    /// adds 1 to the cause it stands for first only when they leave two causes level, so it breaks a tie
+    /// but never makes one against the app's words. The app's words are its bodies' texts, its codes as
+    /// words and its reason. While Okta authenticates, a status the app answered outweighs its words.
     fn by_words(&self, a: &Anatomy) -> Option<(usize, Why)> {
         // Okta was testing its credentials: what the app answered (401, 403) is about them, whatever
         // else its page says.
@@ -117,7 +119,12 @@ impl RuleTable {
         }
         let text = without_names_of_places(&fold(&said.join(" | ")));
         let mut weights = self.weigh(&text);
-        if let Some(status) = &a.status {
+        let leads = |weights: &[Weight]| {
+            let best = weights.first()?;
+            let runner_up = weights.get(1).map_or(0, |w| w.weight);
+            (best.weight >= ENOUGH && best.weight > runner_up).then_some(())
+        };
+        if let (None, Some(status)) = (leads(&weights), &a.status) {
             let likeliest = self
                 .fallbacks()
                 .status(status.code, a.operation)
@@ -129,11 +136,8 @@ impl RuleTable {
             }
             weights.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.rule.cmp(&b.rule)));
         }
+        leads(&weights)?;
         let best = weights.first()?;
-        let runner_up = weights.get(1).map_or(0, |w| w.weight);
-        if best.weight < ENOUGH || best.weight <= runner_up {
-            return None;
-        }
         let alternatives: Vec<Arc<str>> = weights[1..]
             .iter()
             .filter(|w| w.weight >= ENOUGH)
@@ -239,6 +243,30 @@ mod tests {
             "{}",
             why.text
         );
+    }
+
+    #[test]
+    fn the_app_s_words_outweigh_the_status_it_answered_with() {
+        let t = table();
+        // Train corpus: real reasons whose words no phrase knows, answered with a 400. The status word
+        // leans to an invalid value ("invalid" is one of its words), but the app's words speak of a
+        // header the server refused.
+        let d = t.diagnose(
+            Some("Error while creating user jane: Bad Request. Errors reported by remote server: Invalid content type header"),
+            None,
+        );
+        assert_eq!(
+            cause(&t, &d).as_deref(),
+            Some("scim-server-rejects-okta-requests")
+        );
+        assert_eq!(d.why.map(|w| w.layer), Some(Layer::Rule));
+        // With no words that lean anywhere, the status speaks.
+        let d = t.diagnose(
+            Some("Error while creating user jane: Bad Request. Errors reported by remote server: zzz"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-attribute-value"));
+        assert_eq!(d.why.map(|w| w.layer), Some(Layer::Status));
     }
 
     #[test]
