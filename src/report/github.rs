@@ -1,8 +1,9 @@
 //! `--format github`: GitHub Actions workflow commands. An `::error` per open diagnosed incident and a
 //! `::warning` per message shape of open unrecognized failures or per unreadable record, the most important
-//! first and no more than GitHub shows, a `::notice` per note, one for what did not fit and one with the
-//! figures; and, where GitHub asks for one, the markdown report appended to the step summary. What later
-//! successes resolved is not annotated: it needs nobody's attention.
+//! first and no more than GitHub shows (an incident's says what the app said, why it has its cause and
+//! what to do), a `::notice` per note, one for what did not fit and one with the figures; and, where GitHub
+//! asks for one, the markdown report appended to the step summary. What later successes resolved is not
+//! annotated: it needs nobody's attention.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use super::markdown::Markdown;
 use super::notes::Notes;
 use super::shape::messages;
+use super::wording;
 use super::writer::{accounting, app_name, some_users, Writer};
 use crate::group::{Incident, Report};
 use crate::record::Source;
@@ -185,6 +187,9 @@ fn incidents(d: &Report) -> Vec<String> {
                 for m in said.iter().take(3) {
                     msg += &format!("\n{}× {}", m.count, clean(&m.shape));
                 }
+            }
+            if let Some(w) = &i.why {
+                msg += &format!("\n{}", clean(&wording::why(w, &i.alternatives)));
             }
             msg += "\nWhat to do:";
             for (k, step) in cause.remediation.iter().enumerate() {

@@ -279,6 +279,9 @@ fn github_annotations_carry_each_incident_and_are_escaped() {
         "{error}"
     );
     assert!(error.contains("%0AWhat to do:%0A1. "), "{error}");
+    // Why it has its cause, as text and markdown say it, before what to do.
+    let why = error.find("%0Awhy: the message says ").expect("a why line");
+    assert!(why < error.find("%0AWhat to do:").unwrap_or(0), "{error}");
     assert!(
         !error.contains("-m") && !error.contains("file="),
         "no file for -m: {error}"
