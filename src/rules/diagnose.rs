@@ -17,6 +17,9 @@ use crate::text::fold;
 /// What the app's words must weigh for one cause before they name it.
 const ENOUGH: u32 = 2;
 
+/// The most causes a `likely` one lists as what else it could be.
+const MAX_ALTERNATIVES: usize = 4;
+
 /// What the rules made of one message.
 #[derive(Debug)]
 pub struct Diagnosis {
@@ -138,11 +141,22 @@ impl RuleTable {
         }
         leads(&weights)?;
         let best = weights.first()?;
-        let alternatives: Vec<Arc<str>> = weights[1..]
-            .iter()
-            .filter(|w| w.weight >= ENOUGH)
-            .map(|w| Arc::from(self.rules()[w.rule].id.as_str()))
-            .collect();
+        // What else it could be: the other causes its words speak of, heaviest first, then those the status
+        // it answered stands for.
+        let status_causes = a
+            .status
+            .as_ref()
+            .and_then(|s| self.fallbacks().status(s.code, a.operation))
+            .unwrap_or_default();
+        let mut alternatives: Vec<Arc<str>> = Vec::new();
+        let others = weights[1..].iter().map(|w| self.rules()[w.rule].id.as_str());
+        for id in others.chain(status_causes.iter().map(String::as_str)) {
+            let known = self.index_of(id).is_some();
+            if known && id != self.rules()[best.rule].id && !alternatives.iter().any(|a| &**a == id) {
+                alternatives.push(Arc::from(id));
+            }
+        }
+        alternatives.truncate(MAX_ALTERNATIVES);
         let words = self.cue_words(best, &text).join(", ");
         Some((
             best.rule,
@@ -259,7 +273,14 @@ mod tests {
             cause(&t, &d).as_deref(),
             Some("scim-server-rejects-okta-requests")
         );
-        assert_eq!(d.why.map(|w| w.layer), Some(Layer::Rule));
+        let why = d.why.expect("why");
+        assert_eq!(why.layer, Layer::Rule);
+        // What else it could be: the cause "invalid" speaks of, which is also the one the 400 stands for.
+        assert_eq!(
+            why.alternatives.first().map(|a| &**a),
+            Some("invalid-attribute-value")
+        );
+        assert!(why.alternatives.len() <= MAX_ALTERNATIVES);
         // With no words that lean anywhere, the status speaks.
         let d = t.diagnose(
             Some("Error while creating user jane: Bad Request. Errors reported by remote server: zzz"),
