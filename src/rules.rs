@@ -13,8 +13,8 @@ mod validate;
 pub use diagnose::Diagnosis;
 pub use lookup::{builtin_ids, nearest, normalize_id};
 pub use schema::{
-    builtin_text, AppSource, Examples, Fallbacks, OperationSteps, OtherCause, RetiredId, Rule, RuleFile,
-    ScimFallback, StatusFallback,
+    builtin_text, AppSource, Examples, Fallbacks, OperationFallback, OperationSteps, OtherCause, RetiredId,
+    Rule, RuleFile, ScimFallback, StatusFallback,
 };
 pub use table::{check_file, warnings, RuleTable};
 pub use validate::{is_kebab, Problem};

@@ -384,6 +384,19 @@ fn operation(text: &str) -> Option<Operation> {
     OPERATIONS.matches(text).iter().next().map(|i| Operation::ALL[i])
 }
 
+/// The words of `message` that name `operation` (`Error authenticating`, `creating user group`): the evidence
+/// when the operation alone decides.
+pub fn operation_words(message: &str, operation: Operation) -> Option<&str> {
+    static EACH: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+        OPERATION_WORDS
+            .iter()
+            .map(|w| Regex::new(&format!("(?i){w}")).expect("the operation words are valid"))
+            .collect()
+    });
+    let at = Operation::ALL.iter().position(|o| *o == operation)?;
+    EACH.get(at)?.find(message).map(|m| m.as_str())
+}
+
 /// The app's reason: after the last `Errors reported by …:`, else what is left of `rest` once Okta's wrappers
 /// and a leading status are taken off.
 fn reason(rest: &str) -> Option<String> {

@@ -1,6 +1,7 @@
 //! How a failure's message is read to its cause, layer by layer, the innermost that says something first
 //! (spec, "Diagnosis: how a message is read"): a rule on the app's own words, then Okta's event type, then
-//! the SCIM `scimType`, then the HTTP status family, then a rule on the whole message (Okta's wrapper).
+//! the SCIM `scimType`, then the app's words weighed, then the HTTP status family, then a rule on the whole
+//! message (Okta's wrapper), and last the operation the wrapper names.
 //! Only a rule or an event type is `certain`; a SCIM type or a status is `likely`, with what else it could
 //! be.
 
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use super::matcher::Weight;
 use super::schema::{Fallbacks, StatusFallback};
 use super::table::RuleTable;
-use crate::okta::anatomy::{without_names_of_places, Anatomy, Operation};
+use crate::okta::anatomy::{operation_words, without_names_of_places, Anatomy, Operation};
 use crate::record::{Confidence, Layer, Why};
 use crate::text::fold;
 
@@ -99,8 +100,14 @@ impl RuleTable {
             }
         }
         // Okta's wrapper, and any words of the whole message no inner layer held.
-        let (rule, at) = self.match_text(&folded)?;
-        Some((rule, certain(&folded, at)))
+        if let Some((rule, at)) = self.match_text(&folded) {
+            return Some((rule, certain(&folded, at)));
+        }
+        // Nothing inside says why: what failed (a group push, Okta signing in to the app) is all there is.
+        let operation = a.operation?;
+        let (rule, alternatives) = self.fallback(fallbacks.operation(operation))?;
+        let said = operation_words(text, operation).unwrap_or(operation.as_str());
+        Some((rule, why(Confidence::Likely, Layer::Rule, said, alternatives)))
     }
 
     /// The cause the app's words speak of most (`cues`), when no rule's phrase matched: the heaviest rule,
@@ -208,6 +215,14 @@ impl Fallbacks {
             .map(|f| f.causes.as_slice())
     }
 
+    /// The causes a failure of `operation` stands for when nothing inside its message says why.
+    fn operation(&self, operation: Operation) -> Option<&[String]> {
+        self.operations
+            .iter()
+            .find(|f| f.operation == operation.as_str())
+            .map(|f| f.causes.as_slice())
+    }
+
     /// The causes a status stands for in the operation named, most likely first: an entry for the exact
     /// code and this operation, then one for the code in any operation, then one for its family (`5xx`).
     fn status(&self, code: u16, operation: Option<Operation>) -> Option<&[String]> {
@@ -288,6 +303,33 @@ mod tests {
         );
         assert_eq!(cause(&t, &d).as_deref(), Some("invalid-attribute-value"));
         assert_eq!(d.why.map(|w| w.layer), Some(Layer::Status));
+    }
+
+    #[test]
+    fn the_operation_speaks_last_when_nothing_inside_says_why() {
+        let t = table();
+        // Okta's message catalogue: a group operation whose app said nothing Okta could quote.
+        let d = t.diagnose(
+            Some("Unable to update Group Push mapping target App group Eng: Error while creating user group Eng: zzz"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("group-push-failed"));
+        let why = d.why.expect("why");
+        assert_eq!((why.confidence, why.layer), (Confidence::Likely, Layer::Rule));
+        assert!(!why.alternatives.is_empty());
+        // Okta signing in to the app, with an answer nothing here knows: its credentials, likely.
+        let d = t.diagnose(Some("Error authenticating: zzz"), None);
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
+        assert_eq!(
+            d.why.map(|w| w.text.to_string()).as_deref(),
+            Some("Error authenticating")
+        );
+        // No answer at all (`null`): the app was not reached (GitLab's SCIM troubleshooting page).
+        let d = t.diagnose(Some("Error authenticating: null"), None);
+        assert_eq!(cause(&t, &d).as_deref(), Some("app-unreachable"));
+        // The app's reason, when it says something, still decides.
+        let d = t.diagnose(Some("Error while creating user group Eng: Read timed out"), None);
+        assert_eq!(cause(&t, &d).as_deref(), Some("app-unreachable"));
     }
 
     #[test]

@@ -31,11 +31,13 @@ pub struct Fallbacks {
     pub scim_types: Vec<ScimFallback>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statuses: Vec<StatusFallback>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<OperationFallback>,
 }
 
 impl Fallbacks {
     pub fn is_empty(&self) -> bool {
-        self.scim_types.is_empty() && self.statuses.is_empty()
+        self.scim_types.is_empty() && self.statuses.is_empty() && self.operations.is_empty()
     }
 }
 
@@ -57,6 +59,18 @@ pub struct StatusFallback {
     pub status: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<String>,
+    pub causes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// An operation Okta's wrapper names (`Error authenticating:`, `Error while creating user group …:`) and the
+/// causes its failure stands for when nothing inside the message says why: no rule knows the app's words, and
+/// no SCIM type, words or status speak.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationFallback {
+    pub operation: String,
     pub causes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

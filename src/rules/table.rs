@@ -56,6 +56,7 @@ impl RuleTable {
         // A user's fallbacks and contexts are looked at before the built-in ones.
         fallbacks.scim_types.extend(builtin.fallbacks.scim_types);
         fallbacks.statuses.extend(builtin.fallbacks.statuses);
+        fallbacks.operations.extend(builtin.fallbacks.operations);
         contexts.extend(builtin.contexts);
         let Some(path) = extra else {
             // The built-in table alone: it compiles (a unit test says so), when first needed.

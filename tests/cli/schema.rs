@@ -313,7 +313,8 @@ fn the_rules_schema_holds_fallbacks_contexts_and_app_sources() {
             "scim_types": [{"scim_type": "tooMany", "causes": ["seat-pool-empty"]}],
             "statuses": [
                 {"status": "402", "operations": ["create"], "causes": ["seat-pool-empty", "license-limit-exceeded"]},
-                {"status": "5xx", "causes": ["seat-pool-empty"], "source": "https://example.com/b"}]},
+                {"status": "5xx", "causes": ["seat-pool-empty"], "source": "https://example.com/b"}],
+            "operations": [{"operation": "import", "causes": ["seat-pool-empty"]}]},
         "contexts": [{"operation": "create", "steps": ["Check the seats of {app} before creating more users."]}]
     });
     let errors: Vec<String> = validator.iter_errors(&file).map(|e| e.to_string()).collect();
@@ -333,6 +334,7 @@ fn the_rules_schema_holds_fallbacks_contexts_and_app_sources() {
     for (pointer, wrong) in [
         ("/contexts/0/operation", json!("group_push")),
         ("/fallbacks/statuses/0/status", json!("four hundred")),
+        ("/fallbacks/operations/0/operation", json!("imports")),
         ("/rules/0/app_sources/0/url", json!("http://example.com/zoom")),
     ] {
         let mut broken = file.clone();
