@@ -129,7 +129,7 @@ pub struct Anatomy {
 static ERROR_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)\b(?:errors?|fail(?:s|ed|ure)?|invalid|cannot|can't|could ?not|couldn't|unable|denied|refused|",
-        r"rejected|forbidden|unauthori[sz]ed|not (?:allowed|permitted|supported|implemented|found|authori[sz]ed|",
+        r"rejected|forbidden|unauthori[sz]ed|no (?:\w+ ){1,3}(?:found|exists?)|not (?:allowed|permitted|supported|implemented|found|authori[sz]ed|",
         r"available|enabled|valid|unique)|does(?: not|n't) exist|no (?:such|longer)|already|exceed(?:s|ed)?|",
         r"expired|missing|required|conflicts?|timed? ?out|too (?:many|long)|limit (?:reached|exceeded)|",
         r"violat(?:es|ed|ion)|unsupported|unknown|illegal|exception|disabled|revoked|insufficient)\b",
@@ -798,6 +798,9 @@ mod tests {
         assert!(Anatomy::parse("Cannot deactivate an owner").plainly_an_error());
         assert!(!Anatomy::parse("Tasks assigned to me").plainly_an_error());
         assert!(!Anatomy::parse("[1, 2, 3] {not json").plainly_an_error());
+        // Okta's message catalogue: an app's "no such thing" in other words.
+        assert!(Anatomy::parse("No appGroup found for the user group id: {0}").plainly_an_error());
+        assert!(!Anatomy::parse("No one signed in today").plainly_an_error());
     }
 
     #[test]

@@ -104,6 +104,11 @@ impl RuleTable {
             return Some((rule, certain(&folded, at)));
         }
         // Nothing inside says why: what failed (a group push, Okta signing in to the app) is all there is.
+        // Only for a message that says it failed: a line that merely names an operation ("we push groups
+        // nightly") reports nothing.
+        if !a.plainly_an_error() {
+            return None;
+        }
         let operation = a.operation?;
         let (rule, alternatives) = self.fallback(fallbacks.operation(operation))?;
         let said = operation_words(text, operation).unwrap_or(operation.as_str());
@@ -327,6 +332,9 @@ mod tests {
         // No answer at all (`null`): the app was not reached (GitLab's SCIM troubleshooting page).
         let d = t.diagnose(Some("Error authenticating: null"), None);
         assert_eq!(cause(&t, &d).as_deref(), Some("app-unreachable"));
+        // A line that names an operation but reports no failure is no group push that failed.
+        let d = t.diagnose(Some("We push groups to Slack every night"), None);
+        assert_eq!((d.cause, d.plainly_an_error), (None, false));
         // The app's reason, when it says something, still decides.
         let d = t.diagnose(Some("Error while creating user group Eng: Read timed out"), None);
         assert_eq!(cause(&t, &d).as_deref(), Some("app-unreachable"));
