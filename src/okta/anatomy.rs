@@ -273,6 +273,15 @@ impl Anatomy {
         }
         a.status = a.scim_status().or(body_status).or_else(|| text_status(rest));
         a.reason = reason(rest);
+        // `null` after Okta's wrapper is Okta quoting an answer that had no message; alone, it is no message
+        // at all (what `jq` prints for a missing field), and no app's reason.
+        if a.operation.is_none()
+            && a.reason
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case("null"))
+        {
+            a.reason = None;
+        }
         for m in ERROR_CODE.find_iter(whole) {
             if !a.codes.iter().any(|c| c == m.as_str()) {
                 a.codes.push(m.as_str().to_owned());
@@ -801,6 +810,13 @@ mod tests {
         // Okta's message catalogue: an app's "no such thing" in other words.
         assert!(Anatomy::parse("No appGroup found for the user group id: {0}").plainly_an_error());
         assert!(!Anatomy::parse("No one signed in today").plainly_an_error());
+        // A bare `null` (jq's output for a missing reason) is no message; after Okta's wrapper it is the
+        // answer Okta quoted.
+        assert_eq!(Anatomy::parse("null").reason, None);
+        assert_eq!(
+            Anatomy::parse("Error authenticating: null").reason.as_deref(),
+            Some("null")
+        );
     }
 
     #[test]
