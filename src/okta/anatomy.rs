@@ -118,6 +118,12 @@ pub struct Anatomy {
     /// The app's identifiers written as words (`error.user.not_in_org` → `error user not in org`,
     /// `UserAlreadyExists` → `user already exists`): an app's code says what it means in words a rule knows.
     pub code_words: Option<String>,
+    /// The operation Okta's wrapper names, read from the wrapper alone (the words before the app's reason):
+    /// an app's reason that speaks of a group is no group push.
+    pub wrapper_operation: Option<Operation>,
+    /// Okta's wrapper quoted an answer without a message (`Error authenticating: null`): Okta got no answer
+    /// it could show, which is no app's reason.
+    pub no_answer: bool,
     /// The message says in so many words that something failed or was refused (`cannot`, `not allowed`,
     /// `already exists`, `invalid`, `exceeded` …): what an app's error says, whatever the app.
     pub says_it_failed: bool,
@@ -129,7 +135,7 @@ pub struct Anatomy {
 static ERROR_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)\b(?:errors?|fail(?:s|ed|ure)?|invalid|cannot|can't|could ?not|couldn't|unable|denied|refused|",
-        r"rejected|forbidden|unauthori[sz]ed|no (?:\w+ ){1,3}(?:found|exists?)|not (?:allowed|permitted|supported|implemented|found|authori[sz]ed|",
+        r"rejected|forbidden|unauthori[sz]ed|not (?:allowed|permitted|supported|implemented|found|authori[sz]ed|",
         r"available|enabled|valid|unique)|does(?: not|n't) exist|no (?:such|longer)|already|exceed(?:s|ed)?|",
         r"expired|missing|required|conflicts?|timed? ?out|too (?:many|long)|limit (?:reached|exceeded)|",
         r"violat(?:es|ed|ion)|unsupported|unknown|illegal|exception|disabled|revoked|insufficient)\b",
@@ -273,14 +279,25 @@ impl Anatomy {
         }
         a.status = a.scim_status().or(body_status).or_else(|| text_status(rest));
         a.reason = reason(rest);
-        // `null` after Okta's wrapper is Okta quoting an answer that had no message; alone, it is no message
-        // at all (what `jq` prints for a missing field), and no app's reason.
-        if a.operation.is_none()
-            && a.reason
-                .as_deref()
-                .is_some_and(|r| r.eq_ignore_ascii_case("null"))
+        // The wrapper: what stands before the app's reason (all of it when the app said nothing).
+        let wrapper = match &a.reason {
+            Some(r) => rest.rfind(r.as_str()).map_or(text.as_str(), |at| {
+                let end = text.len() - rest.len() + at;
+                text.get(..end).unwrap_or(text)
+            }),
+            None => text.as_str(),
+        };
+        a.wrapper_operation = operation(wrapper);
+        // The wrapper names the operation; the app's reason only when the wrapper does not (a bare reason).
+        a.operation = a.wrapper_operation.or(a.operation);
+        // `null` as the app's reason is Okta quoting an answer that had no message; alone, it is no message
+        // at all (what `jq` prints for a missing field). Neither is an app's reason.
+        if a.reason
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case("null"))
         {
             a.reason = None;
+            a.no_answer = a.operation.is_some();
         }
         for m in ERROR_CODE.find_iter(whole) {
             if !a.codes.iter().any(|c| c == m.as_str()) {
@@ -393,9 +410,9 @@ fn operation(text: &str) -> Option<Operation> {
     OPERATIONS.matches(text).iter().next().map(|i| Operation::ALL[i])
 }
 
-/// The words of `message` that name `operation` (`Error authenticating`, `creating user group`): the evidence
-/// when the operation alone decides.
-pub fn operation_words(message: &str, operation: Operation) -> Option<&str> {
+/// Where in `message` the words that name `operation` stand (`Error authenticating`, `creating user group`):
+/// the evidence when the operation alone decides.
+pub fn operation_words(message: &str, operation: Operation) -> Option<std::ops::Range<usize>> {
     static EACH: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         OPERATION_WORDS
             .iter()
@@ -403,7 +420,7 @@ pub fn operation_words(message: &str, operation: Operation) -> Option<&str> {
             .collect()
     });
     let at = Operation::ALL.iter().position(|o| *o == operation)?;
-    EACH.get(at)?.find(message).map(|m| m.as_str())
+    EACH.get(at)?.find(message).map(|m| m.range())
 }
 
 /// The app's reason: after the last `Errors reported by …:`, else what is left of `rest` once Okta's wrappers
@@ -422,9 +439,17 @@ fn reason(rest: &str) -> Option<String> {
             strip_status(r)
         }
     };
-    // `. Error Code: null` is Okta's trailer when the app gave no code.
-    if let Some(at) = r.to_ascii_lowercase().rfind("error code: null") {
-        r = &r[..at];
+    // `. Error Code: null` is Okta's trailer when the app gave no code, and `The connector configuration
+    // could not be tested. Make sure that the URL, …` Okta's own advice after a failed test of the
+    // integration: neither is the app's reason.
+    let lower = r.to_ascii_lowercase();
+    for trailer in [
+        "error code: null",
+        "the connector configuration could not be tested",
+    ] {
+        if let Some(at) = lower.rfind(trailer) {
+            r = r.get(..at).unwrap_or(r);
+        }
     }
     let r = trim_quotes(
         r.trim()
@@ -807,15 +832,18 @@ mod tests {
         assert!(Anatomy::parse("Cannot deactivate an owner").plainly_an_error());
         assert!(!Anatomy::parse("Tasks assigned to me").plainly_an_error());
         assert!(!Anatomy::parse("[1, 2, 3] {not json").plainly_an_error());
-        // Okta's message catalogue: an app's "no such thing" in other words.
-        assert!(Anatomy::parse("No appGroup found for the user group id: {0}").plainly_an_error());
-        assert!(!Anatomy::parse("No one signed in today").plainly_an_error());
-        // A bare `null` (jq's output for a missing reason) is no message; after Okta's wrapper it is the
-        // answer Okta quoted.
-        assert_eq!(Anatomy::parse("null").reason, None);
+        // A bare `null` (jq's output for a missing reason) is no message; after Okta's wrapper it is an
+        // answer Okta could not quote.
+        let bare = Anatomy::parse("null");
+        assert_eq!((bare.reason, bare.no_answer), (None, false));
+        let quoted = Anatomy::parse("Error authenticating: null");
+        assert_eq!((quoted.reason, quoted.no_answer), (None, true));
+        assert_eq!(quoted.wrapper_operation, Some(Operation::Authenticate));
+        // The operation is read from Okta's wrapper, not from the app's reason.
+        let a = Anatomy::parse("Error while creating user jane: Errors reported by remote server: Cannot process user group assignment");
         assert_eq!(
-            Anatomy::parse("Error authenticating: null").reason.as_deref(),
-            Some("null")
+            (a.operation, a.wrapper_operation),
+            (Some(Operation::Create), Some(Operation::Create))
         );
     }
 

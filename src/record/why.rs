@@ -34,4 +34,6 @@ pub struct Why {
     pub text: Arc<str>,
     pub alternatives: Arc<[Arc<str>]>,
     pub operation: Option<Operation>,
+    /// Only the operation Okta's wrapper names decided: nothing in the message said why.
+    pub by_operation: bool,
 }

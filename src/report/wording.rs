@@ -51,8 +51,12 @@ pub fn other_causes(n: usize, id: &str) -> Option<String> {
 pub fn why(w: &crate::record::Why, alternatives: &[std::sync::Arc<str>]) -> String {
     use crate::record::{Confidence, Layer};
     // A rule's cues decided: the words speak of the cause, no phrase of it was said.
-    let by_words = w.layer == Layer::Rule && w.confidence == Confidence::Likely;
+    let by_words = w.layer == Layer::Rule && w.confidence == Confidence::Likely && !w.by_operation;
     let said = match w.layer {
+        Layer::Rule if w.by_operation => format!(
+            "what failed was \"{}\", and nothing in the message says why",
+            w.text
+        ),
         Layer::Rule if by_words => format!("the message speaks of \"{}\"", w.text),
         Layer::Rule => format!("the message says \"{}\"", w.text),
         Layer::EventType => format!("Okta logged the failure as {}", w.text),
@@ -109,6 +113,17 @@ mod tests {
                 &["group-push-failed"]
             ),
             "why: the app answered 409 Conflict (likely; it could also be group-push-failed)"
+        );
+        let w = Why {
+            confidence: Confidence::Likely,
+            layer: Layer::Rule,
+            text: Arc::from("Error authenticating"),
+            by_operation: true,
+            ..Why::default()
+        };
+        assert_eq!(
+            why(&w, &[Arc::from("app-unreachable")]),
+            "why: what failed was \"Error authenticating\", and nothing in the message says why (likely; it could also be app-unreachable)"
         );
     }
 }

@@ -104,15 +104,24 @@ impl RuleTable {
             return Some((rule, certain(&folded, at)));
         }
         // Nothing inside says why: what failed (a group push, Okta signing in to the app) is all there is.
-        // Only for a message that says it failed: a line that merely names an operation ("we push groups
-        // nightly") reports nothing.
-        if !a.plainly_an_error() {
+        // Only for a message that says it failed, and only for the operation Okta's wrapper names: a line
+        // that merely names an operation ("we push groups nightly") reports nothing, and an app's reason
+        // that speaks of a group is no group push.
+        if !a.plainly_an_error() && !a.no_answer {
             return None;
         }
-        let operation = a.operation?;
-        let (rule, alternatives) = self.fallback(fallbacks.operation(operation))?;
-        let said = operation_words(text, operation).unwrap_or(operation.as_str());
-        Some((rule, why(Confidence::Likely, Layer::Rule, said, alternatives)))
+        let operation = a.wrapper_operation?;
+        let (rule, alternatives) = self.fallback(fallbacks.operation(operation, a.no_answer))?;
+        // The words that name the operation; with no answer, from them to the `null` Okta quoted.
+        let said = match operation_words(text, operation) {
+            Some(at) if a.no_answer => text.get(at.start..),
+            Some(at) => text.get(at),
+            None => None,
+        }
+        .unwrap_or(operation.as_str());
+        let mut w = why(Confidence::Likely, Layer::Rule, said.trim(), alternatives);
+        w.by_operation = true;
+        Some((rule, w))
     }
 
     /// The cause the app's words speak of most (`cues`), when no rule's phrase matched: the heaviest rule,
@@ -198,6 +207,7 @@ fn why(confidence: Confidence, layer: Layer, text: &str, alternatives: Arc<[Arc<
         text: Arc::from(text),
         alternatives,
         operation: None,
+        by_operation: false,
     }
 }
 
@@ -221,10 +231,17 @@ impl Fallbacks {
     }
 
     /// The causes a failure of `operation` stands for when nothing inside its message says why.
-    fn operation(&self, operation: Operation) -> Option<&[String]> {
-        self.operations
-            .iter()
-            .find(|f| f.operation == operation.as_str())
+    /// `no_answer`: Okta quoted no answer from the app; an entry for that comes first, then one for any.
+    fn operation(&self, operation: Operation, no_answer: bool) -> Option<&[String]> {
+        let of = |answer: bool| {
+            self.operations
+                .iter()
+                .find(|f| f.operation == operation.as_str() && f.no_answer == answer)
+        };
+        no_answer
+            .then(|| of(true))
+            .flatten()
+            .or_else(|| of(false))
             .map(|f| f.causes.as_slice())
     }
 
@@ -300,7 +317,6 @@ mod tests {
             why.alternatives.first().map(|a| &**a),
             Some("invalid-attribute-value")
         );
-        assert!(why.alternatives.len() <= MAX_ALTERNATIVES);
         // With no words that lean anywhere, the status speaks.
         let d = t.diagnose(
             Some("Error while creating user jane: Bad Request. Errors reported by remote server: zzz"),
@@ -332,6 +348,27 @@ mod tests {
         // No answer at all (`null`): the app was not reached (GitLab's SCIM troubleshooting page).
         let d = t.diagnose(Some("Error authenticating: null"), None);
         assert_eq!(cause(&t, &d).as_deref(), Some("app-unreachable"));
+        let why = d.why.expect("why");
+        assert!(why.by_operation);
+        assert_eq!(&*why.text, "Error authenticating: null");
+        // A group push with no answer: still a group push that failed.
+        let d = t.diagnose(
+            Some("Unable to update Group Push mapping target App group Eng: Error while creating user group Eng: null"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("group-push-failed"));
+        // An answer the app gave (a status) is no "no answer", whatever its body says.
+        let d = t.diagnose(
+            Some("Error while updating user jane: Not Found. Errors reported by remote server: null"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("account-missing-in-app"));
+        // The operation is the wrapper's: an app's reason that speaks of a group is no group push.
+        let d = t.diagnose(
+            Some("Error while creating user jane: Errors reported by remote server: Cannot process user group assignment"),
+            None,
+        );
+        assert_ne!(cause(&t, &d).as_deref(), Some("group-push-failed"));
         // A line that names an operation but reports no failure is no group push that failed.
         let d = t.diagnose(Some("We push groups to Slack every night"), None);
         assert_eq!((d.cause, d.plainly_an_error), (None, false));

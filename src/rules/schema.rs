@@ -71,6 +71,9 @@ pub struct StatusFallback {
 #[serde(deny_unknown_fields)]
 pub struct OperationFallback {
     pub operation: String,
+    /// Only when Okta quoted no answer from the app (`Error authenticating: null`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_answer: bool,
     pub causes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

@@ -314,7 +314,7 @@ fn the_rules_schema_holds_fallbacks_contexts_and_app_sources() {
             "statuses": [
                 {"status": "402", "operations": ["create"], "causes": ["seat-pool-empty", "license-limit-exceeded"]},
                 {"status": "5xx", "causes": ["seat-pool-empty"], "source": "https://example.com/b"}],
-            "operations": [{"operation": "import", "causes": ["seat-pool-empty"]}]},
+            "operations": [{"operation": "import", "no_answer": true, "causes": ["seat-pool-empty"]}]},
         "contexts": [{"operation": "create", "steps": ["Check the seats of {app} before creating more users."]}]
     });
     let errors: Vec<String> = validator.iter_errors(&file).map(|e| e.to_string()).collect();
