@@ -264,6 +264,70 @@ pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
             }
         }
     }
+    // A fallback or a context that names no rule or no operation provdiag knows is silently never used.
+    let known_id = |id: &str| file.rules.iter().chain(&builtin.rules).any(|r| r.id == id);
+    let known_operation = |name: &str| crate::okta::anatomy::Operation::from_name(name).is_some();
+    let f = &file.fallbacks;
+    let causes = f
+        .scim_types
+        .iter()
+        .enumerate()
+        .map(|(k, e)| (format!("fallbacks.scim_types[{k}]"), &e.causes))
+        .chain(
+            f.statuses
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (format!("fallbacks.statuses[{k}]"), &e.causes)),
+        )
+        .chain(
+            f.operations
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (format!("fallbacks.operations[{k}]"), &e.causes)),
+        );
+    for (field, ids) in causes {
+        for (j, id) in ids.iter().enumerate() {
+            if !known_id(id) {
+                out.push(format!(
+                    "field '{field}.causes[{j}]': no rule has the id '{id}', built-in or in this file: the entry never names it"
+                ));
+            }
+        }
+    }
+    let operations = f
+        .statuses
+        .iter()
+        .enumerate()
+        .flat_map(|(k, e)| {
+            e.operations
+                .iter()
+                .enumerate()
+                .map(move |(j, o)| (format!("fallbacks.statuses[{k}].operations[{j}]"), o))
+        })
+        .chain(
+            f.operations
+                .iter()
+                .enumerate()
+                .map(|(k, e)| (format!("fallbacks.operations[{k}].operation"), &e.operation)),
+        )
+        .chain(
+            file.contexts
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (format!("contexts[{k}].operation"), &c.operation)),
+        );
+    for (field, name) in operations {
+        if !known_operation(name) {
+            let names: Vec<&str> = crate::okta::anatomy::Operation::ALL
+                .iter()
+                .map(|o| o.as_str())
+                .collect();
+            out.push(format!(
+                "field '{field}': '{name}' is no operation provdiag names ({}): the entry is never used",
+                names.join(", ")
+            ));
+        }
+    }
     // An operation's steps are filled in as a rule's remediation is.
     for (k, c) in file.contexts.iter().enumerate() {
         for (j, step) in c.steps.iter().enumerate() {
@@ -421,6 +485,30 @@ mod tests {
         assert_eq!(all.len(), 3, "{all:?}");
         // The built-in table, as `rules --format json` prints it, replaces nothing and fills in only {app}.
         assert_eq!(warnings(&builtin, &builtin), Vec::<String>::new());
+    }
+
+    #[test]
+    fn fallbacks_and_contexts_that_name_no_rule_or_no_operation_are_warned_about() {
+        let builtin = parse(crate::rules::builtin_text(), false).expect("built-in");
+        let file = parse(
+            r#"{"version": 1, "rules": [{"id": "seat-pool-empty", "title": "t", "summary": "s",
+                "patterns": ["seat pool is empty"], "remediation": ["Free a seat in {app}."]}],
+                "fallbacks": {
+                    "statuses": [{"status": "409", "operations": ["create", "creates"],
+                                  "causes": ["seat-pool-empty", "account-already-exists", "no-such-id"]}],
+                    "operations": [{"operation": "imports", "causes": ["seat-pool-empty"]}]},
+                "contexts": [{"operation": "group_push", "steps": ["Push it again."]}]}"#,
+            true,
+        )
+        .expect("a sound file");
+        let all = warnings(&file, &builtin);
+        let has = |field: &str, words: &str| all.iter().any(|w| w.contains(field) && w.contains(words));
+        assert!(has("fallbacks.statuses[0].causes[2]", "'no-such-id'"), "{all:?}");
+        assert!(has("fallbacks.statuses[0].operations[1]", "'creates'"), "{all:?}");
+        assert!(has("fallbacks.operations[0].operation", "'imports'"), "{all:?}");
+        assert!(has("contexts[0].operation", "'group_push'"), "{all:?}");
+        // Its own rule's id and a built-in one are known; `create` is an operation.
+        assert_eq!(all.len(), 4, "{all:?}");
     }
 
     #[test]
