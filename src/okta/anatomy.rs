@@ -261,10 +261,7 @@ impl Anatomy {
     /// Takes a message apart.
     pub fn parse(message: &str) -> Self {
         let whole = message.trim();
-        let mut a = Anatomy {
-            operation: operation(whole),
-            ..Anatomy::default()
-        };
+        let mut a = Anatomy::default();
         // The bodies are read, then cut out: the words around them are Okta's and the app's text.
         let (spans, body_status) = bodies(whole, &mut a);
         let text = &cut(whole, &spans);
@@ -288,8 +285,8 @@ impl Anatomy {
             None => text.as_str(),
         };
         a.wrapper_operation = operation(wrapper);
-        // The wrapper names the operation; the app's reason only when the wrapper does not (a bare reason).
-        a.operation = a.wrapper_operation.or(a.operation);
+        // The wrapper names the operation; the whole message only when the wrapper does not (a bare reason).
+        a.operation = a.wrapper_operation.or_else(|| operation(whole));
         // `null` as the app's reason is Okta quoting an answer that had no message; alone, it is no message
         // at all (what `jq` prints for a missing field). Neither is an app's reason.
         if a.reason

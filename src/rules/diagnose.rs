@@ -125,10 +125,11 @@ impl RuleTable {
     }
 
     /// The cause the app's words speak of most (`cues`), when no rule's phrase matched: the heaviest rule,
-    /// at least [`ENOUGH`] and heavier than any other. The words speak first: a status the app answered
-    /// adds 1 to the cause it stands for first only when they leave two causes level, so it breaks a tie
-    /// but never makes one against the app's words. The app's words are its bodies' texts, its codes as
-    /// words and its reason. While Okta authenticates, a status the app answered outweighs its words.
+    /// at least [`ENOUGH`] and heavier than any other. The words speak first: only when no cause leads on
+    /// them alone does a status the app answered add 1 to the cause it stands for first, which breaks a tie
+    /// or lifts a lone word to enough, but never makes a tie against words that lead. The app's words are
+    /// its bodies' texts, its codes as words and its reason. While Okta authenticates, a status the app
+    /// answered outweighs its words.
     fn by_words(&self, a: &Anatomy) -> Option<(usize, Why)> {
         // Okta was testing its credentials: what the app answered (401, 403) is about them, whatever
         // else its page says.
@@ -148,13 +149,15 @@ impl RuleTable {
             let runner_up = weights.get(1).map_or(0, |w| w.weight);
             (best.weight >= ENOUGH && best.weight > runner_up).then_some(())
         };
-        if let (None, Some(status)) = (leads(&weights), &a.status) {
-            let likeliest = self
-                .fallbacks()
-                .status(status.code, a.operation)
-                .and_then(|causes| causes.first());
+        // The causes the status the app answered stands for, most likely first.
+        let status_causes = a
+            .status
+            .as_ref()
+            .and_then(|s| self.fallbacks().status(s.code, a.operation))
+            .unwrap_or_default();
+        if let (None, Some(likeliest)) = (leads(&weights), status_causes.first()) {
             for w in weights.iter_mut() {
-                if likeliest.is_some_and(|c| *c == self.rules()[w.rule].id) {
+                if *likeliest == self.rules()[w.rule].id {
                     w.weight += 1;
                 }
             }
@@ -164,11 +167,6 @@ impl RuleTable {
         let best = weights.first()?;
         // What else it could be: the other causes its words speak of, heaviest first, then those the status
         // it answered stands for.
-        let status_causes = a
-            .status
-            .as_ref()
-            .and_then(|s| self.fallbacks().status(s.code, a.operation))
-            .unwrap_or_default();
         let mut alternatives: Vec<Arc<str>> = Vec::new();
         let others = weights[1..].iter().map(|w| self.rules()[w.rule].id.as_str());
         for id in others.chain(status_causes.iter().map(String::as_str)) {

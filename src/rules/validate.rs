@@ -316,12 +316,12 @@ pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
                 .enumerate()
                 .map(|(k, c)| (format!("contexts[{k}].operation"), &c.operation)),
         );
+    let names: Vec<&str> = crate::okta::anatomy::Operation::ALL
+        .iter()
+        .map(|o| o.as_str())
+        .collect();
     for (field, name) in operations {
         if !known_operation(name) {
-            let names: Vec<&str> = crate::okta::anatomy::Operation::ALL
-                .iter()
-                .map(|o| o.as_str())
-                .collect();
             out.push(format!(
                 "field '{field}': '{name}' is no operation provdiag names ({}): the entry is never used",
                 names.join(", ")
