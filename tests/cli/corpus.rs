@@ -7,7 +7,7 @@
 use regex::Regex;
 use serde_json::Value;
 
-use super::{json_report, provdiag};
+use super::{builtin_table, json_report};
 
 const SEEDS: [&str; 3] = [
     "invalid-credentials",
@@ -48,11 +48,7 @@ fn cases(part: &str) -> Vec<Case> {
 /// Texts the rules were written from or are checked against: every train message and every example of a
 /// built-in rule, folded (case and white space).
 fn seen_texts() -> Vec<String> {
-    let out = provdiag()
-        .args(["rules", "--format", "json"])
-        .output()
-        .expect("runs");
-    let table: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let table = builtin_table();
     let examples = table["rules"]
         .as_array()
         .expect("rules")
@@ -383,11 +379,7 @@ fn precision_a_bare_403_or_400_or_a_licence_assignment_conflict_is_no_seed_cause
 
 #[test]
 fn every_builtin_rule_cites_its_source_and_the_seed_rules_keep_okta_s_page() {
-    let out = provdiag()
-        .args(["rules", "--format", "json"])
-        .output()
-        .expect("runs");
-    let table: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let table = builtin_table();
     let rules = table["rules"].as_array().expect("rules");
     let mut sources = std::collections::HashSet::new();
     for r in rules {

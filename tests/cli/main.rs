@@ -77,6 +77,16 @@ pub fn json_report(args: &[&str], stdin: impl Into<Vec<u8>>) -> (Value, i32) {
     (report, out.status.code().unwrap_or(-1))
 }
 
+/// The built-in rule table as `provdiag rules --format json` prints it (the run must succeed).
+pub fn builtin_table() -> Value {
+    let out = provdiag()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "rules --format json failed");
+    serde_json::from_slice(&out.stdout).expect("the table is JSON")
+}
+
 /// The summary figures in the spec's order: records, failures, diagnosed, unrecognized, ignored,
 /// malformed, duplicates.
 pub fn figures(report: &Value) -> [u64; 7] {
