@@ -45,6 +45,51 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The message as the app wrote it, undoing what copying it out of a web page or a log did to it:
+/// HTML entities decoded (`&quot;`, `&#39;`: a message quoted by an article or exported as HTML), curly
+/// double quotes straightened (a blog's editor turns a JSON body's quotes into `“”`), and a message whose
+/// every quote is escaped (`{\"detail\":\"…\"}`, copied out of a JSON string) unescaped, once per level of
+/// escaping. Text with none of these comes back as it is, unallocated.
+pub fn as_written(text: &str) -> Cow<'_, str> {
+    let mut out = if text.contains('&') {
+        html_escape::decode_html_entities(text)
+    } else {
+        Cow::Borrowed(text)
+    };
+    if out.contains(['\u{201c}', '\u{201d}']) {
+        out = Cow::Owned(out.replace(['\u{201c}', '\u{201d}'], "\""));
+    }
+    // A JSON string's escaping has no end of levels in a crafted message; a real one has one or two.
+    for _ in 0..3 {
+        if !every_quote_escaped(&out) {
+            break;
+        }
+        out = Cow::Owned(unescape(&out));
+    }
+    out
+}
+
+/// `text` has quotes, and each is escaped (`\"`): the inside of a JSON string, not JSON.
+fn every_quote_escaped(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut any = false;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'"' {
+            if i == 0 || b[i - 1] != b'\\' {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
+}
+
+/// The inside of a JSON string, unescaped as JSON does; where it is no valid JSON string (a stray
+/// backslash, a raw line break), only its escaped quotes are.
+fn unescape(text: &str) -> String {
+    serde_json::from_str::<String>(&format!("\"{text}\"")).unwrap_or_else(|_| text.replace("\\\"", "\""))
+}
+
 /// Bytes as text, invalid UTF-8 replaced. `String::from_utf8_lossy` walks its slow path even over valid
 /// input; checking first costs a fraction of that.
 pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -66,6 +111,35 @@ mod tests {
             "a\\u{1b}]0;pwned\\u{7}b\\r\\n"
         );
         assert_eq!(clean("x\u{202e}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+    }
+
+    #[test]
+    fn as_written_undoes_what_pasting_did() {
+        // An article's HTML.
+        assert_eq!(
+            as_written("Email can&#39;t be blank &amp; &quot;x&quot;"),
+            "Email can't be blank & \"x\""
+        );
+        // A blog's curly quotes around a JSON body.
+        assert_eq!(
+            as_written("{\u{201c}detail\u{201d}:\u{201c}Group not found\u{201d}}"),
+            "{\"detail\":\"Group not found\"}"
+        );
+        // Copied out of a JSON string, once or twice escaped.
+        assert_eq!(
+            as_written(r#"Bad Request: {\"detail\":\"x\\ny\"}"#),
+            r#"Bad Request: {"detail":"x\ny"}"#
+        );
+        assert_eq!(as_written(r#"{\\\"detail\\\":\\\"x\\\"}"#), r#"{"detail":"x"}"#);
+        // A stray backslash is no JSON string: only the quotes are unescaped.
+        assert_eq!(as_written(r#"path C:\dir \"x\""#), r#"path C:\dir "x""#);
+        // JSON with a body escaped in one of its strings is JSON: left as it is, and so is plain text.
+        let nested = r#"{"error":"{\"detail\":\"x\"}"}"#;
+        assert!(matches!(as_written(nested), Cow::Borrowed(_)));
+        assert!(matches!(
+            as_written("AT&T said: User 'a' not found"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

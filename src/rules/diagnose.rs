@@ -13,7 +13,7 @@ use super::schema::{Fallbacks, StatusFallback};
 use super::table::RuleTable;
 use crate::okta::anatomy::{operation_words, without_names_of_places, Anatomy, Operation};
 use crate::record::{Confidence, Layer, Why};
-use crate::text::fold;
+use crate::text::{as_written, fold};
 
 /// What the app's words must weigh for one cause before they name it.
 const ENOUGH: u32 = 2;
@@ -37,9 +37,9 @@ pub struct Diagnosis {
 impl RuleTable {
     /// The cause of a failure whose reason is `reason` and whose event type is `event_type`.
     pub fn diagnose(&self, reason: Option<&str>, event_type: Option<&str>) -> Diagnosis {
-        let text = reason.unwrap_or("");
-        let a = Anatomy::parse(text);
-        let found = self.decide(text, &a, event_type);
+        let text = as_written(reason.unwrap_or(""));
+        let a = Anatomy::parse(&text);
+        let found = self.decide(&text, &a, event_type);
         let (cause, why) = match found {
             Some((cause, why)) => (Some(cause), Some(why)),
             None => (None, None),
@@ -432,6 +432,34 @@ mod tests {
         assert_eq!(why.layer, Layer::ScimType);
         assert_eq!(why.confidence, Confidence::Likely);
         assert!(d.cause.is_some());
+    }
+
+    #[test]
+    fn a_message_pasted_from_a_page_or_a_log_reads_as_written() {
+        let t = table();
+        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"mutability","detail":"zzz"}"#;
+        let written = t.diagnose(
+            Some(&format!("Bad Request. Errors reported by remote server: {body}")),
+            None,
+        );
+        assert_eq!(written.why.as_ref().map(|w| w.layer), Some(Layer::ScimType));
+        // The same body as an article's HTML, a blog's curly quotes, and copied out of a JSON string.
+        let pasted = [
+            body.replace('"', "&quot;"),
+            body.replace("\"s", "\u{201c}s").replace('"', "\u{201d}"),
+            body.replace('"', "\\\""),
+        ];
+        for p in pasted {
+            let d = t.diagnose(
+                Some(&format!("Bad Request. Errors reported by remote server: {p}")),
+                None,
+            );
+            assert_eq!(cause(&t, &d), cause(&t, &written), "{p}");
+            assert_eq!(d.why.map(|w| w.layer), Some(Layer::ScimType), "{p}");
+        }
+        // An apostrophe written as an entity is still the app's phrase.
+        let d = t.diagnose(Some("Couldn&#39;t authenticate you"), None);
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
     }
 
     #[test]

@@ -362,6 +362,41 @@ fn a_held_message_whose_words_were_seen_is_set_aside() {
 }
 
 #[test]
+fn a_message_copied_out_of_a_page_or_a_json_string_gets_the_cause_it_gets_as_written() {
+    let texts: Vec<String> = cases("train")
+        .into_iter()
+        .map(|c| c.message)
+        .filter(|m| !m.contains('\n'))
+        .collect();
+    let written: Vec<Landed> = by_messages(&texts).into_iter().map(|(l, _)| l).collect();
+    let pastes: [(&str, fn(&str) -> String); 3] = [
+        ("as an article's HTML", |m| {
+            html_escape::encode_quoted_attribute(m).into_owned()
+        }),
+        ("with a blog's curly quotes", |m| m.replace('"', "\u{201d}")),
+        ("copied out of a JSON string", |m| {
+            let quoted = serde_json::to_string(m).expect("a string serializes");
+            quoted[1..quoted.len() - 1].to_owned()
+        }),
+    ];
+    for (how, paste) in pastes {
+        let pasted: Vec<String> = texts.iter().map(|m| paste(m)).collect();
+        let got: Vec<Landed> = by_messages(&pasted).into_iter().map(|(l, _)| l).collect();
+        let differ: Vec<String> = (0..texts.len())
+            .filter(|&i| got[i] != written[i])
+            .map(|i| format!("{} -> {} for {}", show(&written[i]), show(&got[i]), pasted[i]))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{how}, {} of {} differ:\n{}",
+            differ.len(),
+            texts.len(),
+            differ.join("\n")
+        );
+    }
+}
+
+#[test]
 fn precision_a_bare_403_or_400_or_a_licence_assignment_conflict_is_no_seed_cause() {
     // Texts quoted from the fixtures' sources; none of them says bad credentials or no seats.
     for text in [
