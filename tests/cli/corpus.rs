@@ -369,7 +369,8 @@ fn a_message_copied_out_of_a_page_or_a_json_string_gets_the_cause_it_gets_as_wri
         .filter(|m| !m.contains('\n'))
         .collect();
     let written: Vec<Landed> = by_messages(&texts).into_iter().map(|(l, _)| l).collect();
-    let pastes: [(&str, fn(&str) -> String); 3] = [
+    type Paste = fn(&str) -> String;
+    let pastes: [(&str, Paste); 3] = [
         ("as an article's HTML", |m| {
             html_escape::encode_quoted_attribute(m).into_owned()
         }),
