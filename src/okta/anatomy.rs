@@ -618,6 +618,7 @@ fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
             if let Some(s) = scim_error(map) {
                 found.push((depth, Found::Scim(s)));
             }
+            let error_body = is_error_body(map);
             for (k, v) in map {
                 let key = k.to_ascii_lowercase();
                 match v {
@@ -647,6 +648,22 @@ fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
                             }
                         }
                     }
+                    // An error key's list of sentences (`"errors": ["Email has already been taken"]`),
+                    // and a validation body's sentences by field (`"errors": {"email": ["is invalid"]}`,
+                    // Rails' and ASP.NET's ValidationProblemDetails): each is a text of the app's, a field's
+                    // with its name before it. Only in an error body: elsewhere a list is the app's data.
+                    Value::Array(items) if error_body && LIST_KEYS.contains(&key.as_str()) => {
+                        sentences(items, None, depth, found);
+                        value(v, depth + 1, found);
+                    }
+                    Value::Object(fields) if error_body && key == "errors" => {
+                        for (field, v) in fields.iter().take(MAX_BODIES) {
+                            if let Value::Array(items) = v {
+                                sentences(items, Some(field), depth, found);
+                            }
+                        }
+                        value(v, depth + 1, found);
+                    }
                     Value::Object(_) | Value::Array(_) => value(v, depth + 1, found),
                     Value::Number(n) if STATUS_KEYS.contains(&key.as_str()) => {
                         let code = n.as_u64().and_then(|n| u16::try_from(n).ok());
@@ -660,6 +677,36 @@ fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
         }
         _ => {}
     }
+}
+
+/// The keys whose list of strings is the app's sentences.
+const LIST_KEYS: [&str; 5] = ["errors", "error", "messages", "details", "detail"];
+
+/// The sentences among `items`, each a text (`field`'s, when they are one field's).
+fn sentences(items: &[Value], field: Option<&str>, depth: usize, found: &mut Vec<(usize, Found)>) {
+    for s in items.iter().take(MAX_BODIES).filter_map(Value::as_str) {
+        sentence(s, field, depth, found);
+    }
+}
+
+/// One sentence of the app's, a text (a field's without its subject after the field's name; a code in a
+/// list stays a code).
+fn sentence(s: &str, field: Option<&str>, depth: usize, found: &mut Vec<(usize, Found)>) {
+    let s = s.trim();
+    if s.is_empty() || s.eq_ignore_ascii_case("null") {
+        return;
+    }
+    if field.is_none() && looks_like_code(s) {
+        found.push((depth, Found::Code(s.to_owned())));
+        return;
+    }
+    // Rails writes a field's sentence without its subject (`has already been taken`); a whole sentence
+    // (`The Email field is required.`) keeps its own.
+    let text = match field {
+        Some(f) if s.starts_with(|c: char| c.is_lowercase()) => format!("{f} {s}"),
+        _ => s.to_owned(),
+    };
+    found.push((depth, Found::Text(text)));
 }
 
 /// A code, not a sentence: one word of letters, digits, `_`, `.`, `-` or `:`.
@@ -809,6 +856,28 @@ mod tests {
             "innermost first"
         );
         assert!(a.details.iter().any(|d| d.starts_with("Failed to create entity")));
+    }
+
+    #[test]
+    fn an_error_body_s_lists_of_sentences_are_texts() {
+        // ASP.NET's validation body (Arctera's KB quotes one from Entra's provisioning log): by field.
+        let a = Anatomy::parse(
+            r#"{"errors":{"name.familyName":["Required property 'familyName' not found in JSON."]},"title":"One or more validation errors occurred.","status":400}"#,
+        );
+        assert!(a
+            .details
+            .contains(&"Required property 'familyName' not found in JSON.".to_owned()));
+        // A field's sentence that does not name it gets its name; a plain list keeps its sentences; a
+        // code in the list stays a code.
+        let a = Anatomy::parse(r#"{"errors":{"email":["has already been taken"]}}"#);
+        assert_eq!(a.details, vec!["email has already been taken".to_owned()]);
+        let a = Anatomy::parse(r#"{"errors":["Email can't be blank", "invalid_email"]}"#);
+        assert_eq!(a.details, vec!["Email can't be blank".to_owned()]);
+        assert!(a.codes.contains(&"invalid_email".to_owned()));
+        // Outside an error body a list is the app's data, not what went wrong.
+        let a = Anatomy::parse(r#"response {"details": ["all good"], "count": 1}"#);
+        assert!(a.details.is_empty());
+        assert!(!a.plainly_an_error());
     }
 
     #[test]
