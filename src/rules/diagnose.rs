@@ -500,6 +500,13 @@ mod tests {
             None,
         );
         assert_eq!(cause(&t, &d).as_deref(), Some("api-rate-limit-exceeded"));
+        // A value the app does not know for a field it has (Okta's message for Zendesk): the value is
+        // refused, not an account missing or a permission of Okta's.
+        let d = t.diagnose(
+            Some("Invalid Role / Ticket Restriction combination for Zendesk user"),
+            None,
+        );
+        assert_eq!(cause(&t, &d).as_deref(), Some("invalid-attribute-value"));
     }
 
     #[test]
