@@ -507,6 +507,9 @@ mod tests {
             None,
         );
         assert_eq!(cause(&t, &d).as_deref(), Some("invalid-attribute-value"));
+        // A wrong address is where Okta goes, not who it signs in as (Okta's message).
+        let d = t.diagnose(Some("Invalid login URL specified"), None);
+        assert_eq!(cause(&t, &d).as_deref(), Some("app-unreachable"));
     }
 
     #[test]
