@@ -420,14 +420,21 @@ mod tests {
         assert_eq!(cause(&t, &d).as_deref(), Some("account-missing-in-app"));
     }
 
+    /// A SCIM error body whose detail no rule knows.
+    const UNKNOWN_DETAIL: &str = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"mutability","detail":"zzz"}"#;
+
+    /// `body` as Okta quotes an app's 400.
+    fn answered_400(t: &RuleTable, body: &str) -> Diagnosis {
+        t.diagnose(
+            Some(&format!("Bad Request. Errors reported by remote server: {body}")),
+            None,
+        )
+    }
+
     #[test]
     fn a_scim_type_decides_when_the_detail_says_nothing_known() {
         let t = table();
-        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"mutability","detail":"zzz"}"#;
-        let d = t.diagnose(
-            Some(&format!("Bad Request. Errors reported by remote server: {body}")),
-            None,
-        );
+        let d = answered_400(&t, UNKNOWN_DETAIL);
         let why = d.why.expect("why");
         assert_eq!(why.layer, Layer::ScimType);
         assert_eq!(why.confidence, Confidence::Likely);
@@ -437,11 +444,8 @@ mod tests {
     #[test]
     fn a_message_pasted_from_a_page_or_a_log_reads_as_written() {
         let t = table();
-        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"400","scimType":"mutability","detail":"zzz"}"#;
-        let written = t.diagnose(
-            Some(&format!("Bad Request. Errors reported by remote server: {body}")),
-            None,
-        );
+        let body = UNKNOWN_DETAIL;
+        let written = answered_400(&t, body);
         assert_eq!(written.why.as_ref().map(|w| w.layer), Some(Layer::ScimType));
         // The same body as an article's HTML, a blog's curly quotes, and copied out of a JSON string.
         let pasted = [
@@ -450,10 +454,7 @@ mod tests {
             body.replace('"', "\\\""),
         ];
         for p in pasted {
-            let d = t.diagnose(
-                Some(&format!("Bad Request. Errors reported by remote server: {p}")),
-                None,
-            );
+            let d = answered_400(&t, &p);
             assert_eq!(cause(&t, &d), cause(&t, &written), "{p}");
             assert_eq!(d.why.map(|w| w.layer), Some(Layer::ScimType), "{p}");
         }
