@@ -431,9 +431,11 @@ impl<'a> Pipeline<'a> {
         }
         // Such a line may name anyone before its message: redacted, it keeps the message from where
         // Okta's wording (or the rule's match) starts.
+        // The rule matched the message as written (entities decoded, escaping undone): so is it cut.
         if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
-            let at = cause.and_then(|c| self.table.found(c, line).map(|r| r.start));
-            f.reason = Some(redact::message_of(line, at).to_owned());
+            let line = crate::text::as_written(line);
+            let at = cause.and_then(|c| self.table.found(c, &line).map(|r| r.start));
+            f.reason = Some(redact::message_of(&line, at).to_owned());
         }
         self.failure(f, d)
     }

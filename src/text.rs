@@ -49,8 +49,13 @@ pub fn fold(text: &str) -> String {
 /// HTML entities decoded (`&quot;`, `&#39;`: a message quoted by an article or exported as HTML), curly
 /// double quotes straightened (a blog's editor turns a JSON body's quotes into `“”`), and a message whose
 /// every quote is escaped (`{\"detail\":\"…\"}`, copied out of a JSON string) unescaped, once per level of
-/// escaping. Text with none of these comes back as it is, unallocated.
+/// escaping. Each only where the text has no plain double quote: a message that has one was not copied so,
+/// and its JSON bodies (whose values may hold an entity or a curly quote of the app's) must stay valid.
+/// Text with none of these comes back as it is, unallocated.
 pub fn as_written(text: &str) -> Cow<'_, str> {
+    if has_plain_quote(text) {
+        return Cow::Borrowed(text);
+    }
     let mut out = if text.contains('&') {
         html_escape::decode_html_entities(text)
     } else {
@@ -64,30 +69,45 @@ pub fn as_written(text: &str) -> Cow<'_, str> {
         if !every_quote_escaped(&out) {
             break;
         }
-        out = Cow::Owned(unescape(&out));
+        out = Cow::Owned(unescape_quotes(&out));
     }
     out
 }
 
-/// `text` has quotes, and each is escaped (`\"`): the inside of a JSON string, not JSON.
-fn every_quote_escaped(text: &str) -> bool {
+/// `text` has a double quote no backslash escapes.
+fn has_plain_quote(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut any = false;
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'"' {
-            if i == 0 || b[i - 1] != b'\\' {
-                return false;
-            }
-            any = true;
-        }
-    }
-    any
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'"' && (i == 0 || b[i - 1] != b'\\'))
 }
 
-/// The inside of a JSON string, unescaped as JSON does; where it is no valid JSON string (a stray
-/// backslash, a raw line break), only its escaped quotes are.
-fn unescape(text: &str) -> String {
-    serde_json::from_str::<String>(&format!("\"{text}\"")).unwrap_or_else(|_| text.replace("\\\"", "\""))
+/// `text` has quotes, and each is escaped (`\"`): the inside of a JSON string, not JSON.
+fn every_quote_escaped(text: &str) -> bool {
+    text.contains('"') && !has_plain_quote(text)
+}
+
+/// One level of a JSON string's escaping taken off its quotes and backslashes (`\"` and `\\`); every
+/// other escape (`\n`, `\u00e9`) stays as written, which inside a JSON body is what it was, and outside one
+/// leaves a Windows path (`C:\templates\new`) alone.
+fn unescape_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(next @ ('"' | '\\')) => out.push(next),
+                Some(next) => {
+                    out.push(c);
+                    out.push(next);
+                }
+                None => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Bytes as text, invalid UTF-8 replaced. `String::from_utf8_lossy` walks its slow path even over valid
@@ -125,21 +145,27 @@ mod tests {
             as_written("{\u{201c}detail\u{201d}:\u{201c}Group not found\u{201d}}"),
             "{\"detail\":\"Group not found\"}"
         );
-        // Copied out of a JSON string, once or twice escaped.
+        // Copied out of a JSON string, once or twice escaped; other escapes stay as written.
         assert_eq!(
-            as_written(r#"Bad Request: {\"detail\":\"x\\ny\"}"#),
+            as_written(r#"Bad Request: {\"detail\":\"x\ny\"}"#),
             r#"Bad Request: {"detail":"x\ny"}"#
         );
         assert_eq!(as_written(r#"{\\\"detail\\\":\\\"x\\\"}"#), r#"{"detail":"x"}"#);
-        // A stray backslash is no JSON string: only the quotes are unescaped.
-        assert_eq!(as_written(r#"path C:\dir \"x\""#), r#"path C:\dir "x""#);
-        // JSON with a body escaped in one of its strings is JSON: left as it is, and so is plain text.
-        let nested = r#"{"error":"{\"detail\":\"x\"}"}"#;
-        assert!(matches!(as_written(nested), Cow::Borrowed(_)));
-        assert!(matches!(
-            as_written("AT&T said: User 'a' not found"),
-            Cow::Borrowed(_)
-        ));
+        // A Windows path keeps its backslashes.
+        assert_eq!(
+            as_written(r#"\"C:\templates\new user.xml\" not found"#),
+            r#""C:\templates\new user.xml" not found"#
+        );
+        // A plain quote: JSON, or a message not copied so, left as it is, entities and curly quotes in it
+        // included (an app's own, inside a body's value); and plain text.
+        for kept in [
+            r#"{"error":"{\"detail\":\"x\"}"}"#,
+            r#"{"message":"Validation failed for &quot;jane@example.com&quot;"}"#,
+            "{\"detail\":\"Attribute \u{201c}employeeNumber\u{201d} rejected\"}",
+            "AT&T said: User 'a' not found",
+        ] {
+            assert!(matches!(as_written(kept), Cow::Borrowed(_)), "{kept}");
+        }
     }
 
     #[test]

@@ -658,6 +658,11 @@ fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
                     }
                     Value::Object(fields) if error_body && key == "errors" => {
                         for (field, v) in fields.iter().take(MAX_BODIES) {
+                            // A known key (`"errors": {"error": […]}`) is read by the recursion below.
+                            let known = field.to_ascii_lowercase();
+                            if LIST_KEYS.contains(&known.as_str()) || TEXT_KEYS.contains(&known.as_str()) {
+                                continue;
+                            }
                             if let Value::Array(items) = v {
                                 sentences(items, Some(field), depth, found);
                             }
@@ -703,7 +708,12 @@ fn sentence(s: &str, field: Option<&str>, depth: usize, found: &mut Vec<(usize, 
     // Rails writes a field's sentence without its subject (`has already been taken`); a whole sentence
     // (`The Email field is required.`) keeps its own.
     let text = match field {
-        Some(f) if s.starts_with(|c: char| c.is_lowercase()) => format!("{f} {s}"),
+        Some(f)
+            if s.starts_with(|c: char| c.is_lowercase())
+                && !s.to_ascii_lowercase().contains(&f.to_ascii_lowercase()) =>
+        {
+            format!("{f} {s}")
+        }
         _ => s.to_owned(),
     };
     found.push((depth, Found::Text(text)));
@@ -733,7 +743,20 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
         return true;
     }
     let has = |k: &str| map.keys().any(|key| key.eq_ignore_ascii_case(k));
-    if ERROR_KEYS.iter().any(|k| has(k)) {
+    // An error key with nothing in it (`"errorCode": null`, `"errors": []`) says there was none.
+    let said = |k: &str| {
+        map.iter().any(|(key, v)| {
+            key.eq_ignore_ascii_case(k)
+                && match v {
+                    Value::Null | Value::Bool(false) => false,
+                    Value::String(s) => !s.trim().is_empty(),
+                    Value::Array(a) => !a.is_empty(),
+                    Value::Object(o) => !o.is_empty(),
+                    _ => true,
+                }
+        })
+    };
+    if ERROR_KEYS.iter().any(|k| said(k)) {
         return true;
     }
     let status = map.iter().any(|(k, v)| {
@@ -874,10 +897,27 @@ mod tests {
         let a = Anatomy::parse(r#"{"errors":["Email can't be blank", "invalid_email"]}"#);
         assert_eq!(a.details, vec!["Email can't be blank".to_owned()]);
         assert!(a.codes.contains(&"invalid_email".to_owned()));
-        // Outside an error body a list is the app's data, not what went wrong.
-        let a = Anatomy::parse(r#"response {"details": ["all good"], "count": 1}"#);
-        assert!(a.details.is_empty());
-        assert!(!a.plainly_an_error());
+        // Outside an error body a list is the app's data, not what went wrong; so it is beside an error key
+        // with nothing in it.
+        for data in [
+            r#"response {"details": ["all good"], "count": 1}"#,
+            r#"the sync ran fine {"errorCode":null,"messages":["Imported 200 users"]}"#,
+            r#"audit {"errors":[],"details":["role updated to admin"]}"#,
+        ] {
+            assert!(Anatomy::parse(data).details.is_empty(), "{data}");
+        }
+        assert!(!Anatomy::parse(r#"response {"details": ["all good"], "count": 1}"#).plainly_an_error());
+        assert!(
+            !Anatomy::parse(r#"the sync ran fine {"errorCode":null,"messages":["Imported 200 users"]}"#)
+                .plainly_an_error()
+        );
+        // A field's sentence that names it, and a known key inside "errors", are read once, as written
+        // (the known key's one level deeper, so first).
+        let a = Anatomy::parse(r#"{"errors":{"email":["email is invalid"],"error":["Bad input"]}}"#);
+        assert_eq!(
+            a.details,
+            vec!["Bad input".to_owned(), "email is invalid".to_owned()]
+        );
     }
 
     #[test]

@@ -514,6 +514,37 @@ mod tests {
     }
 
     #[test]
+    fn the_words_of_a_field_s_value_keep_off_their_look_alikes() {
+        let t = table();
+        // Each of these shares words with a cue for a value, an address, a quota or a field Okta may not
+        // update, and is not that cause: a storage quota, a photo's URL, a role of Okta's own account, an
+        // account the app protects, a list that names what already exists.
+        for (text, not) in [
+            (
+                "Error while creating user jane: Storage quota exceeded",
+                "api-rate-limit-exceeded",
+            ),
+            ("Invalid photo URL: must be https", "app-unreachable"),
+            ("Invalid redirect URL", "app-unreachable"),
+            (
+                "Unknown role for service account okta-scim",
+                "invalid-attribute-value",
+            ),
+            (
+                "Users with the Billing Admin role cannot be changed",
+                "attribute-mapping-error",
+            ),
+            (
+                "Invalid value for department: must be one of the departments that already exist in Acme",
+                "account-already-exists",
+            ),
+        ] {
+            let d = t.diagnose(Some(text), None);
+            assert_ne!(cause(&t, &d).as_deref(), Some(not), "{text}");
+        }
+    }
+
+    #[test]
     fn words_decide_only_when_one_cause_outweighs_every_other() {
         let rules = r#"{"id":"a","title":"t","summary":"s","patterns":["^alpha phrase$"],"cues":{"\\balpha\\b":2},"remediation":["r"]},
             {"id":"b","title":"t","summary":"s","patterns":["^beta phrase$"],"cues":{"\\bbeta\\b":2,"\\bgamma\\b":1},"remediation":["r"]}"#;

@@ -295,6 +295,13 @@ fn a_pasted_line_a_rule_matched_keeps_its_whole_message_with_only_people_replace
         "2024-04-21 12:47 Quentin Marchetti-Ybarra: LICENSE_LIMIT_EXCEEDED: License Limit Exceeded\n",
     );
     assert_eq!(reason, "LICENSE_LIMIT_EXCEEDED: License Limit Exceeded");
+    // Pasted from a page's HTML: the rule matched the message as written, and the name before it is cut
+    // all the same.
+    let reason = redacted_reason(
+        &[],
+        "2024-04-21 12:47 Quentin Marchetti-Ybarra: Couldn&#39;t authenticate you\n",
+    );
+    assert_eq!(reason, "Couldn't authenticate you");
 }
 
 // Item 7: batteries.
