@@ -517,8 +517,8 @@ mod tests {
     fn the_words_of_a_field_s_value_keep_off_their_look_alikes() {
         let t = table();
         // Each of these shares words with a cue for a value, an address, a quota or a field Okta may not
-        // update, and is not that cause: a storage quota, a photo's URL, a role of Okta's own account, an
-        // account the app protects, a list that names what already exists.
+        // update, or an account gone, and is not that cause: a storage quota, a photo's URL, a role of Okta's
+        // own account, an account the app protects, a user's type, a list that names what already exists.
         for (text, not) in [
             (
                 "Error while creating user jane: Storage quota exceeded",
@@ -534,6 +534,7 @@ mod tests {
                 "Users with the Billing Admin role cannot be changed",
                 "attribute-mapping-error",
             ),
+            ("Unknown user type 'Contractor'", "account-missing-in-app"),
             (
                 "Invalid value for department: must be one of the departments that already exist in Acme",
                 "account-already-exists",
