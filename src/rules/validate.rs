@@ -268,23 +268,9 @@ pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
     let known_id = |id: &str| file.rules.iter().chain(&builtin.rules).any(|r| r.id == id);
     let known_operation = |name: &str| crate::okta::anatomy::Operation::from_name(name).is_some();
     let f = &file.fallbacks;
-    let causes = f
-        .scim_types
-        .iter()
-        .enumerate()
-        .map(|(k, e)| (format!("fallbacks.scim_types[{k}]"), &e.causes))
-        .chain(
-            f.statuses
-                .iter()
-                .enumerate()
-                .map(|(k, e)| (format!("fallbacks.statuses[{k}]"), &e.causes)),
-        )
-        .chain(
-            f.operations
-                .iter()
-                .enumerate()
-                .map(|(k, e)| (format!("fallbacks.operations[{k}]"), &e.causes)),
-        );
+    let causes = each(&f.scim_types, "fallbacks.scim_types", |e| &e.causes)
+        .chain(each(&f.statuses, "fallbacks.statuses", |e| &e.causes))
+        .chain(each(&f.operations, "fallbacks.operations", |e| &e.causes));
     for (field, ids) in causes {
         for (j, id) in ids.iter().enumerate() {
             if !known_id(id) {
@@ -294,28 +280,12 @@ pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
             }
         }
     }
-    let operations = f
-        .statuses
-        .iter()
-        .enumerate()
-        .flat_map(|(k, e)| {
-            e.operations
-                .iter()
-                .enumerate()
-                .map(move |(j, o)| (format!("fallbacks.statuses[{k}].operations[{j}]"), o))
-        })
+    let operations = each(&f.statuses, "fallbacks.statuses", |e| &e.operations)
+        .flat_map(|(field, ops)| each(ops, field + ".operations", |o| o))
         .chain(
-            f.operations
-                .iter()
-                .enumerate()
-                .map(|(k, e)| (format!("fallbacks.operations[{k}].operation"), &e.operation)),
+            each(&f.operations, "fallbacks.operations", |e| &e.operation).map(|(k, o)| (k + ".operation", o)),
         )
-        .chain(
-            file.contexts
-                .iter()
-                .enumerate()
-                .map(|(k, c)| (format!("contexts[{k}].operation"), &c.operation)),
-        );
+        .chain(each(&file.contexts, "contexts", |c| &c.operation).map(|(k, o)| (k + ".operation", o)));
     let names: Vec<&str> = crate::okta::anatomy::Operation::ALL
         .iter()
         .map(|o| o.as_str())
@@ -341,7 +311,19 @@ pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
     out
 }
 
-/// The `{word}` placeholders in a text other than `{app}`.
+/// Each entry of `items` with where it stands in the file (`fallbacks.statuses[2]`) and what `get` takes of it.
+fn each<'a, T, U: 'a>(
+    items: &'a [T],
+    field: impl Into<String>,
+    get: impl Fn(&'a T) -> U + 'a,
+) -> impl Iterator<Item = (String, U)> + 'a {
+    let field = field.into();
+    items
+        .iter()
+        .enumerate()
+        .map(move |(k, e)| (format!("{field}[{k}]"), get(e)))
+}
+
 fn unknown_placeholders(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
