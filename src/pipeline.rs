@@ -430,8 +430,8 @@ impl<'a> Pipeline<'a> {
             return Ok(());
         }
         // Such a line may name anyone before its message: redacted, it keeps the message from where
-        // Okta's wording (or the rule's match) starts.
-        // The rule matched the message as written (entities decoded, escaping undone): so is it cut.
+        // Okta's wording (or the rule's match) starts, in the message as written (entities decoded,
+        // escaping undone), where the rule matched.
         if let (Some(_), Some(line)) = (&self.redactor, &f.reason) {
             let line = crate::text::as_written(line);
             let at = cause.and_then(|c| self.table.found(c, &line).map(|r| r.start));
