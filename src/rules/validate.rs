@@ -441,17 +441,21 @@ mod tests {
         }
     }
 
+    /// The built-in table, and the warnings a sound rules file `text` gets beside it.
+    fn builtin_and_warnings(text: &str) -> (RuleFile, Vec<String>) {
+        let builtin = parse(crate::rules::builtin_text(), false).expect("built-in");
+        let file = parse(text, true).expect("a sound file");
+        let all = warnings(&file, &builtin);
+        (builtin, all)
+    }
+
     #[test]
     fn a_changed_built_in_id_and_an_unknown_placeholder_are_warned_about() {
-        let builtin = parse(crate::rules::builtin_text(), false).expect("built-in");
-        let file = parse(
+        let (builtin, all) = builtin_and_warnings(
             r#"{"version": 1, "rules": [{"id": "license-limit-exceeded", "title": "t", "summary": "s",
                 "patterns": ["seats? left"], "remediation": ["Ask {admin} for seats in {app}."]}],
                 "contexts": [{"operation": "import", "steps": ["Import {app} again, {when} it suits."]}]}"#,
-            true,
-        )
-        .expect("a sound file");
-        let all = warnings(&file, &builtin);
+        );
         assert!(all.iter().any(|w| w.contains("built-in rule's id")), "{all:?}");
         assert!(
             all.iter()
@@ -471,8 +475,7 @@ mod tests {
 
     #[test]
     fn fallbacks_and_contexts_that_name_no_rule_or_no_operation_are_warned_about() {
-        let builtin = parse(crate::rules::builtin_text(), false).expect("built-in");
-        let file = parse(
+        let (_, all) = builtin_and_warnings(
             r#"{"version": 1, "rules": [{"id": "seat-pool-empty", "title": "t", "summary": "s",
                 "patterns": ["seat pool is empty"], "remediation": ["Free a seat in {app}."]}],
                 "fallbacks": {
@@ -480,10 +483,7 @@ mod tests {
                                   "causes": ["seat-pool-empty", "account-already-exists", "no-such-id"]}],
                     "operations": [{"operation": "imports", "causes": ["seat-pool-empty"]}]},
                 "contexts": [{"operation": "group_push", "steps": ["Push it again."]}]}"#,
-            true,
-        )
-        .expect("a sound file");
-        let all = warnings(&file, &builtin);
+        );
         let has = |field: &str, words: &str| all.iter().any(|w| w.contains(field) && w.contains(words));
         assert!(has("fallbacks.statuses[0].causes[2]", "'no-such-id'"), "{all:?}");
         assert!(has("fallbacks.statuses[0].operations[1]", "'creates'"), "{all:?}");
