@@ -514,8 +514,12 @@ const MAX_BODIES: usize = 16;
 /// Reads every JSON body in `text` (and JSON inside their strings) into `a`, innermost first; where the
 /// bodies stand in `text`, and the innermost status one of them gave as a number.
 fn bodies(text: &str, a: &mut Anatomy) -> (Vec<(usize, usize)>, Option<Status>) {
-    let mut found: Vec<(usize, Found)> = Vec::new();
+    let mut found = Scan {
+        found: Vec::new(),
+        budget: scan_budget(text.len()),
+    };
     let spans = scan(text, 0, &mut found);
+    let mut found = found.found;
     let mut status = None;
     // Innermost first; within one depth, in the order written.
     found.sort_by_key(|f| std::cmp::Reverse(f.0));
@@ -556,8 +560,21 @@ enum Found {
     Status(u16),
 }
 
+/// What the scan of one message found (each at its depth), and how many more bytes it may hand the JSON
+/// parser (`scan_budget`).
+struct Scan {
+    found: Vec<(usize, Found)>,
+    budget: usize,
+}
+
+impl Scan {
+    fn push(&mut self, found: (usize, Found)) {
+        self.found.push(found);
+    }
+}
+
 /// Finds the JSON objects in `text` at `depth` and reads them; where they stand.
-fn scan(text: &str, depth: usize, found: &mut Vec<(usize, Found)>) -> Vec<(usize, usize)> {
+fn scan(text: &str, depth: usize, found: &mut Scan) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     if depth >= MAX_DEPTH {
         return spans;
@@ -567,20 +584,51 @@ fn scan(text: &str, depth: usize, found: &mut Vec<(usize, Found)>) -> Vec<(usize
     while let Some(i) = text[from..].find(['{', '[']).map(|i| i + from) {
         let mut values = serde_json::Deserializer::from_str(&text[i..]).into_iter::<Value>();
         match values.next() {
-            Some(Ok(v)) if v.is_object() || v.as_array().is_some_and(|a| a.iter().any(Value::is_object)) => {
-                let end = i + values.byte_offset();
-                value(&v, depth + 1, found);
-                spans.push((i, end));
-                read += 1;
-                from = end.max(i + 1);
+            Some(Ok(v)) => {
+                found.budget = found.budget.saturating_sub(values.byte_offset());
+                if v.is_object() || v.as_array().is_some_and(|a| a.iter().any(Value::is_object)) {
+                    let end = i + values.byte_offset();
+                    value(&v, depth + 1, found);
+                    spans.push((i, end));
+                    read += 1;
+                    from = end.max(i + 1);
+                } else {
+                    from = i + 1;
+                }
             }
-            _ => from = i + 1,
+            Some(Err(e)) => {
+                found.budget = found.budget.saturating_sub(parsed_before(&text[i..], &e));
+                from = i + 1;
+            }
+            None => from = i + 1,
         }
-        if read >= MAX_BODIES || from >= text.len() {
+        if read >= MAX_BODIES || from >= text.len() || found.budget == 0 {
             break;
         }
     }
     spans
+}
+
+/// How many bytes the scan of a message may hand the JSON parser: a few times the message. A try at a
+/// bracket that opens no body reads on until the JSON breaks, up to 128 levels deep, so each bracket of a
+/// long run never closed (a cut body, a crafted line) would be read some hundred times over; past the budget
+/// the rest of the text is not scanned.
+fn scan_budget(len: usize) -> usize {
+    len.saturating_mul(8).saturating_add(64 * 1024)
+}
+
+/// How far into `text` the parser read before it gave up with `e` (its line and column are one-based,
+/// the column in bytes).
+fn parsed_before(text: &str, e: &serde_json::Error) -> usize {
+    if e.is_eof() {
+        return text.len();
+    }
+    let lines: usize = text
+        .split('\n')
+        .take(e.line().saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    (lines + e.column()).min(text.len())
 }
 
 /// The keys whose text is the app's reason, and those that hold a code.
@@ -604,7 +652,7 @@ const STATUS_KEYS: [&str; 5] = ["status", "code", "statuscode", "status_code", "
 const CODE_KEYS: [&str; 6] = ["code", "error_code", "errorcode", "error", "type", "subcode"];
 
 /// Reads one JSON value found in a message.
-fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
+fn value(v: &Value, depth: usize, found: &mut Scan) {
     if depth >= MAX_DEPTH {
         return;
     }
@@ -688,7 +736,7 @@ fn value(v: &Value, depth: usize, found: &mut Vec<(usize, Found)>) {
 const LIST_KEYS: [&str; 5] = ["errors", "error", "messages", "details", "detail"];
 
 /// The sentences among `items`, each a text (`field`'s, when they are one field's).
-fn sentences(items: &[Value], field: Option<&str>, depth: usize, found: &mut Vec<(usize, Found)>) {
+fn sentences(items: &[Value], field: Option<&str>, depth: usize, found: &mut Scan) {
     for s in items.iter().take(MAX_BODIES).filter_map(Value::as_str) {
         sentence(s, field, depth, found);
     }
@@ -696,7 +744,7 @@ fn sentences(items: &[Value], field: Option<&str>, depth: usize, found: &mut Vec
 
 /// One sentence of the app's, a text (a field's without its subject after the field's name; a code in a
 /// list stays a code).
-fn sentence(s: &str, field: Option<&str>, depth: usize, found: &mut Vec<(usize, Found)>) {
+fn sentence(s: &str, field: Option<&str>, depth: usize, found: &mut Scan) {
     let s = s.trim();
     if s.is_empty() || s.eq_ignore_ascii_case("null") {
         return;
@@ -1001,5 +1049,37 @@ mod tests {
         assert!(a.details.is_empty());
         let many = r#"{"message":"x"} "#.repeat(1000);
         assert!(Anatomy::parse(&many).details.len() <= MAX_BODIES);
+    }
+
+    #[test]
+    fn brackets_never_closed_cost_a_few_passes_of_the_text() {
+        // Each try at one of these brackets reads 128 levels deep (serde_json's limit, some 640 bytes) before
+        // it fails: without the budget, 40,000 tries would build and drop 25 MB of values.
+        let cut = format!("failed: {}", r#"["x","#.repeat(40_000));
+        let half = &cut[cut.len() / 2..];
+        let half = &half[half.find('[').unwrap_or(0)..];
+        let e = serde_json::from_str::<Value>(half).expect_err("never closed");
+        assert!(parsed_before(half, &e) > 600, "{e}");
+        let mut scanned = Scan {
+            found: Vec::new(),
+            budget: scan_budget(cut.len()),
+        };
+        assert!(scan(&cut, 0, &mut scanned).is_empty());
+        assert_eq!(scanned.budget, 0, "the scan stopped when its budget was spent");
+        // The budget leaves room for what a message holds: many brackets of prose, then the app's body.
+        let prose = format!(
+            "{} {}",
+            "[INFO] [step] ".repeat(2_000),
+            r#"{"detail":"Seat limit reached"}"#
+        );
+        assert_eq!(Anatomy::parse(&prose).details, ["Seat limit reached"]);
+    }
+
+    #[test]
+    fn where_the_parser_stopped_is_counted_in_bytes_across_lines() {
+        let e = serde_json::from_str::<Value>("{\"a\":\n  1 x}").expect_err("broken");
+        assert_eq!(parsed_before("{\"a\":\n  1 x}", &e), "{\"a\":\n  1 x".len());
+        let e = serde_json::from_str::<Value>("[1, 2").expect_err("cut");
+        assert_eq!(parsed_before("[1, 2", &e), 5);
     }
 }
