@@ -651,6 +651,12 @@ const TEXT_KEYS: [&str; 14] = [
 const STATUS_KEYS: [&str; 5] = ["status", "code", "statuscode", "status_code", "httpstatus"];
 const CODE_KEYS: [&str; 6] = ["code", "error_code", "errorcode", "error", "type", "subcode"];
 
+/// A body's key as the lists above spell it: `statusCode`, `status-code` and `status_code` are one key to
+/// apps.
+fn key_name(key: &str) -> String {
+    key.to_ascii_lowercase().replace('-', "_")
+}
+
 /// Reads one JSON value found in a message.
 fn value(v: &Value, depth: usize, found: &mut Scan) {
     if depth >= MAX_DEPTH {
@@ -668,7 +674,7 @@ fn value(v: &Value, depth: usize, found: &mut Scan) {
             }
             let error_body = is_error_body(map);
             for (k, v) in map {
-                let key = k.to_ascii_lowercase();
+                let key = key_name(k);
                 match v {
                     Value::String(s) => {
                         let s = s.trim();
@@ -707,7 +713,7 @@ fn value(v: &Value, depth: usize, found: &mut Scan) {
                     Value::Object(fields) if error_body && key == "errors" => {
                         for (field, v) in fields.iter().take(MAX_BODIES) {
                             // A known key (`"errors": {"error": […]}`) is read by the recursion below.
-                            let known = field.to_ascii_lowercase();
+                            let known = key_name(field);
                             if LIST_KEYS.contains(&known.as_str()) || TEXT_KEYS.contains(&known.as_str()) {
                                 continue;
                             }
@@ -790,11 +796,11 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
     if scim_error(map).is_some() {
         return true;
     }
-    let has = |k: &str| map.keys().any(|key| key.eq_ignore_ascii_case(k));
+    let has = |k: &str| map.keys().any(|key| key_name(key) == k);
     // An error key with nothing in it (`"errorCode": null`, `"errors": []`) says there was none.
     let said = |k: &str| {
         map.iter().any(|(key, v)| {
-            key.eq_ignore_ascii_case(k)
+            key_name(key) == k
                 && match v {
                     Value::Null | Value::Bool(false) => false,
                     Value::String(s) => !s.trim().is_empty(),
@@ -808,7 +814,7 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
         return true;
     }
     let status = map.iter().any(|(k, v)| {
-        STATUS_KEYS.contains(&k.to_ascii_lowercase().as_str())
+        STATUS_KEYS.contains(&key_name(k).as_str())
             && match v {
                 Value::Number(n) => n.as_u64().is_some_and(|n| (400..600).contains(&n)),
                 Value::String(s) => s.trim().parse::<u16>().is_ok_and(|n| (400..600).contains(&n)),
@@ -976,6 +982,16 @@ mod tests {
         assert_eq!(a.details, vec!["username_not_allowed (user=x)".to_owned()]);
         assert_eq!(a.status.map(|s| s.code), Some(400));
         assert_eq!(a.operation, Some(Operation::Create));
+    }
+
+    #[test]
+    fn a_key_is_read_however_its_words_are_joined() {
+        // Jira Cloud's 401, as node-jira-client#255 shows it.
+        let a = Anatomy::parse(r#"{"message":"Client must be authenticated to access this resource.","status-code":401}"#);
+        assert_eq!(a.status.map(|s| s.code), Some(401));
+        assert_eq!(a.details, ["Client must be authenticated to access this resource."]);
+        let a = Anatomy::parse(r#"{"error-code":"USER_LIMIT","error-message":"x"}"#);
+        assert_eq!((a.codes.as_slice(), a.details.as_slice()), (&["USER_LIMIT".to_owned()][..], &["x".to_owned()][..]));
     }
 
     #[test]
