@@ -143,6 +143,15 @@ static ERROR_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
+/// An error word counted as none: `0 errors`, `no failures`, `without errors`, `errors: 0`.
+static NONE_FAILED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:0|no|zero|without(?: any)?) (?:errors?|failures?|failed)\b",
+        r"|\b(?:errors?|failures?|failed)\s*[:=]\s*0\b(?:\s*[,;)]|\s*$)",
+    ))
+    .expect("valid")
+});
+
 /// `Errors reported by remote server:` / `by the connector :` (with the spacing and article variations the
 /// corpus shows).
 static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
@@ -303,7 +312,8 @@ impl Anatomy {
         }
         a.code_words = code_words(whole);
         // Long text (a document, a log's dump) is not one error said in words.
-        a.says_it_failed = whole.len() <= 600 && ERROR_WORDS.is_match(whole);
+        // A count of none (`0 errors`, `no failures`, `errors: 0`) says nothing failed.
+        a.says_it_failed = whole.len() <= 600 && ERROR_WORDS.is_match(&NONE_FAILED.replace_all(whole, ""));
         a
     }
 
@@ -987,11 +997,19 @@ mod tests {
     #[test]
     fn a_key_is_read_however_its_words_are_joined() {
         // Jira Cloud's 401, as node-jira-client#255 shows it.
-        let a = Anatomy::parse(r#"{"message":"Client must be authenticated to access this resource.","status-code":401}"#);
+        let a = Anatomy::parse(
+            r#"{"message":"Client must be authenticated to access this resource.","status-code":401}"#,
+        );
         assert_eq!(a.status.map(|s| s.code), Some(401));
-        assert_eq!(a.details, ["Client must be authenticated to access this resource."]);
+        assert_eq!(
+            a.details,
+            ["Client must be authenticated to access this resource."]
+        );
         let a = Anatomy::parse(r#"{"error-code":"USER_LIMIT","error-message":"x"}"#);
-        assert_eq!((a.codes.as_slice(), a.details.as_slice()), (&["USER_LIMIT".to_owned()][..], &["x".to_owned()][..]));
+        assert_eq!(
+            (a.codes.as_slice(), a.details.as_slice()),
+            (&["USER_LIMIT".to_owned()][..], &["x".to_owned()][..])
+        );
     }
 
     #[test]
@@ -1001,6 +1019,10 @@ mod tests {
         assert!(!Anatomy::parse("hello world").plainly_an_error());
         assert!(Anatomy::parse("Cannot deactivate an owner").plainly_an_error());
         assert!(!Anatomy::parse("Tasks assigned to me").plainly_an_error());
+        assert!(!Anatomy::parse("Sync finished: 120 users, 0 errors").plainly_an_error());
+        assert!(!Anatomy::parse("import done without errors (failures: 0)").plainly_an_error());
+        assert!(Anatomy::parse("Import done, errors: 3").plainly_an_error());
+        assert!(Anatomy::parse("0 errors, 1 failed: Seat limit reached").plainly_an_error());
         assert!(!Anatomy::parse("[1, 2, 3] {not json").plainly_an_error());
         // A bare `null` (jq's output for a missing reason) is no message; after Okta's wrapper it is an
         // answer Okta could not quote.
