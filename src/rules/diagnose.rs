@@ -518,7 +518,8 @@ mod tests {
         let t = table();
         // Each of these shares words with a cue for a value, an address, a quota or a field Okta may not
         // update, or an account gone, and is not that cause: a storage quota, a photo's URL, a role of Okta's
-        // own account, an account the app protects, a user's type, a list that names what already exists.
+        // own account, an account the app protects, a user's type, a list that names what already exists; or
+        // with a credential's, a token that is not one.
         for (text, not) in [
             (
                 "Error while creating user jane: Storage quota exceeded",
@@ -539,6 +540,9 @@ mod tests {
                 "Invalid value for department: must be one of the departments that already exist in Acme",
                 "account-already-exists",
             ),
+            // A token that pages through a list, not one that signs Okta in.
+            ("The pagination token is invalid", "invalid-credentials"),
+            ("Continuation token has expired", "invalid-credentials"),
         ] {
             let d = t.diagnose(Some(text), None);
             assert_ne!(cause(&t, &d).as_deref(), Some(not), "{text}");
