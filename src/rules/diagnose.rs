@@ -6,7 +6,9 @@
 //! be.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
 
 use super::matcher::Weight;
 use super::schema::{Fallbacks, StatusFallback};
@@ -81,7 +83,7 @@ impl RuleTable {
         }
         let fallbacks = self.fallbacks();
         if let Some(scim_type) = a.scim.as_ref().and_then(|s| s.scim_type.as_deref()) {
-            if let Some((rule, alternatives)) = self.fallback(fallbacks.scim(scim_type)) {
+            if let Some((rule, alternatives)) = self.fallback(fallbacks.scim(scim_type), &folded) {
                 let said = format!("scimType \"{scim_type}\"");
                 return Some((
                     rule,
@@ -94,7 +96,9 @@ impl RuleTable {
             return Some(found);
         }
         if let Some(status) = &a.status {
-            if let Some((rule, alternatives)) = self.fallback(fallbacks.status(status.code, a.operation)) {
+            if let Some((rule, alternatives)) =
+                self.fallback(fallbacks.status(status.code, a.operation), &folded)
+            {
                 let said = status_words(status.code, &status.text);
                 return Some((rule, why(Confidence::Likely, Layer::Status, &said, alternatives)));
             }
@@ -111,7 +115,7 @@ impl RuleTable {
             return None;
         }
         let operation = a.wrapper_operation?;
-        let (rule, alternatives) = self.fallback(fallbacks.operation(operation, a.no_answer))?;
+        let (rule, alternatives) = self.fallback(fallbacks.operation(operation, a.no_answer), &folded)?;
         // The words that name the operation; with no answer, from them to the `null` Okta quoted.
         let said = match operation_words(text, operation) {
             Some(at) if a.no_answer => text.get(at.start..),
@@ -143,6 +147,7 @@ impl RuleTable {
             return None;
         }
         let text = without_names_of_places(&fold(&said.join(" | ")));
+        let text = REQUIRED_BY_NAME.replace_all(&text, " ");
         let mut weights = self.weigh(&text);
         let leads = |weights: &[Weight]| {
             let best = weights.first()?;
@@ -183,14 +188,28 @@ impl RuleTable {
         ))
     }
 
-    /// The first cause a fallback names that is in the table, and the others (its alternatives).
-    fn fallback(&self, causes: Option<&[String]>) -> Option<(usize, Arc<[Arc<str>]>)> {
-        let mut known = causes?.iter().filter_map(|id| self.index_of(id).map(|i| (i, id)));
+    /// The first cause a fallback names that is in the table and that the message's words (`folded`) do not
+    /// rule out (a rule's `unless`: a storage limit is no licence shortage, whatever the 402), and the
+    /// others (its alternatives).
+    fn fallback(&self, causes: Option<&[String]>, folded: &str) -> Option<(usize, Arc<[Arc<str>]>)> {
+        let causes = causes?;
+        let ruled_out = self.ruled_out(folded);
+        let mut known = causes
+            .iter()
+            .filter_map(|id| self.index_of(id).map(|i| (i, id)))
+            .filter(|&(i, _)| !ruled_out.get(i).copied().unwrap_or(false));
         let (first, _) = known.next()?;
         let alternatives: Vec<Arc<str>> = known.map(|(_, id)| Arc::from(id.as_str())).collect();
         Some((first, alternatives.into()))
     }
 }
+
+/// HTTP's names for statuses that say "required" of something no attribute is (RFC 9110: 402, 407, 411, 426,
+/// 428): `402 (Payment Required): Unable to provision your account` speaks of no required attribute.
+static REQUIRED_BY_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:payment|proxy authentication|length|upgrade|precondition) required\b")
+        .expect("valid")
+});
 
 /// A rule decided: the words of `folded` it matched (at `at`) are the evidence, else the whole text.
 fn certain(folded: &str, at: Option<Range<usize>>) -> Why {
@@ -547,6 +566,22 @@ mod tests {
             let d = t.diagnose(Some(text), None);
             assert_ne!(cause(&t, &d).as_deref(), Some(not), "{text}");
         }
+    }
+
+    #[test]
+    fn a_status_gives_way_to_words_that_rule_its_cause_out() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Confluent's 402 (terraform-provider-confluentcloud#48): a plan's limit on environments, no seat.
+        let environments = "402 Payment Required: Your organization is currently limited to 10 environments";
+        assert_ne!(of(environments).as_deref(), Some("license-limit-exceeded"));
+        assert_eq!(
+            of("402 Payment Required").as_deref(),
+            Some("license-limit-exceeded")
+        );
+        // HTTP's name for a 402 is no required attribute (obot#7324).
+        let provision = "error code 402 (Payment Required): Unable to provision your account. Please contact your administrator.";
+        assert_eq!(of(provision).as_deref(), Some("license-limit-exceeded"));
     }
 
     #[test]

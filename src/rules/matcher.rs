@@ -271,7 +271,7 @@ impl Matcher {
     }
 
     /// For each of `n` rules, whether one of its `unless` patterns matches `text` (already folded).
-    fn vetoed(&self, n: usize, text: &str) -> Vec<bool> {
+    pub(crate) fn vetoed(&self, n: usize, text: &str) -> Vec<bool> {
         let mut out = vec![false; n];
         for rule in self.unless.matching_rules(text) {
             out[rule] = true;
