@@ -538,7 +538,7 @@ mod tests {
         // Each of these shares words with a cue for a value, an address, a quota or a field Okta may not
         // update, or an account gone, and is not that cause: a storage quota, a photo's URL, a role of Okta's
         // own account, an account the app protects, a user's type, a list that names what already exists; or
-        // with a credential's, a token that is not one.
+        // with a credential's, a token or a password that is not Okta's.
         for (text, not) in [
             (
                 "Error while creating user jane: Storage quota exceeded",
@@ -562,6 +562,11 @@ mod tests {
             // A token that pages through a list, not one that signs Okta in.
             ("The pagination token is invalid", "invalid-credentials"),
             ("Continuation token has expired", "invalid-credentials"),
+            // A user's new password the app's policy refused, not the password Okta signs in with.
+            (
+                "Password is invalid. It must contain at least 8 characters.",
+                "invalid-credentials",
+            ),
         ] {
             let d = t.diagnose(Some(text), None);
             assert_ne!(cause(&t, &d).as_deref(), Some(not), "{text}");
