@@ -538,7 +538,8 @@ mod tests {
         // Each of these shares words with a cue for a value, an address, a quota or a field Okta may not
         // update, or an account gone, and is not that cause: a storage quota, a photo's URL, a role of Okta's
         // own account, an account the app protects, a user's type, a list that names what already exists; or
-        // with a credential's, a token or a password that is not Okta's.
+        // with a credential's, a token or a password that is not Okta's; or with a seat shortage's, a limit
+        // that is not of seats.
         for (text, not) in [
             (
                 "Error while creating user jane: Storage quota exceeded",
@@ -562,6 +563,28 @@ mod tests {
             // A token that pages through a list, not one that signs Okta in.
             ("The pagination token is invalid", "invalid-credentials"),
             ("Continuation token has expired", "invalid-credentials"),
+            // A limit of a group's members, of one request's size, of a role's holders or of one user's
+            // licences: no seat is short.
+            (
+                "This group has reached the maximum number of users",
+                "license-limit-exceeded",
+            ),
+            (
+                "Maximum number of users per request exceeded",
+                "license-limit-exceeded",
+            ),
+            (
+                "User count exceeds the maximum page size",
+                "license-limit-exceeded",
+            ),
+            (
+                "You have reached the maximum number of admins",
+                "license-limit-exceeded",
+            ),
+            (
+                "Exceeded maximum number of licenses that can be assigned to a single user",
+                "license-limit-exceeded",
+            ),
             // A user's new password the app's policy refused, not the password Okta signs in with.
             (
                 "Password is invalid. It must contain at least 8 characters.",
