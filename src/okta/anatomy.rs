@@ -152,6 +152,12 @@ static NONE_FAILED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
+/// An error word that says the app gave no reason, not that nothing failed.
+static NO_REASON_GIVEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bno (?:errors?|failures?) (?:details?|messages?|body|code|description|returned|reported|given)\b")
+        .expect("valid")
+});
+
 /// `Errors reported by remote server:` / `by the connector :` (with the spacing and article variations the
 /// corpus shows).
 static REPORTED_BY: LazyLock<Regex> = LazyLock::new(|| {
@@ -312,8 +318,14 @@ impl Anatomy {
         }
         a.code_words = code_words(whole);
         // Long text (a document, a log's dump) is not one error said in words.
-        // A count of none (`0 errors`, `no failures`, `errors: 0`) says nothing failed.
-        a.says_it_failed = whole.len() <= 600 && ERROR_WORDS.is_match(&NONE_FAILED.replace_all(whole, ""));
+        // A count of none (`0 errors`, `no failures`, `errors: 0`) says nothing failed; "no error details"
+        // or "no errors returned" says only that the app gave no reason.
+        let none_failed = if NO_REASON_GIVEN.is_match(whole) {
+            std::borrow::Cow::Borrowed(whole)
+        } else {
+            NONE_FAILED.replace_all(whole, " ")
+        };
+        a.says_it_failed = whole.len() <= 600 && ERROR_WORDS.is_match(&none_failed);
         a
     }
 
@@ -836,11 +848,7 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
 
 /// A SCIM error object: it names the SCIM error schema, or carries `scimType`, or `status` with `detail`.
 fn scim_error(map: &serde_json::Map<String, Value>) -> Option<ScimError> {
-    let get = |k: &str| {
-        map.iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(k))
-            .map(|(_, v)| v)
-    };
+    let get = |k: &str| map.iter().find(|(key, _)| key_name(key) == k).map(|(_, v)| v);
     let schema = get("schemas").and_then(Value::as_array).is_some_and(|s| {
         s.iter()
             .filter_map(Value::as_str)
@@ -1023,6 +1031,8 @@ mod tests {
         assert!(!Anatomy::parse("import done without errors (failures: 0)").plainly_an_error());
         assert!(Anatomy::parse("Import done, errors: 3").plainly_an_error());
         assert!(Anatomy::parse("0 errors, 1 failed: Seat limit reached").plainly_an_error());
+        assert!(Anatomy::parse("User jane was not created: no errors returned").plainly_an_error());
+        assert!(Anatomy::parse("Push returned no error details; user jane not created").plainly_an_error());
         assert!(!Anatomy::parse("[1, 2, 3] {not json").plainly_an_error());
         // A bare `null` (jq's output for a missing reason) is no message; after Okta's wrapper it is an
         // answer Okta could not quote.

@@ -83,7 +83,7 @@ impl RuleTable {
         }
         let fallbacks = self.fallbacks();
         if let Some(scim_type) = a.scim.as_ref().and_then(|s| s.scim_type.as_deref()) {
-            if let Some((rule, alternatives)) = self.fallback(fallbacks.scim(scim_type), &folded) {
+            if let Some((rule, alternatives)) = self.fallback(fallbacks.scim(scim_type), a) {
                 let said = format!("scimType \"{scim_type}\"");
                 return Some((
                     rule,
@@ -96,9 +96,7 @@ impl RuleTable {
             return Some(found);
         }
         if let Some(status) = &a.status {
-            if let Some((rule, alternatives)) =
-                self.fallback(fallbacks.status(status.code, a.operation), &folded)
-            {
+            if let Some((rule, alternatives)) = self.fallback(fallbacks.status(status.code, a.operation), a) {
                 let said = status_words(status.code, &status.text);
                 return Some((rule, why(Confidence::Likely, Layer::Status, &said, alternatives)));
             }
@@ -115,7 +113,7 @@ impl RuleTable {
             return None;
         }
         let operation = a.wrapper_operation?;
-        let (rule, alternatives) = self.fallback(fallbacks.operation(operation, a.no_answer), &folded)?;
+        let (rule, alternatives) = self.fallback(fallbacks.operation(operation, a.no_answer), a)?;
         // The words that name the operation; with no answer, from them to the `null` Okta quoted.
         let said = match operation_words(text, operation) {
             Some(at) if a.no_answer => text.get(at.start..),
@@ -140,13 +138,7 @@ impl RuleTable {
         if a.operation == Some(Operation::Authenticate) && a.status.is_some() {
             return None;
         }
-        let mut said: Vec<&str> = a.details.iter().map(String::as_str).collect();
-        said.extend(a.code_words.as_deref());
-        said.extend(a.reason.as_deref());
-        if said.is_empty() {
-            return None;
-        }
-        let text = without_names_of_places(&fold(&said.join(" | ")));
+        let text = app_words(a)?;
         let text = REQUIRED_BY_NAME.replace_all(&text, " ");
         let mut weights = self.weigh(&text);
         let leads = |weights: &[Weight]| {
@@ -188,28 +180,42 @@ impl RuleTable {
         ))
     }
 
-    /// The first cause a fallback names that is in the table and that the message's words (`folded`) do not
-    /// rule out (a rule's `unless`: a storage limit is no licence shortage, whatever the 402), and the
-    /// others (its alternatives).
-    fn fallback(&self, causes: Option<&[String]>, folded: &str) -> Option<(usize, Arc<[Arc<str>]>)> {
-        let causes = causes?;
-        let ruled_out = self.ruled_out(folded);
-        let mut known = causes
-            .iter()
-            .filter_map(|id| self.index_of(id).map(|i| (i, id)))
-            .filter(|&(i, _)| !ruled_out.get(i).copied().unwrap_or(false));
+    /// The first cause a fallback names that is in the table, and the others (its alternatives); none
+    /// when the app's words rule that cause out (its rule's `unless`: a 402 whose words speak of a limit
+    /// of 10 environments is no seat shortage). The next cause on the list would be a guess, so the
+    /// message stays unrecognized. Only the app's words count: Okta's wrapper names users and apps
+    /// (`Agent Smith`, `Integration User`), and those say nothing about the cause.
+    fn fallback(&self, causes: Option<&[String]>, a: &Anatomy) -> Option<(usize, Arc<[Arc<str>]>)> {
+        let mut known = causes?.iter().filter_map(|id| self.index_of(id).map(|i| (i, id)));
         let (first, _) = known.next()?;
+        if let Some(words) = app_words(a) {
+            if self.ruled_out(&words).get(first).copied().unwrap_or(false) {
+                return None;
+            }
+        }
         let alternatives: Vec<Arc<str>> = known.map(|(_, id)| Arc::from(id.as_str())).collect();
         Some((first, alternatives.into()))
     }
 }
 
-/// HTTP's names for statuses that say "required" of something no attribute is (RFC 9110: 402, 407, 411, 426,
-/// 428): `402 (Payment Required): Unable to provision your account` speaks of no required attribute.
+/// HTTP's names for statuses that say "required" of something no attribute is (RFC 9110: 402, 407, 411,
+/// 428): `402 (Payment Required): Unable to provision your account` speaks of no required attribute. Not
+/// 426's "Upgrade Required": "upgrade required to add more users" is an app's word for a plan.
 static REQUIRED_BY_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:payment|proxy authentication|length|upgrade|precondition) required\b")
-        .expect("valid")
+    Regex::new(r"(?i)\b(?:payment|proxy authentication|length|precondition) required\b").expect("valid")
 });
+
+/// The app's words in a message, folded, as one text: its bodies' texts, its codes as words and its
+/// reason, with URNs and URLs taken out; none when it said nothing. Okta's wrapper is not among them.
+fn app_words(a: &Anatomy) -> Option<String> {
+    let mut said: Vec<&str> = a.details.iter().map(String::as_str).collect();
+    said.extend(a.code_words.as_deref());
+    said.extend(a.reason.as_deref());
+    if said.is_empty() {
+        return None;
+    }
+    Some(without_names_of_places(&fold(&said.join(" | "))))
+}
 
 /// A rule decided: the words of `folded` it matched (at `at`) are the evidence, else the whole text.
 fn certain(folded: &str, at: Option<Range<usize>>) -> Why {
@@ -563,6 +569,20 @@ mod tests {
             // A token that pages through a list, not one that signs Okta in.
             ("The pagination token is invalid", "invalid-credentials"),
             ("Continuation token has expired", "invalid-credentials"),
+            // A user's second factor, a user's sign-in, a captcha: no token of Okta's.
+            ("Error while updating user jane: Hardware token disabled for user jane", "invalid-credentials"),
+            ("User must be authenticated through SSO before joining this workspace", "invalid-credentials"),
+            ("Captcha token validation failed", "invalid-credentials"),
+            // A plan that caps seats is no plan without the API.
+            (
+                "Forbidden (403). Errors reported by remote server: Only the Enterprise plan supports more than 10 seats",
+                "app-integration-disabled",
+            ),
+            // An HTTP header's name, not Okta's agent.
+            (
+                "Error while creating user jane: 401 Unauthorized (user-agent: Okta/2024.1)",
+                "provisioning-agent-unavailable",
+            ),
             // A limit of a group's members, of one request's size, of a role's holders or of one user's
             // licences: no seat is short.
             (
@@ -602,7 +622,7 @@ mod tests {
         let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
         // Confluent's 402 (terraform-provider-confluentcloud#48): a plan's limit on environments, no seat.
         let environments = "402 Payment Required: Your organization is currently limited to 10 environments";
-        assert_ne!(of(environments).as_deref(), Some("license-limit-exceeded"));
+        assert_eq!(of(environments), None);
         assert_eq!(
             of("402 Payment Required").as_deref(),
             Some("license-limit-exceeded")
@@ -610,6 +630,15 @@ mod tests {
         // HTTP's name for a 402 is no required attribute (obot#7324).
         let provision = "error code 402 (Payment Required): Unable to provision your account. Please contact your administrator.";
         assert_eq!(of(provision).as_deref(), Some("license-limit-exceeded"));
+        // 426's name is no plan's word, but "upgrade required to add more users" is.
+        let upgrade = "Error while creating user jane: Upgrade required to add more users";
+        assert_eq!(of(upgrade).as_deref(), Some("license-limit-exceeded"));
+        // Okta's wrapper names people and apps: a user called Agent Smith rules no cause out.
+        let agent = "Error while creating user Agent Smith: 401 Unauthorized";
+        assert_eq!(of(agent).as_deref(), Some("invalid-credentials"));
+        // Some apps call their SCIM token a sync token.
+        let sync = "Error authenticating: The directory sync token is invalid or has been revoked";
+        assert_eq!(of(sync).as_deref(), Some("invalid-credentials"));
     }
 
     #[test]
