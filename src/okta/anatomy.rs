@@ -593,6 +593,16 @@ impl Scan {
     fn push(&mut self, found: (usize, Found)) {
         self.found.push(found);
     }
+
+    /// Counts `bytes` handed to the parser against the budget.
+    fn spend(&mut self, bytes: usize) {
+        self.budget = self.budget.saturating_sub(bytes);
+    }
+
+    /// Whether the budget is spent, and the scan must stop.
+    fn spent(&self) -> bool {
+        self.budget == 0
+    }
 }
 
 /// Finds the JSON objects in `text` at `depth` and reads them; where they stand.
@@ -607,7 +617,7 @@ fn scan(text: &str, depth: usize, found: &mut Scan) -> Vec<(usize, usize)> {
         let mut values = serde_json::Deserializer::from_str(&text[i..]).into_iter::<Value>();
         match values.next() {
             Some(Ok(v)) => {
-                found.budget = found.budget.saturating_sub(values.byte_offset());
+                found.spend(values.byte_offset());
                 if v.is_object() || v.as_array().is_some_and(|a| a.iter().any(Value::is_object)) {
                     let end = i + values.byte_offset();
                     value(&v, depth + 1, found);
@@ -619,12 +629,12 @@ fn scan(text: &str, depth: usize, found: &mut Scan) -> Vec<(usize, usize)> {
                 }
             }
             Some(Err(e)) => {
-                found.budget = found.budget.saturating_sub(parsed_before(&text[i..], &e));
+                found.spend(parsed_before(&text[i..], &e));
                 from = i + 1;
             }
             None => from = i + 1,
         }
-        if read >= MAX_BODIES || from >= text.len() || found.budget == 0 {
+        if read >= MAX_BODIES || from >= text.len() || found.spent() {
             break;
         }
     }
@@ -1103,7 +1113,11 @@ mod tests {
     fn brackets_never_closed_cost_a_few_passes_of_the_text() {
         // Each try at one of these brackets reads 128 levels deep (serde_json's limit, some 640 bytes) before
         // it fails: without the budget, 40,000 tries would build and drop 25 MB of values.
-        let cut = format!("failed: {}", r#"["x","#.repeat(40_000));
+        let cut = format!(
+            "failed: {}{}",
+            r#"["x","#.repeat(40_000),
+            r#"{"detail":"read only without a budget"}"#
+        );
         let half = &cut[cut.len() / 2..];
         let half = &half[half.find('[').unwrap_or(0)..];
         let e = serde_json::from_str::<Value>(half).expect_err("never closed");
@@ -1113,7 +1127,9 @@ mod tests {
             budget: scan_budget(cut.len()),
         };
         assert!(scan(&cut, 0, &mut scanned).is_empty());
-        assert_eq!(scanned.budget, 0, "the scan stopped when its budget was spent");
+        assert!(scanned.spent());
+        // It stopped there: the body after the brackets, which it would reach at last, was not read.
+        assert!(scanned.found.is_empty(), "the scan went on past its budget");
         // The budget leaves room for what a message holds: many brackets of prose, then the app's body.
         let prose = format!(
             "{} {}",
