@@ -320,12 +320,10 @@ impl Anatomy {
         // Long text (a document, a log's dump) is not one error said in words.
         // A count of none (`0 errors`, `no failures`, `errors: 0`) says nothing failed; "no error details"
         // or "no errors returned" says only that the app gave no reason.
-        let none_failed = if NO_REASON_GIVEN.is_match(whole) {
-            std::borrow::Cow::Borrowed(whole)
-        } else {
-            NONE_FAILED.replace_all(whole, " ")
-        };
-        a.says_it_failed = whole.len() <= 600 && ERROR_WORDS.is_match(&none_failed);
+        a.says_it_failed = whole.len() <= 600
+            && ERROR_WORDS.is_match(whole)
+            && (NO_REASON_GIVEN.is_match(whole)
+                || ERROR_WORDS.is_match(&NONE_FAILED.replace_all(whole, " ")));
         a
     }
 
@@ -689,6 +687,19 @@ fn key_name(key: &str) -> String {
     key.to_ascii_lowercase().replace('-', "_")
 }
 
+/// `key` is `name` (as the lists above spell it) once spelled so, without building `key_name`'s string: the
+/// lookups below try every key of a body for each name.
+fn key_is(key: &str, name: &str) -> bool {
+    key.len() == name.len()
+        && key.bytes().zip(name.bytes()).all(|(k, n)| {
+            if k == b'-' {
+                n == b'_'
+            } else {
+                k.to_ascii_lowercase() == n
+            }
+        })
+}
+
 /// Reads one JSON value found in a message.
 fn value(v: &Value, depth: usize, found: &mut Scan) {
     if depth >= MAX_DEPTH {
@@ -828,11 +839,11 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
     if scim_error(map).is_some() {
         return true;
     }
-    let has = |k: &str| map.keys().any(|key| key_name(key) == k);
+    let has = |k: &str| map.keys().any(|key| key_is(key, k));
     // An error key with nothing in it (`"errorCode": null`, `"errors": []`) says there was none.
     let said = |k: &str| {
         map.iter().any(|(key, v)| {
-            key_name(key) == k
+            key_is(key, k)
                 && match v {
                     Value::Null | Value::Bool(false) => false,
                     Value::String(s) => !s.trim().is_empty(),
@@ -846,7 +857,7 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
         return true;
     }
     let status = map.iter().any(|(k, v)| {
-        STATUS_KEYS.contains(&key_name(k).as_str())
+        STATUS_KEYS.iter().any(|s| key_is(k, s))
             && match v {
                 Value::Number(n) => n.as_u64().is_some_and(|n| (400..600).contains(&n)),
                 Value::String(s) => s.trim().parse::<u16>().is_ok_and(|n| (400..600).contains(&n)),
@@ -858,7 +869,7 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
 
 /// A SCIM error object: it names the SCIM error schema, or carries `scimType`, or `status` with `detail`.
 fn scim_error(map: &serde_json::Map<String, Value>) -> Option<ScimError> {
-    let get = |k: &str| map.iter().find(|(key, _)| key_name(key) == k).map(|(_, v)| v);
+    let get = |k: &str| map.iter().find(|(key, _)| key_is(key, k)).map(|(_, v)| v);
     let schema = get("schemas").and_then(Value::as_array).is_some_and(|s| {
         s.iter()
             .filter_map(Value::as_str)
@@ -1023,6 +1034,8 @@ mod tests {
             a.details,
             ["Client must be authenticated to access this resource."]
         );
+        assert!(key_is("Status-Code", "status_code") && key_is("statusCode", "statuscode"));
+        assert!(!key_is("status", "status_code") && !key_is("status_code", "status-code"));
         let a = Anatomy::parse(r#"{"error-code":"USER_LIMIT","error-message":"x"}"#);
         assert_eq!(
             (a.codes.as_slice(), a.details.as_slice()),
