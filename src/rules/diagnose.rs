@@ -82,8 +82,11 @@ impl RuleTable {
             }
         }
         let fallbacks = self.fallbacks();
+        // What the app said, read once for the fallbacks and the weighing below.
+        let words = app_words(a);
+        let words = words.as_deref();
         if let Some(scim_type) = a.scim.as_ref().and_then(|s| s.scim_type.as_deref()) {
-            if let Some((rule, alternatives)) = self.fallback(fallbacks.scim(scim_type), a) {
+            if let Some((rule, alternatives)) = self.fallback(fallbacks.scim(scim_type), words) {
                 let said = format!("scimType \"{scim_type}\"");
                 return Some((
                     rule,
@@ -92,11 +95,13 @@ impl RuleTable {
             }
         }
         // The app's words, weighed: no rule knows the phrase, but the words speak of a cause.
-        if let Some(found) = self.by_words(a) {
+        if let Some(found) = self.by_words(a, words) {
             return Some(found);
         }
         if let Some(status) = &a.status {
-            if let Some((rule, alternatives)) = self.fallback(fallbacks.status(status.code, a.operation), a) {
+            if let Some((rule, alternatives)) =
+                self.fallback(fallbacks.status(status.code, a.operation), words)
+            {
                 let said = status_words(status.code, &status.text);
                 return Some((rule, why(Confidence::Likely, Layer::Status, &said, alternatives)));
             }
@@ -113,7 +118,7 @@ impl RuleTable {
             return None;
         }
         let operation = a.wrapper_operation?;
-        let (rule, alternatives) = self.fallback(fallbacks.operation(operation, a.no_answer), a)?;
+        let (rule, alternatives) = self.fallback(fallbacks.operation(operation, a.no_answer), words)?;
         // The words that name the operation; with no answer, from them to the `null` Okta quoted.
         let said = match operation_words(text, operation) {
             Some(at) if a.no_answer => text.get(at.start..),
@@ -132,14 +137,13 @@ impl RuleTable {
     /// or lifts a lone word to enough, but never makes a tie against words that lead. The app's words are
     /// its bodies' texts, its codes as words and its reason. While Okta authenticates, a status the app
     /// answered outweighs its words.
-    fn by_words(&self, a: &Anatomy) -> Option<(usize, Why)> {
+    fn by_words(&self, a: &Anatomy, words: Option<&str>) -> Option<(usize, Why)> {
         // Okta was testing its credentials: what the app answered (401, 403) is about them, whatever
         // else its page says.
         if a.operation == Some(Operation::Authenticate) && a.status.is_some() {
             return None;
         }
-        let text = app_words(a)?;
-        let text = REQUIRED_BY_NAME.replace_all(&text, " ");
+        let text = REQUIRED_BY_NAME.replace_all(words?, " ");
         let mut weights = self.weigh(&text);
         let leads = |weights: &[Weight]| {
             let best = weights.first()?;
@@ -181,17 +185,15 @@ impl RuleTable {
     }
 
     /// The first cause a fallback names that is in the table, and the others (its alternatives); none
-    /// when the app's words rule that cause out (its rule's `unless`: a 402 whose words speak of a limit
+    /// when the app's `words` (`app_words`) rule that cause out (its rule's `unless`: a 402 whose words speak of a limit
     /// of 10 environments is no seat shortage). The next cause on the list would be a guess, so the
     /// message stays unrecognized. Only the app's words count: Okta's wrapper names users and apps
     /// (`Agent Smith`, `Integration User`), and those say nothing about the cause.
-    fn fallback(&self, causes: Option<&[String]>, a: &Anatomy) -> Option<(usize, Arc<[Arc<str>]>)> {
+    fn fallback(&self, causes: Option<&[String]>, words: Option<&str>) -> Option<(usize, Arc<[Arc<str>]>)> {
         let mut known = causes?.iter().filter_map(|id| self.index_of(id).map(|i| (i, id)));
         let (first, _) = known.next()?;
-        if let Some(words) = app_words(a) {
-            if self.ruled_out(&words).get(first).copied().unwrap_or(false) {
-                return None;
-            }
+        if words.is_some_and(|w| self.ruled_out(w).get(first).copied().unwrap_or(false)) {
+            return None;
         }
         let alternatives: Vec<Arc<str>> = known.map(|(_, id)| Arc::from(id.as_str())).collect();
         Some((first, alternatives.into()))
