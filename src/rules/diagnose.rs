@@ -619,6 +619,86 @@ mod tests {
     }
 
     #[test]
+    fn a_seed_cause_s_new_words_keep_to_their_own_sense() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Each shares words with a phrase the credentials, create-users or seat causes learned from apps'
+        // error references, and is another cause: a record an update did not find, a role the signed-in
+        // account lacks, a permission an API key lacks, another kind of token, a body's key, a user's own
+        // second factor, a group push, a group's cap, a usage location.
+        for (text, not) in [
+            (
+                "Automatic deactivation of user Jane Doe in app Acme failed: Errors reported by remote server: {\"status\":404,\"detail\":\"Matching record not found\"}",
+                "create-users-disabled",
+            ),
+            ("members count limit exceeded", "license-limit-exceeded"),
+            ("Users count quota exceeded for this group", "license-limit-exceeded"),
+            (
+                "You must be logged in as an admin or superadmin to access this resource",
+                "invalid-credentials",
+            ),
+            ("Access denied: missing permission for this API key", "invalid-credentials"),
+            ("Access denied - invalid license key", "invalid-credentials"),
+            (
+                "Cannot authorize request: the token does not have permission to manage users",
+                "invalid-credentials",
+            ),
+            ("Missing X-CSRF-Token header", "invalid-credentials"),
+            ("Personal access tokens are disabled on this server", "invalid-credentials"),
+            ("Skip token not found", "invalid-credentials"),
+            ("Invalid or missing key: name.familyName", "invalid-credentials"),
+            (
+                "Cannot update authentication methods: the user account is disabled",
+                "invalid-credentials",
+            ),
+            (
+                "SAML response signature does not match the configured certificate",
+                "invalid-credentials",
+            ),
+            (
+                "Cannot add member to group: user cannot be added without a pre-existing Slack account",
+                "create-users-disabled",
+            ),
+            (
+                "Auto creation of accounts is not allowed for external domains",
+                "create-users-disabled",
+            ),
+            (
+                "Could not assign license. Check that you have available licenses and that the user has a usage location set.",
+                "license-limit-exceeded",
+            ),
+        ] {
+            assert_ne!(of(text).as_deref(), Some(not), "{text}");
+        }
+        // And what they were learned from is still named.
+        for (text, is) in [
+            ("HTTP Token: Access denied.", "invalid-credentials"),
+            (
+                "Access denied: invalid credentials (API Key)",
+                "invalid-credentials",
+            ),
+            ("Missing x-api-key header", "invalid-credentials"),
+            ("Token is not active", "invalid-credentials"),
+            ("tokenNotFound", "invalid-credentials"),
+            (
+                "SAML response is invalid or matching user is not found.",
+                "create-users-disabled",
+            ),
+            ("{\"allow_signup\": false}", "create-users-disabled"),
+            (
+                "Sync & Share users count quota exceeded",
+                "license-limit-exceeded",
+            ),
+            (
+                "Team is already full. The free team member limit has been reached.",
+                "license-limit-exceeded",
+            ),
+        ] {
+            assert_eq!(of(text).as_deref(), Some(is), "{text}");
+        }
+    }
+
+    #[test]
     fn a_status_gives_way_to_words_that_rule_its_cause_out() {
         let t = table();
         let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
