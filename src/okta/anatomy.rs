@@ -736,7 +736,7 @@ fn value(v: &Value, depth: usize, found: &mut Scan) {
                         }
                         if CODE_KEYS.contains(&key.as_str()) && looks_like_code(s) {
                             found.push((depth, Found::Code(s.to_owned())));
-                        } else if TEXT_KEYS.contains(&key.as_str()) {
+                        } else if is_text_key(&key, error_body) {
                             found.push((depth, Found::Text(s.to_owned())));
                             // A body quoted inside the text (`… invoking <url> with statusCode: 400 and
                             // response: {"status":400,…}`) is read too, one level deeper.
@@ -779,6 +779,17 @@ fn value(v: &Value, depth: usize, found: &mut Scan) {
         }
         _ => {}
     }
+}
+
+/// `key` (as `key_name` spells it) holds the app's reason: one of `TEXT_KEYS`, or a key whose name ends
+/// in one of their words (`user_message`, `developerMessage`, `errorDetail`, an LDAP test's
+/// `test_error_message`) in an error body, or anywhere when it names the error itself.
+fn is_text_key(key: &str, error_body: bool) -> bool {
+    TEXT_KEYS.contains(&key)
+        || (["message", "detail", "description"]
+            .iter()
+            .any(|w| key.len() > w.len() && key.ends_with(w))
+            && (error_body || key.contains("error")))
 }
 
 /// The keys whose list of strings is the app's sentences.
@@ -839,7 +850,6 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
     if scim_error(map).is_some() {
         return true;
     }
-    let has = |k: &str| map.keys().any(|key| key_is(key, k));
     // An error key with nothing in it (`"errorCode": null`, `"errors": []`) says there was none.
     let said = |k: &str| {
         map.iter().any(|(key, v)| {
@@ -864,7 +874,16 @@ pub fn is_error_body(map: &serde_json::Map<String, Value>) -> bool {
                 _ => false,
             }
     });
-    status && (has("message") || has("detail") || has("description"))
+    status && map.keys().any(|k| names_a_text(k))
+}
+
+/// `key` ends in a word for the app's reason (`message`, `user_message`, `errorDetail`, `description`),
+/// whatever its case.
+fn names_a_text(key: &str) -> bool {
+    let key = key.as_bytes();
+    ["message", "detail", "description"]
+        .iter()
+        .any(|w| key.len() >= w.len() && key[key.len() - w.len()..].eq_ignore_ascii_case(w.as_bytes()))
 }
 
 /// A SCIM error object: it names the SCIM error schema, or carries `scimType`, or `status` with `detail`.
@@ -1021,6 +1040,21 @@ mod tests {
         assert_eq!(a.details, vec!["username_not_allowed (user=x)".to_owned()]);
         assert_eq!(a.status.map(|s| s.code), Some(400));
         assert_eq!(a.operation, Some(Operation::Create));
+    }
+
+    #[test]
+    fn a_key_named_for_a_message_is_read_as_the_app_s_reason() {
+        // An LDAP server's test result (no error body, but its key names the error) and an error body's
+        // message for its user.
+        let ldap = r#""LDAP Server" : [ { "url" : "ldap://ldapserver.com:389", "operational_status" : false, "test_error_code" : 49, "test_error_message" : "Invalid credentials", "test_success" : false } ]"#;
+        assert!(Anatomy::parse(ldap).layers().any(|l| l == "Invalid credentials"));
+        let user = r#"{"status":{"code":403,"user_message":"Forbidden: Access denied"}}"#;
+        assert!(Anatomy::parse(user)
+            .layers()
+            .any(|l| l == "Forbidden: Access denied"));
+        // A profile's own message, outside an error body, is the app's data, not its reason.
+        let data = r#"{"profile":{"status_message":"Out of office"}}"#;
+        assert!(!Anatomy::parse(data).layers().any(|l| l == "Out of office"));
     }
 
     #[test]
