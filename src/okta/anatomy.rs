@@ -785,11 +785,7 @@ fn value(v: &Value, depth: usize, found: &mut Scan) {
 /// in one of their words (`user_message`, `developerMessage`, `errorDetail`, an LDAP test's
 /// `test_error_message`) in an error body, or anywhere when it names the error itself.
 fn is_text_key(key: &str, error_body: bool) -> bool {
-    TEXT_KEYS.contains(&key)
-        || (["message", "detail", "description"]
-            .iter()
-            .any(|w| key.len() > w.len() && key.ends_with(w))
-            && (error_body || key.contains("error")))
+    TEXT_KEYS.contains(&key) || (names_a_text(key) && (error_body || key.contains("error")))
 }
 
 /// The keys whose list of strings is the app's sentences.
