@@ -192,7 +192,7 @@ impl RuleTable {
     fn fallback(&self, causes: Option<&[String]>, words: Option<&str>) -> Option<(usize, Arc<[Arc<str>]>)> {
         let mut known = causes?.iter().filter_map(|id| self.index_of(id).map(|i| (i, id)));
         let (first, _) = known.next()?;
-        if words.is_some_and(|w| self.ruled_out(w).get(first).copied().unwrap_or(false)) {
+        if words.is_some_and(|w| self.ruled_out(first, w)) {
             return None;
         }
         let alternatives: Vec<Arc<str>> = known.map(|(_, id)| Arc::from(id.as_str())).collect();

@@ -271,7 +271,7 @@ impl Matcher {
     }
 
     /// For each of `n` rules, whether one of its `unless` patterns matches `text` (already folded).
-    pub(crate) fn vetoed(&self, n: usize, text: &str) -> Vec<bool> {
+    fn vetoed(&self, n: usize, text: &str) -> Vec<bool> {
         let mut out = vec![false; n];
         for rule in self.unless.matching_rules(text) {
             out[rule] = true;
@@ -295,11 +295,16 @@ impl Matcher {
 
     /// Where in `text` rule `rule` of `n` matched first (the leftmost match of its patterns), if it did
     /// and none of its `unless` patterns rules it out.
-    pub(crate) fn found(&self, n: usize, rule: usize, text: &str) -> Option<Range<usize>> {
-        if self.vetoed(n, text).get(rule).copied().unwrap_or(false) {
+    pub(crate) fn found(&self, rule: usize, text: &str) -> Option<Range<usize>> {
+        if self.vetoes(rule, text) {
             return None;
         }
         self.leftmost(&self.patterns.matching(text), rule, text)
+    }
+
+    /// Whether one of rule `rule`'s `unless` patterns matches `text` (already folded).
+    pub(crate) fn vetoes(&self, rule: usize, text: &str) -> bool {
+        self.unless.matching_rules(text).any(|r| r == rule)
     }
 
     /// The leftmost match in `text` of the patterns of `matching` (the set's answer) that are `rule`'s.

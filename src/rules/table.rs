@@ -183,17 +183,15 @@ impl RuleTable {
             .cause
     }
 
-    /// For each rule, whether one of its `unless` patterns rules it out for `text` (already folded).
-    pub(crate) fn ruled_out(&self, text: &str) -> Vec<bool> {
-        self.matcher()
-            .map(|m| m.vetoed(self.rules.len(), text))
-            .unwrap_or_else(|| vec![false; self.rules.len()])
+    /// Whether one of rule `rule`'s `unless` patterns rules it out for `text` (already folded).
+    pub(crate) fn ruled_out(&self, rule: usize, text: &str) -> bool {
+        self.matcher().is_some_and(|m| m.vetoes(rule, text))
     }
 
     /// Where in `text` rule `rule` matched first, if it did and none of its `unless` patterns rules it
     /// out. `text` is taken as it is: fold it first to match as a layer of `diagnose` is.
     pub fn found(&self, rule: usize, text: &str) -> Option<Range<usize>> {
-        self.matcher()?.found(self.rules.len(), rule, text)
+        self.matcher()?.found(rule, text)
     }
 
     /// The rule a message lands on by its words (not by a fallback).
