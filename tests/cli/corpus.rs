@@ -318,8 +318,8 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
     );
     // The part the rules were written from holds them better. Not every train message is held: the later
     // searches brought messages whose label a reader could argue (docs/diagnosis.md), and no rule was bent
-    // to one of them; 80% is what the train part reached when the nineteenth to thirty-eighth searches
-    // joined it, 478 messages of apps' and SCIM servers' own words (83% after the seventh, 82% after the
+    // to one of them; 80% is what the train part reached when the nineteenth to forty-fourth searches
+    // joined it, 599 messages of apps' and SCIM servers' own words (83% after the seventh, 82% after the
     // ninth, 81% after the thirteenth).
     assert!(
         percent(train.other_right, train.other) >= 80.0,
@@ -342,8 +342,10 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 
 /// What the held part reached when these floors were set (docs/diagnosis.md), rounded down: measured on the
 /// messages whose words were not seen while the rules were written (84%, 63% and 92% counted every held
-/// message, 27 of them texts that train or a rule's examples also hold).
-const HELD_SEED_FLOOR: f64 = 80.0;
+/// message, 27 of them texts that train or a rule's examples also hold). The seed floor went from 80% to
+/// 76% (16/21) when the thirty-ninth to forty-fourth searches brought, from other sources, the very texts of
+/// four held seed messages that had been named right: those left the measure; no rule moved a held seed.
+const HELD_SEED_FLOOR: f64 = 76.0;
 const HELD_SEED_WRONG_CEILING: usize = 2;
 const HELD_OTHER_FLOOR: f64 = 61.0;
 const HELD_OTHER_ON_SEED_CEILING: usize = 5;
