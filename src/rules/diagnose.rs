@@ -699,6 +699,68 @@ mod tests {
     }
 
     #[test]
+    fn the_forty_ninth_search_s_words_keep_off_their_look_alikes() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Probes a review wrote (none is a quoted message): each shares words with a phrase learned from the
+        // thirty-ninth to forty-ninth searches, and is not its cause. A filter's lexer token, a user's own
+        // token or sign-in, a group's or a batch's cap, an agent's registration, a bill, a name taken.
+        for (text, not) in [
+            ("Invalid filter: malformed token near 'and' at position 23", "invalid-credentials"),
+            ("Authentication denied: MFA required for this account", "invalid-credentials"),
+            (
+                "User jane@example.com is missing an access token. Ask the user to connect their account first.",
+                "invalid-credentials",
+            ),
+            ("The ID token signature is invalid", "invalid-credentials"),
+            ("多要素認証が必要なため、資格情報が無効です", "invalid-credentials"),
+            ("该群组已达到用户上限，无法添加更多成员", "license-limit-exceeded"),
+            ("Group 'Engineering' has 1000 members, reaching the limit of 1000", "license-limit-exceeded"),
+            ("Unable to register the agent: max agents reached", "license-limit-exceeded"),
+            ("You can only add up to 50 users at a time", "license-limit-exceeded"),
+            ("You can't add paid users while your invoice is overdue", "license-limit-exceeded"),
+            ("Username jane is currently unavailable", "app-server-error"),
+            ("The email address jane@example.com is already used by another group", "group-push-failed"),
+            ("Could not create team member: a member with this email already exists", "group-push-failed"),
+            ("The sign-in method is not allowed by your organization's policy", "operation-not-supported"),
+        ] {
+            assert_ne!(of(text).as_deref(), Some(not), "{text}");
+        }
+        // And what they were learned from is still named.
+        for (text, is) in [
+            ("Unparseable access token", "invalid-credentials"),
+            (
+                "ResponseHeader_x-seraph-loginreason:AUTHENTICATION_DENIED",
+                "invalid-credentials",
+            ),
+            ("missing authorization token", "invalid-credentials"),
+            ("JWT is invalid", "invalid-credentials"),
+            (
+                "当前版本已经超过用户上限，请联系管理员分配名额!",
+                "license-limit-exceeded",
+            ),
+            (
+                "workspace has %d users, reaching the limit of %d",
+                "license-limit-exceeded",
+            ),
+            ("MaxAgentExceeded", "license-limit-exceeded"),
+            ("You can only add upto {} users.", "license-limit-exceeded"),
+            ("You can't add paid users.", "license-limit-exceeded"),
+            ("Currently unavailable. Please try later.", "app-server-error"),
+            (
+                "The requested external ID is already being used by another group.",
+                "group-push-failed",
+            ),
+            (
+                "The method is not allowed for the requested URL.",
+                "operation-not-supported",
+            ),
+        ] {
+            assert_eq!(of(text).as_deref(), Some(is), "{text}");
+        }
+    }
+
+    #[test]
     fn a_status_gives_way_to_words_that_rule_its_cause_out() {
         let t = table();
         let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));

@@ -318,8 +318,8 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
     );
     // The part the rules were written from holds them better. Not every train message is held: the later
     // searches brought messages whose label a reader could argue (docs/diagnosis.md), and no rule was bent
-    // to one of them; 80% is what the train part reached when the nineteenth to forty-fourth searches
-    // joined it, 599 messages of apps' and SCIM servers' own words (83% after the seventh, 82% after the
+    // to one of them; 80% is what the train part reached when the nineteenth to forty-ninth searches
+    // joined it, 759 messages of apps' and SCIM servers' own words (83% after the seventh, 82% after the
     // ninth, 81% after the thirteenth).
     assert!(
         percent(train.other_right, train.other) >= 80.0,
@@ -345,8 +345,10 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 /// messages from 47 pages of the forty-fifth to forty-ninth searches, put there by a hash of their page's
 /// address before anyone here read them (train got the other pages): 29/37 seeds (78%) with 4 on a wrong
 /// cause, 125/201 others (62%) with 7 on a seed cause, 226/243 fragments (93%). Before it grew, the part
-/// was 16/21 seeds with 2 wrong and 87/139 others with 5 on a seed cause.
-const HELD_SEED_FLOOR: f64 = 78.0;
+/// was 16/21 seeds with 2 wrong and 87/139 others with 5 on a seed cause. When the train pages of those
+/// searches joined train, four held messages left the measure as twins of their texts (one of them a missed
+/// seed): 29/36 seeds (80%), 123/198 others, 223/239 fragments; the rules learned then moved none of them.
+const HELD_SEED_FLOOR: f64 = 80.0;
 const HELD_SEED_WRONG_CEILING: usize = 4;
 const HELD_OTHER_FLOOR: f64 = 62.0;
 const HELD_OTHER_ON_SEED_CEILING: usize = 7;
