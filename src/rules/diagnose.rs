@@ -618,15 +618,25 @@ mod tests {
         }
     }
 
+    /// Asserts that no text of `kept_off` lands on the cause beside it, and that each text of `named` does.
+    fn keeps_apart(t: &RuleTable, kept_off: &[(&str, &str)], named: &[(&str, &str)]) {
+        let of = |text: &str| cause(t, &t.diagnose(Some(text), None));
+        for (text, not) in kept_off {
+            assert_ne!(of(text).as_deref(), Some(*not), "{text}");
+        }
+        for (text, is) in named {
+            assert_eq!(of(text).as_deref(), Some(*is), "{text}");
+        }
+    }
+
     #[test]
     fn a_seed_cause_s_new_words_keep_to_their_own_sense() {
         let t = table();
-        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
         // Each shares words with a phrase the credentials, create-users or seat causes learned from apps'
         // error references, and is another cause: a record an update did not find, a role the signed-in
         // account lacks, a permission an API key lacks, another kind of token, a body's key, a user's own
         // second factor, a group push, a group's cap, a usage location.
-        for (text, not) in [
+        let kept_off = [
             (
                 "Automatic deactivation of user Jane Doe in app Acme failed: Errors reported by remote server: {\"status\":404,\"detail\":\"Matching record not found\"}",
                 "create-users-disabled",
@@ -667,11 +677,9 @@ mod tests {
                 "Could not assign license. Check that you have available licenses and that the user has a usage location set.",
                 "license-limit-exceeded",
             ),
-        ] {
-            assert_ne!(of(text).as_deref(), Some(not), "{text}");
-        }
+        ];
         // And what they were learned from is still named.
-        for (text, is) in [
+        let named = [
             ("HTTP Token: Access denied.", "invalid-credentials"),
             (
                 "Access denied: invalid credentials (API Key)",
@@ -693,19 +701,17 @@ mod tests {
                 "Team is already full. The free team member limit has been reached.",
                 "license-limit-exceeded",
             ),
-        ] {
-            assert_eq!(of(text).as_deref(), Some(is), "{text}");
-        }
+        ];
+        keeps_apart(&t, &kept_off, &named);
     }
 
     #[test]
     fn the_forty_ninth_search_s_words_keep_off_their_look_alikes() {
         let t = table();
-        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
         // Probes a review wrote (none is a quoted message): each shares words with a phrase learned from the
         // thirty-ninth to forty-ninth searches, and is not its cause. A filter's lexer token, a user's own
         // token or sign-in, a group's or a batch's cap, an agent's registration, a bill, a name taken.
-        for (text, not) in [
+        let kept_off = [
             ("Invalid filter: malformed token near 'and' at position 23", "invalid-credentials"),
             ("Authentication denied: MFA required for this account", "invalid-credentials"),
             (
@@ -723,11 +729,9 @@ mod tests {
             ("The email address jane@example.com is already used by another group", "group-push-failed"),
             ("Could not create team member: a member with this email already exists", "group-push-failed"),
             ("The sign-in method is not allowed by your organization's policy", "operation-not-supported"),
-        ] {
-            assert_ne!(of(text).as_deref(), Some(not), "{text}");
-        }
+        ];
         // And what they were learned from is still named.
-        for (text, is) in [
+        let named = [
             ("Unparseable access token", "invalid-credentials"),
             (
                 "ResponseHeader_x-seraph-loginreason:AUTHENTICATION_DENIED",
@@ -755,9 +759,8 @@ mod tests {
                 "The method is not allowed for the requested URL.",
                 "operation-not-supported",
             ),
-        ] {
-            assert_eq!(of(text).as_deref(), Some(is), "{text}");
-        }
+        ];
+        keeps_apart(&t, &kept_off, &named);
     }
 
     #[test]
