@@ -759,6 +759,16 @@ mod tests {
                 "The method is not allowed for the requested URL.",
                 "operation-not-supported",
             ),
+            // Two more probes: the vetoes keep to their look-alikes, and a shortage met through SCIM, or by
+            // a guest, is still one.
+            (
+                "Failed to create user via SCIM: no available licenses",
+                "license-limit-exceeded",
+            ),
+            (
+                "Guests cannot be added: no seats available",
+                "license-limit-exceeded",
+            ),
         ];
         keeps_apart(&t, &kept_off, &named);
     }
