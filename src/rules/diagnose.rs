@@ -774,6 +774,78 @@ mod tests {
     }
 
     #[test]
+    fn the_seed_causes_keep_off_the_refusals_of_other_causes() {
+        let t = table();
+        // Probes a review of the three seed rules wrote (none is a quoted message): an IP allowlist, MFA, a
+        // scope, a rate limit, a user's own password, a timeout, a plan that turns keys off, a group push, a
+        // deleted account, a plan's feature, a group's or a request's cap. Each landed on a seed cause.
+        let kept_off = [
+            (
+                "Authentication failed: request from 52.14.3.9 is not on the IP allowlist",
+                "invalid-credentials",
+            ),
+            (
+                "Authentication failed: MFA is required for this account",
+                "invalid-credentials",
+            ),
+            (
+                "Authentication error: insufficient_scope. The token requires users:write",
+                "invalid-credentials",
+            ),
+            (
+                "Rate limit exceeded. Please check your API key quota.",
+                "invalid-credentials",
+            ),
+            (
+                "Password push failed for jane@example.com: current password is incorrect",
+                "invalid-credentials",
+            ),
+            (
+                "Failed to open session: connection timed out after 30000 ms",
+                "invalid-credentials",
+            ),
+            (
+                "API keys are disabled on the Free plan. Upgrade to use the API.",
+                "invalid-credentials",
+            ),
+            (
+                "Failed to push group membership: matching user not found for member jane@example.com",
+                "create-users-disabled",
+            ),
+            (
+                "User 4411 was deleted in the app. Please create the user manually or re-import.",
+                "create-users-disabled",
+            ),
+            (
+                "Your license is limited to SSO only; SCIM provisioning requires the Enterprise edition",
+                "license-limit-exceeded",
+            ),
+            ("The group has reached its member limit", "license-limit-exceeded"),
+            (
+                "Per-user limit exceeded: 100 requests per 100 seconds",
+                "license-limit-exceeded",
+            ),
+            (
+                "Exceeded maximum number of users allowed in a single PATCH request (100)",
+                "license-limit-exceeded",
+            ),
+        ];
+        // And Okta's own connector words, which the narrowed patterns must still name.
+        let named = [
+            (
+                "Could not verify the Rightscale api username, password and id; please confirm that these are set <br />correctly",
+                "invalid-credentials",
+            ),
+            ("Failed to validate Webex Config:", "invalid-credentials"),
+            (
+                "Error authenticating: The directory sync token is invalid or has been revoked",
+                "invalid-credentials",
+            ),
+        ];
+        keeps_apart(&t, &kept_off, &named);
+    }
+
+    #[test]
     fn a_status_gives_way_to_words_that_rule_its_cause_out() {
         let t = table();
         let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
