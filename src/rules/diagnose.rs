@@ -628,6 +628,29 @@ mod tests {
     }
 
     #[test]
+    fn the_words_of_other_languages_keep_off_a_user_s_second_factor() {
+        let t = table();
+        // Probes (none a quoted message): the credential words learned in Japanese, Chinese, Korean and German
+        // (searches 50 to 55), said of a user's own second factor, which no API credential fixes.
+        let kept_off = [
+            ("需要多因素认证，access_token无效", "invalid-credentials"),
+            (
+                "2단계 인증이 필요합니다. 토큰이 유효하지 않습니다",
+                "invalid-credentials",
+            ),
+            (
+                "Zwei-Faktor-Anmeldung erforderlich: ungültige Zugangsdaten",
+                "invalid-credentials",
+            ),
+        ];
+        let named = [
+            ("无效的access_token", "invalid-credentials"),
+            ("無効なアクセストークンです", "invalid-credentials"),
+        ];
+        keeps_apart(&t, &kept_off, &named);
+    }
+
+    #[test]
     fn a_seed_cause_s_new_words_keep_to_their_own_sense() {
         let t = table();
         // Each shares words with a phrase the credentials, create-users or seat causes learned from apps'

@@ -336,8 +336,11 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
     // put down to a missing scope, and Bitbucket's "Token is invalid or not supported for this endpoint",
     // a missing permission by its page while its twin "Token is invalid, expired, or not supported for this
     // endpoint" is credentials by another (the thirty-fourth search). All read as credentials; no rule was
-    // bent to any of them.
-    assert!(train.other_on_seed <= 3, "{}", train.line("train"));
+    // bent to any of them. The fifty-first and fifty-fifth searches brought two more: Salesforce's
+    // "OAuth2 login failed. Reason: OAUTH_APP_ACCESS_DENIED" (its page gives an unapproved user or an IP
+    // restriction) and a connector's "Can't authenticate with the data source. Verify the credentials …",
+    // which its page puts down to missing permissions while the same table's twin is credentials.
+    assert!(train.other_on_seed <= 5, "{}", train.line("train"));
 }
 
 /// What the held part reached when these floors were set (docs/diagnosis.md), rounded down: measured on the
@@ -347,12 +350,14 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 /// 123/198 others, 7 on a seed cause, once their twins in train were set aside). Then by 118 messages from 68
 /// pages of the fiftieth to fifty-fifth searches, 31 of them in Japanese, Chinese, Korean, German, French,
 /// Spanish, Italian, Dutch and Russian, which the rules of that moment barely read: 51/81 seeds (62%) with 6
-/// on a wrong cause, 149/265 others (56%) with 10 on a seed cause, 301/354 fragments (85%).
-const HELD_SEED_FLOOR: f64 = 62.0;
+/// on a wrong cause, 149/265 others (56%) with 10 on a seed cause, 301/354 fragments (85%). The rules learned
+/// from those searches' train pages (word families in the languages train shows) then reached 53/81 seeds
+/// (65%), 157/264 others (59%), 310/353 fragments (87%), the wrong ones unchanged.
+const HELD_SEED_FLOOR: f64 = 65.0;
 const HELD_SEED_WRONG_CEILING: usize = 6;
-const HELD_OTHER_FLOOR: f64 = 56.0;
+const HELD_OTHER_FLOOR: f64 = 59.0;
 const HELD_OTHER_ON_SEED_CEILING: usize = 10;
-const HELD_FRAGMENTS_FLOOR: f64 = 85.0;
+const HELD_FRAGMENTS_FLOOR: f64 = 87.0;
 
 #[test]
 fn a_held_message_whose_words_were_seen_is_set_aside() {
