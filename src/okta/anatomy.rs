@@ -143,6 +143,26 @@ static ERROR_WORDS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
+/// The same words in the other languages apps answer in (the corpus holds Japanese, Chinese, Korean, German,
+/// French, Spanish, Portuguese, Italian, Dutch, Russian, Polish, Turkish, Czech and Swedish messages). Written
+/// without word boundaries where the script has no spaces, with Unicode ones elsewhere.
+static ERROR_WORDS_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"失敗|失败|エラー|できません|できませんでした|無効|見つかりません|存在しません|すでに|既に|上限|超過|超え|拒否|",
+        r"错误|錯誤|无效|無效|不能|无法|無法|超过|不存在|已存在|不足|禁止|拒绝|拒絕|过期|過期|已禁用|已停用|",
+        r"실패|오류|없습니다|수 없|유효하지|초과|부족|만료|이미|",
+        r"(?i)\b(?:fehler|fehlgeschlagen|ungültig\w*|kann nicht|konnte nicht|existiert nicht|bereits|abgelaufen|",
+        r"überschritten|verweigert|erreur|échec|échoué|impossible|invalide|introuvable|n'existe pas|déjà|expiré|",
+        r"refusé|interdit|falló|fallido|no se puede|no se pudo|inválid[oa]s?|no válid[oa]s?|no existe|ya existe|",
+        r"caducad[oa]|expirad[oa]|expirou|denegad[oa]|deaktiviert|desactivad[oa]|desativad[oa]|erro|falha|não foi possível|não é possível|não existe|já existe|",
+        r"errore|non riuscit[oa]|impossibile|non valid[oa]|non esiste|esiste già|scadut[oa]|mislukt|fout|ongeldig|",
+        r"kan niet|bestaat niet|bestaat al|verlopen|geweigerd|ошибка|не удалось|невозможно|недействител\w*|",
+        r"неверн\w*|не найден\w*|не существует|уже существует|истек\w*|превышен\w*|запрещен\w*|nie istnieje|",
+        r"nie możesz|błąd|hata|silemezsiniz|vypršel\w*|neplatn\w*|löpt ut|ogiltig\w*)\b",
+    ))
+    .expect("valid")
+});
+
 /// An error word counted as none: `0 errors`, `no failures`, `without errors`, `errors: 0`.
 static NONE_FAILED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -321,9 +341,10 @@ impl Anatomy {
         // A count of none (`0 errors`, `no failures`, `errors: 0`) says nothing failed; "no error details"
         // or "no errors returned" says only that the app gave no reason.
         a.says_it_failed = whole.len() <= 600
-            && ERROR_WORDS.is_match(whole)
-            && (NO_REASON_GIVEN.is_match(whole)
-                || ERROR_WORDS.is_match(&NONE_FAILED.replace_all(whole, " ")));
+            && (ERROR_WORDS.is_match(whole)
+                && (NO_REASON_GIVEN.is_match(whole)
+                    || ERROR_WORDS.is_match(&NONE_FAILED.replace_all(whole, " ")))
+                || ERROR_WORDS_ABROAD.is_match(whole));
         a
     }
 
@@ -1051,6 +1072,28 @@ mod tests {
         // A profile's own message, outside an error body, is the app's data, not its reason.
         let data = r#"{"profile":{"status_message":"Out of office"}}"#;
         assert!(!Anatomy::parse(data).layers().any(|l| l == "Out of office"));
+    }
+
+    #[test]
+    fn a_failure_said_in_another_language_plainly_reports_an_error() {
+        // Train corpus, messages no rule knows: Okta's Japanese Google Workspace import error, a Portuguese
+        // expired token; and probes of the words in Chinese and German.
+        for said in [
+            "フィールド「orgUnitPath」でのオブジェクト「GoogleAppBaseProfile」のフィールドエラー：値が拒否されました",
+            "O código de autenticação expirou",
+            "创建用户失败",
+            "Ungültige Anfrage",
+        ] {
+            assert!(Anatomy::parse(said).plainly_an_error(), "{said}");
+        }
+        // What went well, in the same languages, is no error.
+        for said in [
+            "ユーザーを作成しました",
+            "Benutzer erfolgreich angelegt",
+            "Usuário criado com sucesso",
+        ] {
+            assert!(!Anatomy::parse(said).plainly_an_error(), "{said}");
+        }
     }
 
     #[test]

@@ -354,12 +354,14 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 /// rules learned from those searches' train pages then reached 53/81 seeds, 157/264 others, 310/353
 /// fragments. Then by 52 messages from 32 pages of the fifty-sixth to fifty-eighth searches (Okta's
 /// Japanese pages, apps' messages in more languages, English credentials): 61/95 seeds (64%) with 8 on a
-/// wrong cause, 163/299 others (54%) with 12 on a seed cause, 329/404 fragments (81%).
+/// wrong cause, 163/299 others (54%) with 12 on a seed cause, 329/404 fragments (81%). The rules and the
+/// failure words in other languages learned from their train pages then reached 168/299 others (56%) and
+/// 358/404 fragments (88%); the seeds did not move.
 const HELD_SEED_FLOOR: f64 = 64.0;
 const HELD_SEED_WRONG_CEILING: usize = 8;
-const HELD_OTHER_FLOOR: f64 = 54.0;
+const HELD_OTHER_FLOOR: f64 = 56.0;
 const HELD_OTHER_ON_SEED_CEILING: usize = 12;
-const HELD_FRAGMENTS_FLOOR: f64 = 81.0;
+const HELD_FRAGMENTS_FLOOR: f64 = 88.0;
 
 #[test]
 fn a_held_message_whose_words_were_seen_is_set_aside() {
