@@ -1076,7 +1076,7 @@ mod tests {
 
     #[test]
     fn a_failure_said_in_another_language_plainly_reports_an_error() {
-        // Train corpus, messages no rule knows: Okta's Japanese Google Workspace import error, a Portuguese
+        // Train corpus: Okta's Japanese Google Workspace import error (no rule knows it) and a Portuguese
         // expired token; and probes of the words in Chinese and German.
         for said in [
             "フィールド「orgUnitPath」でのオブジェクト「GoogleAppBaseProfile」のフィールドエラー：値が拒否されました",
