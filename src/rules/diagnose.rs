@@ -651,6 +651,65 @@ mod tests {
     }
 
     #[test]
+    fn the_seed_words_of_other_languages_keep_off_their_look_alikes() {
+        let t = table();
+        // Probes a review wrote (none is a quoted message): each shares words with a seed phrase learned in
+        // another language (searches 50 to 59) and is not that cause: a password-reset or SMS token, a group
+        // push, a cap on API calls, storage, sign-in attempts, a project's or a group's members, a licence
+        // for a feature, an authorisation scope, a batch.
+        let kept_off = [
+            (
+                "パスワード再設定用のトークンの有効期限が切れています",
+                "invalid-credentials",
+            ),
+            ("短信验证令牌已过期，请重新获取验证码", "invalid-credentials"),
+            (
+                "グループプッシュに失敗しました。一致するユーザーが見つかりません",
+                "create-users-disabled",
+            ),
+            (
+                "ユーザーのAPI呼び出し回数が上限に達しました",
+                "license-limit-exceeded",
+            ),
+            (
+                "利用者のログイン試行回数が上限に達しました",
+                "license-limit-exceeded",
+            ),
+            (
+                "SCIM機能のライセンスが不足しています。上位プランにアップグレードしてください",
+                "license-limit-exceeded",
+            ),
+            ("项目成员数已达到上限", "license-limit-exceeded"),
+            ("应用授权不足，无法调用该接口", "license-limit-exceeded"),
+            (
+                "Speicherkontingent der Lizenz überschritten",
+                "license-limit-exceeded",
+            ),
+            ("그룹 멤버 수가 한도를 초과했습니다", "license-limit-exceeded"),
+            (
+                "Cette requête dépasse la limite de 100 utilisateurs par lot",
+                "license-limit-exceeded",
+            ),
+            (
+                "Cannot add more users to this distribution list",
+                "license-limit-exceeded",
+            ),
+        ];
+        let named = [
+            (
+                "上限人数に達しているため従業員の追加は出来ません",
+                "license-limit-exceeded",
+            ),
+            (
+                "获取access_token时Secret错误，或者access_token无效",
+                "invalid-credentials",
+            ),
+            ("Upgrade to add more users", "license-limit-exceeded"),
+        ];
+        keeps_apart(&t, &kept_off, &named);
+    }
+
+    #[test]
     fn a_seed_cause_s_new_words_keep_to_their_own_sense() {
         let t = table();
         // Each shares words with a phrase the credentials, create-users or seat causes learned from apps'
