@@ -148,7 +148,7 @@ static ERROR_WORDS: LazyLock<Regex> = LazyLock::new(|| {
 /// without word boundaries where the script has no spaces, with Unicode ones elsewhere.
 static ERROR_WORDS_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"失敗|失败|エラー|できません|できませんでした|無効|見つかりません|存在しません|すでに|既に|上限|超過|超え|拒否|",
+        r"失敗|失败|エラー|できません|できませんでした|出来ません|無効|見つかりません|存在しません|すでに|既に|上限|超過|超え|拒否|",
         r"错误|錯誤|无效|無效|不能|无法|無法|超过|不存在|已存在|不足|禁止|拒绝|拒絕|过期|過期|已禁用|已停用|",
         r"실패|오류|없습니다|수 없|유효하지|초과|부족|만료|이미|",
         r"(?i)\b(?:fehler|fehlgeschlagen|ungültig\w*|kann nicht|konnte nicht|existiert nicht|bereits|abgelaufen|",
@@ -168,6 +168,25 @@ static NONE_FAILED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)\b(?:0|no|zero|without(?: any)?) (?:errors?|failures?|failed)\b",
         r"|\b(?:errors?|failures?|failed)\s*[:=]\s*0\b(?:\s*[,;)]|\s*$)",
+    ))
+    .expect("valid")
+});
+
+/// The same count of none in the other languages (`0 Fehler`, `sans erreur`, `エラーはありません`, `오류 0건`),
+/// a success said with a word the list above counts (`desactivado correctamente`, `erfolgreich deaktiviert`),
+/// and a cap or an expiry date shown rather than reached.
+static NONE_FAILED_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:0|null|keine?|ohne|aucune?|sans|nessun[oa]?|senza|sin|sem|nenhum|geen|zonder|bez|brak|inga|utan)\s+",
+        r"(?:fehlern?|erreurs?|errori|errore|errores|erros?|fouten?|fout|chyb\w*|błęd\w*|fel|ошиб\w*)\b",
+        r"|\b(?:fehler|erreurs?|errori|errores|erros?|fouten|hata|ошибок)\s*[:=]\s*0\b",
+        r"|\bhata yok\b|\bошибок нет\b|\bбез ошибок\b",
+        r"|エラー(?:は)?(?:ありません|なし)|エラー\s*[:：]\s*0|0\s*(?:件の)?エラー|0\s*个错误|0\s*個錯誤|没有错误|沒有錯誤|无错误|無錯誤",
+        r"|오류\s*0\s*건|오류 없음|오류가 없습니다",
+        r"|\b(?:desactivad[oa]|desativad[oa]|deaktiviert)\s+(?:correctamente|con éxito|exitosamente|com sucesso|erfolgreich)\b",
+        r"|\berfolgreich deaktiviert\b",
+        // A cap or an expiry shown, not reached: `ライセンス上限: 500`, `만료 알림`, `만료 예정`.
+        r"|上限\s*[:：]|만료\s*(?:알림|예정)",
     ))
     .expect("valid")
 });
@@ -344,7 +363,7 @@ impl Anatomy {
             && (ERROR_WORDS.is_match(whole)
                 && (NO_REASON_GIVEN.is_match(whole)
                     || ERROR_WORDS.is_match(&NONE_FAILED.replace_all(whole, " ")))
-                || ERROR_WORDS_ABROAD.is_match(whole));
+                || ERROR_WORDS_ABROAD.is_match(&NONE_FAILED_ABROAD.replace_all(whole, " ")));
         a
     }
 
@@ -1130,6 +1149,30 @@ mod tests {
         assert!(Anatomy::parse("User jane was not created: no errors returned").plainly_an_error());
         assert!(Anatomy::parse("Push returned no error details; user jane not created").plainly_an_error());
         assert!(!Anatomy::parse("[1, 2, 3] {not json").plainly_an_error());
+        // The same counts of none, and success, in other languages (lines written for this test).
+        for none in [
+            "同期が完了しました。エラーはありません",
+            "同步完成，0 个错误",
+            "동기화 완료: 오류 0건",
+            "Synchronisierung abgeschlossen: 0 Fehler",
+            "Synchronisation terminée sans erreur",
+            "Nenhum erro encontrado",
+            "Senkronizasyon tamamlandı, hata yok",
+            "Usuario desactivado correctamente",
+            "Benutzer jdoe wurde erfolgreich deaktiviert",
+            "ライセンス上限: 500ユーザー（使用中 120）",
+            "비밀번호 만료 알림을 보냈습니다",
+        ] {
+            assert!(!Anatomy::parse(none).plainly_an_error(), "{none}");
+        }
+        // … while the words still count where they report a failure (quoted from the corpus).
+        for error in [
+            "上限人数に達しているため従業員の追加は出来ません",
+            "Ihr Zugang wurde deaktiviert, bitte wenden Sie sich an Ihren Administrator.",
+            "0 Fehler, 1 fehlgeschlagen: Lizenzlimit erreicht",
+        ] {
+            assert!(Anatomy::parse(error).plainly_an_error(), "{error}");
+        }
         // A bare `null` (jq's output for a missing reason) is no message; after Okta's wrapper it is an
         // answer Okta could not quote.
         let bare = Anatomy::parse("null");
