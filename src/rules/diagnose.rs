@@ -710,6 +710,61 @@ mod tests {
     }
 
     #[test]
+    fn the_sixtieth_searches_words_keep_off_their_look_alikes() {
+        let t = table();
+        // Probes a review wrote (none is a quoted message), each sharing words with a seed phrase learned from
+        // the sixtieth to sixty-second searches and meaning something else: an SMTP, SAML or biometric
+        // sign-in, a user's confirmation or reset token, a JSON parser's token, a token that lacks a scope, a
+        // password-reset mail, a name's length, a meeting's, chat room's or webinar's members, a device's or a
+        // project's or a feature's licence.
+        let kept_off = [
+            ("SMTPサーバーの認証に失敗しました", "invalid-credentials"),
+            ("SAML认证失败：断言签名无效", "invalid-credentials"),
+            ("Biometrische Authentifizierung fehlgeschlagen", "invalid-credentials"),
+            ("Das Bestätigungs-Token ist ungültig", "invalid-credentials"),
+            ("確認用トークンが間違っています", "invalid-credentials"),
+            ("数据库用户名或密码错误", "invalid-credentials"),
+            ("Şifre sıfırlama belirteci geçersiz", "invalid-credentials"),
+            (
+                "Unrecognized token 'nul': was expecting ('true', 'false' or 'null')",
+                "invalid-credentials",
+            ),
+            (
+                "This action requires a user access token, not an app token",
+                "invalid-credentials",
+            ),
+            (
+                "メールアドレスに一致するユーザーが見つからず、パスワードリセットメールを送信できませんでした",
+                "create-users-disabled",
+            ),
+            ("ユーザー名の文字数が上限を超えています", "license-limit-exceeded"),
+            ("会議の参加メンバー数が上限を超えています", "license-limit-exceeded"),
+            ("Чат достиг лимита участников", "license-limit-exceeded"),
+            ("聊天室已達到最大成員數", "license-limit-exceeded"),
+            ("Aucune licence disponible pour cet appareil", "license-limit-exceeded"),
+            ("Nessuna licenza disponibile per questo progetto", "license-limit-exceeded"),
+            ("No quedan licencias disponibles para el módulo de SCIM", "license-limit-exceeded"),
+        ];
+        // Quoted from the train part of those searches (growi, AppFlowy, Taiga, Synapse, Django OAuth Toolkit).
+        let named = [
+            (
+                "ユーザー数が上限を超えたため登録できません。",
+                "license-limit-exceeded",
+            ),
+            (
+                "Ваше рабочее пространство достигло лимита участников.",
+                "license-limit-exceeded",
+            ),
+            ("无法激活超过最大用户数的用户。", "license-limit-exceeded"),
+            ("Неверные данные для аутентификации.", "invalid-credentials"),
+            ("用户名密码验证错误", "invalid-credentials"),
+            ("Unrecognised access token", "invalid-credentials"),
+            ("Geçersiz erişim belirteci.", "invalid-credentials"),
+        ];
+        keeps_apart(&t, &kept_off, &named);
+    }
+
+    #[test]
     fn a_seed_cause_s_new_words_keep_to_their_own_sense() {
         let t = table();
         // Each shares words with a phrase the credentials, create-users or seat causes learned from apps'

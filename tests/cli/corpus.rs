@@ -364,12 +364,15 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 /// Then, on 2026-12-07 again, by 49 messages of the sixtieth to sixty-second searches (apps' SCIM code and
 /// translated seat and credential strings of eleven apps new to the corpus, split by repository), 36 of them
 /// seeds the rules of that moment named 11 times: 77/149 seeds (51.7%) with 9 on a wrong cause, 177/312
-/// others (56%) with 12 on a seed cause, 405/471 fragments (85%).
-const HELD_SEED_FLOOR: f64 = 51.0;
+/// others (56%) with 12 on a seed cause, 405/471 fragments (85%). The word families learned from their
+/// train part, and a review's narrowing of them (133 of its 156 look-alike probes had moved onto a wrong
+/// cause; 6 were left), then reached 80/149 seeds (53.7%), 177/312 others with 12 on a seed cause, 407/471
+/// fragments (86%).
+const HELD_SEED_FLOOR: f64 = 53.0;
 const HELD_SEED_WRONG_CEILING: usize = 9;
 const HELD_OTHER_FLOOR: f64 = 56.0;
 const HELD_OTHER_ON_SEED_CEILING: usize = 12;
-const HELD_FRAGMENTS_FLOOR: f64 = 85.0;
+const HELD_FRAGMENTS_FLOOR: f64 = 86.0;
 
 #[test]
 fn a_held_message_whose_words_were_seen_is_set_aside() {
