@@ -1165,7 +1165,8 @@ mod tests {
         ] {
             assert!(!Anatomy::parse(none).plainly_an_error(), "{none}");
         }
-        // … while the words still count where they report a failure (quoted from the corpus).
+        // … while the words still count where they report a failure (the first two quoted from the corpus, the
+        // third written for this test).
         for error in [
             "上限人数に達しているため従業員の追加は出来ません",
             "Ihr Zugang wurde deaktiviert, bitte wenden Sie sich an Ihren Administrator.",
