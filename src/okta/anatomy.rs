@@ -163,21 +163,15 @@ static ERROR_WORDS_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid")
 });
 
-/// An error word counted as none: `0 errors`, `no failures`, `without errors`, `errors: 0`.
+/// An error word counted as none, in English (`0 errors`, `no failures`, `without errors`, `errors: 0`) and
+/// in the other languages (`0 Fehler`, `sans erreur`, `エラーはありません`, `오류 0건`); a success said with a
+/// word the lists above count (`desactivado correctamente`, `erfolgreich deaktiviert`); a cap or an expiry date
+/// shown rather than reached. Stripped before either list of error words is tried.
 static NONE_FAILED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)\b(?:0|no|zero|without(?: any)?) (?:errors?|failures?|failed)\b",
         r"|\b(?:errors?|failures?|failed)\s*[:=]\s*0\b(?:\s*[,;)]|\s*$)",
-    ))
-    .expect("valid")
-});
-
-/// The same count of none in the other languages (`0 Fehler`, `sans erreur`, `エラーはありません`, `오류 0건`),
-/// a success said with a word the list above counts (`desactivado correctamente`, `erfolgreich deaktiviert`),
-/// and a cap or an expiry date shown rather than reached.
-static NONE_FAILED_ABROAD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i)\b(?:0|null|keine?|ohne|aucune?|sans|nessun[oa]?|senza|sin|sem|nenhum|geen|zonder|bez|brak|inga|utan)\s+",
+        r"|\b(?:0|null|keine?|ohne|aucune?|sans|nessun[oa]?|senza|sin|sem|nenhum|geen|zonder|bez|brak|inga|utan)\s+",
         r"(?:fehlern?|erreurs?|errori|errore|errores|erros?|fouten?|fout|chyb\w*|błęd\w*|fel|ошиб\w*)\b",
         r"|\b(?:fehler|erreurs?|errori|errores|erros?|fouten|hata|ошибок)\s*[:=]\s*0\b",
         r"|\bhata yok\b|\bошибок нет\b|\bбез ошибок\b",
@@ -359,11 +353,12 @@ impl Anatomy {
         // Long text (a document, a log's dump) is not one error said in words.
         // A count of none (`0 errors`, `no failures`, `errors: 0`) says nothing failed; "no error details"
         // or "no errors returned" says only that the app gave no reason.
-        a.says_it_failed = whole.len() <= 600
-            && (ERROR_WORDS.is_match(whole)
-                && (NO_REASON_GIVEN.is_match(whole)
-                    || ERROR_WORDS.is_match(&NONE_FAILED.replace_all(whole, " ")))
-                || ERROR_WORDS_ABROAD.is_match(&NONE_FAILED_ABROAD.replace_all(whole, " ")));
+        a.says_it_failed = whole.len() <= 600 && {
+            let counted = NONE_FAILED.replace_all(whole, " ");
+            ERROR_WORDS.is_match(&counted)
+                || ERROR_WORDS_ABROAD.is_match(&counted)
+                || ERROR_WORDS.is_match(whole) && NO_REASON_GIVEN.is_match(whole)
+        };
         a
     }
 
