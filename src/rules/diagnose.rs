@@ -1044,6 +1044,48 @@ mod tests {
     }
 
     #[test]
+    fn a_seat_or_credential_word_abroad_names_its_cause_only_beside_a_state() {
+        let t = table();
+        let of = |text: &str| {
+            let d = t.diagnose(Some(text), None);
+            (cause(&t, &d), d.why.map(|w| w.confidence))
+        };
+        // Written for this test: a seat or credential noun beside a reached or invalid word, in languages
+        // whose phrases the table does not hold. Each named nothing before the pairs were weighed.
+        let likely = Some(Confidence::Likely);
+        for text in [
+            "Se ha alcanzado el límite de licencias.",
+            "O limite de licenças foi atingido.",
+            "Het aantal gebruikers is overschreden.",
+            "Превышено количество пользователей по лицензии.",
+            "Przekroczono liczbę użytkowników licencji.",
+            "Lisans kullanıcı sayısı aşıldı.",
+            "Počet uživatelů licence byl překročen.",
+        ] {
+            assert_eq!(
+                of(text),
+                (Some("license-limit-exceeded".into()), likely),
+                "{text}"
+            );
+        }
+        for text in ["La clave de API no es válida.", "API anahtarı geçersiz."] {
+            assert_eq!(of(text), (Some("invalid-credentials".into()), likely), "{text}");
+        }
+        // One word alone, or a pair that names another thing: nothing.
+        for text in [
+            "Das Speicherlimit wurde überschritten.",
+            "Превышен лимит запросов.",
+            "Nie możesz wykonać tej akcji: przekroczono limit zapytań",
+            "Die Lizenz für dieses Feature ist abgelaufen.",
+            "Ihr Passwort ist abgelaufen.",
+            "Le jeton de réinitialisation du mot de passe a expiré.",
+            "群组成员数已达到上限。",
+        ] {
+            assert_eq!(of(text), (None, None), "{text}");
+        }
+    }
+
+    #[test]
     fn while_okta_authenticates_the_status_outweighs_the_app_s_words() {
         let t = table();
         // Train corpus: an HTML page where Okta expected JSON, while testing the API credentials.

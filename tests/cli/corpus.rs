@@ -370,12 +370,17 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 /// fragments (86%). Then, the same day, by 63 messages of the sixty-third to sixty-seventh searches
 /// (Okta's own event texts, public threads, and apps' seat and API-key strings with their translations, split
 /// by repository), 38 of them seeds the rules of that moment named 18 times: 96/185 seeds (51.9%) with 10
-/// on a wrong cause, 185/336 others (55%) with 11 on a seed cause, 443/531 fragments (83%).
-const HELD_SEED_FLOOR: f64 = 51.0;
+/// on a wrong cause, 185/336 others (55%) with 11 on a seed cause, 443/531 fragments (83%). The phrases
+/// learned from their train part, then a seat or credential noun weighed beside a reached or invalid word in
+/// any of the other languages (one cue for each of the two causes), reached 114/185 seeds; a review's
+/// vetoes of those pairs' look-alikes (storage, request, room and field limits; sessions, licence keys,
+/// certificates, databases) took two back: 112/185 seeds (60.5%) with 10 on a wrong cause, 185/336 others
+/// with 11 on a seed cause, 448/531 fragments (84%).
+const HELD_SEED_FLOOR: f64 = 60.0;
 const HELD_SEED_WRONG_CEILING: usize = 10;
 const HELD_OTHER_FLOOR: f64 = 55.0;
 const HELD_OTHER_ON_SEED_CEILING: usize = 11;
-const HELD_FRAGMENTS_FLOOR: f64 = 83.0;
+const HELD_FRAGMENTS_FLOOR: f64 = 84.0;
 
 #[test]
 fn a_held_message_whose_words_were_seen_is_set_aside() {
