@@ -1086,6 +1086,46 @@ mod tests {
     }
 
     #[test]
+    fn an_english_credential_or_seat_noun_beside_its_state_names_its_cause_but_not_a_look_alike() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Train corpus (Akaunting's locale file): the key first, its state at the end of the sentence.
+        assert_eq!(
+            of("Error: The API Key entered is invalid!"),
+            Some("invalid-credentials".into())
+        );
+        // Written for review 11: wordings no phrase of the table holds, each named nothing before the pairs.
+        for text in [
+            "Integration token not recognized.",
+            "API key mismatch for tenant acme.",
+        ] {
+            assert_eq!(of(text), Some("invalid-credentials".into()), "{text}");
+        }
+        for text in [
+            "Licensed users exceeded: 100/100.",
+            "Out of user slots for this workspace.",
+        ] {
+            assert_eq!(of(text), Some("license-limit-exceeded".into()), "{text}");
+        }
+        // The same nouns and states about something else (review 11's look-alikes): not a seed cause.
+        for text in [
+            "Gift card token not recognized.",
+            "The value of attribute 'token' is malformed: expected a UUID.",
+            "Mailbox quota exceeded for licensed users in the Sales OU.",
+            "License expired and grace period exhausted; the workspace is now read-only.",
+        ] {
+            let got = of(text);
+            assert!(
+                !matches!(
+                    got.as_deref(),
+                    Some("invalid-credentials" | "license-limit-exceeded")
+                ),
+                "{text}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
     fn while_okta_authenticates_the_status_outweighs_the_app_s_words() {
         let t = table();
         // Train corpus: an HTML page where Okta expected JSON, while testing the API credentials.
