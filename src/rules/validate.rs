@@ -255,6 +255,22 @@ pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
                     .enumerate()
                     .map(|(i, s)| (format!("remediation[{i}]"), s.as_str())),
             );
+        let cues: Vec<String> = rule.cues.keys().cloned().collect();
+        let lists = [
+            ("patterns", &rule.patterns),
+            ("unless", &rule.unless),
+            ("cues", &cues),
+        ];
+        for (field, list) in lists {
+            for (k, p) in list.iter().enumerate() {
+                if let Some(letter) = boundary_beside_non_ascii(p) {
+                    out.push(format!(
+                        "rule '{}', field '{field}[{k}]': a word boundary (\\b) beside '{letter}' never matches there: provdiag's word boundaries are ASCII ones (a non-ASCII letter is no word character to them); write (?:^|\\W) or leave it out",
+                        rule.id
+                    ));
+                }
+            }
+        }
         for (field, text) in texts {
             for name in unknown_placeholders(text) {
                 out.push(format!(
@@ -309,6 +325,46 @@ pub(crate) fn warnings(file: &RuleFile, builtin: &RuleFile) -> Vec<String> {
         }
     }
     out
+}
+
+/// The non-ASCII letter a word boundary (`\b`, `\B`) of `pattern` stands beside, if any (`\büye`,
+/// `(?:ü|…)`, `größ\b`): the matcher makes every boundary an ASCII one for speed, and to it such a letter
+/// is no word character, so the boundary between it and a space never holds. Read from the pattern's text:
+/// an escaped backslash (`\\b`) is no boundary, and a group's opening or closing brackets are looked past.
+fn boundary_beside_non_ascii(pattern: &str) -> Option<char> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let letter = |c: Option<&char>| c.filter(|c| !c.is_ascii() && c.is_alphanumeric()).copied();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '\\' {
+            i += 1;
+            continue;
+        }
+        if matches!(chars.get(i + 1), Some('b' | 'B')) {
+            let mut after = i + 2;
+            while chars.get(after) == Some(&'(') {
+                after += 1;
+                if chars.get(after) == Some(&'?') && chars.get(after + 1) == Some(&':') {
+                    after += 2;
+                }
+            }
+            let mut before = i;
+            while before > 0 && matches!(chars[before - 1], ')' | '?' | '*' | '+') {
+                before -= 1;
+            }
+            let escaped = before >= 2 && chars[before - 2] == '\\';
+            let previous = if before > 0 && !escaped {
+                chars.get(before - 1)
+            } else {
+                None
+            };
+            if let Some(c) = letter(chars.get(after)).or_else(|| letter(previous)) {
+                return Some(c);
+            }
+        }
+        i += 2;
+    }
+    None
 }
 
 /// Each entry of `items` with where it stands in the file (`fallbacks.statuses[2]`) and what `get` takes of it.
@@ -471,6 +527,32 @@ mod tests {
         assert_eq!(all.len(), 3, "{all:?}");
         // The built-in table, as `rules --format json` prints it, replaces nothing and fills in only {app}.
         assert_eq!(warnings(&builtin, &builtin), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_word_boundary_beside_a_non_ascii_letter_is_warned_about() {
+        for (pattern, letter) in [
+            (r"\büye\b", Some('ü')),
+            (r"\b(?:ülke|grup)", Some('ü')),
+            (r"nhóm\b", None),
+            (r"\bkênh\b|\bsièges?\b", None),
+            (r"(?:lizenz|größe)\b", None),
+            (r"größ)\b", Some('ß')),
+            (r"\\bü", None),
+            (r"ö?\b", Some('ö')),
+        ] {
+            assert_eq!(boundary_beside_non_ascii(pattern), letter, "{pattern}");
+        }
+        let (_, all) = builtin_and_warnings(
+            r#"{"version": 1, "rules": [{"id": "seat-cap", "title": "t", "summary": "s",
+                "patterns": ["seats? left"], "unless": ["\\bgrup\\b"], "cues": {"\\büye sınır": 2},
+                "remediation": ["Free a seat in {app}."]}]}"#,
+        );
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(
+            all[0].contains("'cues[0]'") && all[0].contains("beside 'ü'"),
+            "{all:?}"
+        );
     }
 
     #[test]
