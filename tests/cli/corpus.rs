@@ -322,7 +322,7 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
     // joined it, 478 messages of apps' and SCIM servers' own words (83% after the seventh, 82% after the
     // ninth, 81% after the thirteenth, 82% again after the forty-ninth).
     assert!(
-        percent(train.other_right, train.other) >= 79.0,
+        percent(train.other_right, train.other) >= 80.0,
         "{}",
         train.line("train")
     );
@@ -392,7 +392,8 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 /// eighty-fifth searches (ETL connectors' and SDKs' issue threads, Terraform providers, European-language
 /// strings, seat messages in English; split by repository before anyone read them), with the rules of that
 /// moment: 170/277 seeds (61.4%) with 11 on a wrong cause, 235/442 others (53.2%) with 15 on a seed cause,
-/// 606/732 fragments (82.8%).
+/// 606/732 fragments (82.8%). The phrases learned from their train part took it to 171/277 seeds (61.7%), the
+/// rest unchanged.
 const HELD_SEED_FLOOR: f64 = 61.0;
 const HELD_SEED_WRONG_CEILING: usize = 11;
 const HELD_OTHER_FLOOR: f64 = 53.0;
