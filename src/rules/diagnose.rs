@@ -57,6 +57,19 @@ impl RuleTable {
         }
     }
 
+    /// Whether rule `rule` matches `message` on a layer a message is read by (its app's bodies and reason,
+    /// or its whole text), as `decide` tries a user's rules: where a rule may be shadowed by an earlier one,
+    /// this is what its example must still do.
+    pub(crate) fn matches_a_layer(&self, rule: usize, message: &str) -> bool {
+        let text = as_written(message);
+        let a = Anatomy::parse(&text);
+        let found = a
+            .layers()
+            .chain([text.as_ref()])
+            .any(|layer| self.found(rule, &fold(layer)).is_some());
+        found
+    }
+
     fn decide(&self, text: &str, a: &Anatomy, event_type: Option<&str>) -> Option<(usize, Why)> {
         let folded = fold(text);
         // A user's rules are checked before the built-in ones, on every layer (they come first in the

@@ -10,7 +10,6 @@ use super::matcher::{Matcher, Weight};
 use super::schema::{builtin_text, Fallbacks, OperationSteps, RetiredId, Rule};
 use super::validate::{self, Problem};
 use crate::record::Finding;
-use crate::text::fold;
 
 /// The rule table: user rules first, then the built-in ones, their patterns in one set (and the `unless`
 /// patterns in another).
@@ -209,7 +208,6 @@ impl RuleTable {
     /// by an earlier one on purpose); a `no_match` example does not match it.
     pub fn example_problems(&self, first_only: bool) -> Vec<Problem> {
         let mut out = Vec::new();
-        let matches = |i: usize, ex: &str| self.found(i, &fold(ex)).is_some();
         for (i, rule) in self.rules.iter().enumerate() {
             for (k, ex) in rule.examples.matching.iter().enumerate() {
                 // Read as a user's message is, layer by layer; an example is the rule's words, so it must land
@@ -218,7 +216,7 @@ impl RuleTable {
                 let ok = if first_only {
                     landed == Some(i)
                 } else {
-                    matches(i, ex)
+                    self.matches_a_layer(i, ex)
                 };
                 if !ok {
                     let instead = match landed {
@@ -317,6 +315,7 @@ fn short(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::rules::validate::{is_https, is_kebab, FIX_PREFIXES};
+    use crate::text::fold;
 
     fn builtin() -> RuleTable {
         RuleTable::load(None).expect("built-in table loads")
@@ -340,9 +339,9 @@ mod tests {
     fn every_example_lands_on_its_own_rule() {
         let problems = builtin().example_problems(true);
         assert!(problems.is_empty(), "{problems:?}");
-        // With a user's `--rules` file the built-in examples are checked as a user's are: each against its
-        // whole text, not layer by layer. A pattern that holds only on a layer (`^…$` on the app's reason)
-        // would make every such file refused.
+        // With a user's `--rules` file a rule may be shadowed by one of theirs, so each built-in example need
+        // only match its rule on a layer it is read by. That check must hold too, or every such file would be
+        // refused.
         let problems = builtin().example_problems(false);
         assert!(problems.is_empty(), "{problems:?}");
     }
@@ -588,6 +587,23 @@ mod tests {
                 "rule 'a' (rule 1 in the file), field 'examples.no_match[0]': \"alpha two\" lands on this rule, and must not",
             ]
         );
+    }
+
+    #[test]
+    fn an_example_is_checked_on_the_layers_a_message_is_read_by() {
+        // A pattern anchored to the app's reason holds on a wrapped example whether the rule comes first or a
+        // user's rule may shadow it: both checks read the example layer by layer, as a failure is read.
+        let text = r#"{"version":1,"rules":[
+            {"id":"a","title":"t","summary":"s","patterns":["^\\W*gizmo is off\\W*$"],"remediation":["r"],
+             "examples":{"match":["Automatic provisioning of user jane to app Acme failed: Error while creating user jane: Errors reported by remote server: Gizmo is off."]}}]}"#;
+        assert!(check_file(text).1.is_empty(), "{:?}", check_file(text).1);
+        let file = validate::read_rule_file(text).expect("a sound file");
+        let table = RuleTable::compile(file.rules, file.retired).expect("compiles");
+        let shadowable = table.example_problems(false);
+        assert!(shadowable.is_empty(), "{shadowable:?}");
+        // A layer must be the phrase, not merely hold it.
+        assert!(!table.matches_a_layer(0, "Errors reported by remote server: the gizmo is off today"));
+        assert!(table.matches_a_layer(0, "Errors reported by remote server: Gizmo is off"));
     }
 
     #[test]
