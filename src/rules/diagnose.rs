@@ -1099,6 +1099,63 @@ mod tests {
     }
 
     #[test]
+    fn seats_short_or_all_in_use_abroad_name_the_seats_but_a_feature_s_licence_does_not() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Train corpus (Bitwarden's locale files, the eighty-ninth search): more than N users without
+        // upgrading the plan, as English and five other languages write it.
+        for text in [
+            "You cannot invite more than $COUNT$ users without upgrading your plan.",
+            "No puedes invitar a más de $COUNT$ usuarios sin actualizar tu plan.",
+            "Du kannst nicht mehr als $COUNT$ Benutzer einladen ohne dein Abo hochzustufen.",
+            "Je kunt niet meer dan $COUNT$ gebruikers uitnodigen zonder je abonnement te upgraden.",
+        ] {
+            assert_eq!(of(text), Some("license-limit-exceeded".into()), "{text}");
+        }
+        // Written for this test: the states the English pairs know (not enough, all in use, used up) in
+        // other languages, beside a seat noun. Each named nothing before.
+        for text in [
+            "No hay suficientes licencias",
+            "Todas las licencias están en uso.",
+            "Licenças insuficientes",
+            "Toutes les licences sont utilisées.",
+            "Nicht genügend Lizenzen vorhanden",
+            "Tutte le licenze sono in uso.",
+            "Hai raggiunto il limite di utenti del tuo piano.",
+        ] {
+            assert_eq!(of(text), Some("license-limit-exceeded".into()), "{text}");
+        }
+        // The same states about one licence key, a feature's licence, storage, or a licence's seats checked
+        // out to people (Snipe-IT's German string, train): not a seat shortage.
+        for text in [
+            "La licencia ya está en uso en otro equipo.",
+            "Licencia insuficiente para usar esta función",
+            "Licence insuffisante pour cette fonctionnalité",
+            "Nicht genügend Speicherplatz verfügbar.",
+            "Nicht genügend Lizenz-Sitze zur Herausgabe verfügbar",
+        ] {
+            assert_ne!(of(text), Some("license-limit-exceeded".into()), "{text}");
+        }
+    }
+
+    #[test]
+    fn credentials_called_wrong_abroad_name_the_credentials() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Train corpus (Homarr's French locale, the ninetieth search), then two written for this test: a
+        // credential noun called wrong or erroneous, as the English pairs know `wrong` and `incorrect`.
+        for text in [
+            "Identifiants probablement erronés",
+            "Credenciales incorrectas",
+            "Zugangsdaten falsch",
+        ] {
+            assert_eq!(of(text), Some("invalid-credentials".into()), "{text}");
+        }
+        // A password-reset token called wrong is a user's own link, not the integration's credentials.
+        assert_eq!(of("Le jeton de réinitialisation est erroné"), None);
+    }
+
+    #[test]
     fn an_english_credential_or_seat_noun_beside_its_state_names_its_cause_but_not_a_look_alike() {
         let t = table();
         let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
