@@ -204,8 +204,8 @@ impl RuleTable {
     }
 
     /// Every example that does not land where it says, one problem each: a `match` example lands on its
-    /// rule first in the table (with `first_only`) or at least matches it (a user's rule may be shadowed
-    /// by an earlier one on purpose); a `no_match` example does not match it.
+    /// rule first in the table (with `first_only`) or at least matches it on a layer it is read by (a
+    /// user's rule may be shadowed by an earlier one on purpose); a `no_match` example does not land on it.
     pub fn example_problems(&self, first_only: bool) -> Vec<Problem> {
         let mut out = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
