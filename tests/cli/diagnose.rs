@@ -399,6 +399,31 @@ fn rules_test_passes_a_sound_file_and_names_each_problem_of_a_broken_one() {
 }
 
 #[test]
+fn a_rule_anchored_to_the_app_s_reason_is_accepted_with_a_whole_tasks_sentence_as_its_example() {
+    // The README: an example is read as a failure is, layer by layer, so `^…$` on the app's reason holds for
+    // the whole sentence, in `rules test` and in a run with `--rules` (whose built-in examples are checked too).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("anchored.json");
+    let sentence = "Automatic provisioning of user jane to app Acme failed: Error while creating user jane: \
+                    Errors reported by remote server: Seat pool is closed";
+    std::fs::write(
+        &file,
+        serde_json::json!({"version": 1, "rules": [{
+            "id": "seat-pool-closed", "title": "t", "summary": "s",
+            "patterns": ["^\\W*seat pool is closed\\W*$"], "remediation": ["r"],
+            "examples": {"match": [sentence], "no_match": ["the seat pool is closed today"]}
+        }]})
+        .to_string(),
+    )
+    .expect("written");
+    let path = file.to_string_lossy();
+    let test = provdiag().args(["rules", "test", &path]).output().expect("runs");
+    assert_eq!(test.status.code(), Some(0), "{test:?}");
+    let (report, _) = json_report(&["--rules", &path, "-m", sentence], "");
+    assert_eq!(report["findings"][0]["cause"], "seat-pool-closed", "{report}");
+}
+
+#[test]
 fn explain_shows_the_other_causes_and_their_sources() {
     let out = provdiag()
         .args(["explain", "create-users-disabled"])
