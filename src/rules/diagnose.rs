@@ -1147,8 +1147,14 @@ mod tests {
         ] {
             assert_eq!(of(text), Some("invalid-credentials".into()), "{text}");
         }
-        // A password-reset token called wrong is a user's own link, not the integration's credentials.
+        // A password-reset token called wrong is a user's own link, not the integration's credentials; a
+        // user's password with a bad value is that attribute's value (Dolibarr's "Bad value for the API key",
+        // train, is the integration's key).
         assert_eq!(of("Le jeton de réinitialisation est erroné"), None);
+        assert_ne!(
+            of("Invalid value for password: too short"),
+            Some("invalid-credentials".into())
+        );
     }
 
     #[test]
