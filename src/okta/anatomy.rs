@@ -478,19 +478,20 @@ pub fn operation_words(message: &str, operation: Operation) -> Option<std::ops::
 /// The app's reason: after the last `Errors reported by …:`, else what is left of `rest` once Okta's wrappers
 /// and a leading status are taken off.
 fn reason(rest: &str) -> Option<String> {
+    // After Okta's `Errors reported by remote server:` the app's own text starts; a leading `Error:` or
+    // status of its own (`403 Forbidden: Invalid application key`) is taken off as it is from a bare
+    // reason, so that the same answer reads the same inside Okta's sentence and without it.
     let mut r = match REPORTED_BY.find_iter(rest).last() {
         Some(m) => &rest[m.end()..],
-        None => {
-            let mut r = rest;
-            while let Some(m) = WRAPPER.find(r) {
-                if m.end() == 0 {
-                    break;
-                }
-                r = &r[m.end()..];
-            }
-            strip_status(r)
-        }
+        None => rest,
     };
+    while let Some(m) = WRAPPER.find(r) {
+        if m.end() == 0 {
+            break;
+        }
+        r = &r[m.end()..];
+    }
+    let mut r = strip_status(r);
     // `. Error Code: null` is Okta's trailer when the app gave no code, and `The connector configuration
     // could not be tested. Make sure that the URL, …` Okta's own advice after a failed test of the
     // integration: neither is the app's reason.
@@ -965,6 +966,28 @@ mod tests {
         assert_eq!(a.operation, Some(Operation::Create));
         assert_eq!(a.status.as_ref().map(|s| s.code), Some(409));
         assert_eq!(a.reason.as_deref(), Some("Email domain is not allowed"));
+    }
+
+    #[test]
+    fn the_app_s_own_status_and_error_prefix_are_no_part_of_its_reason() {
+        // Written for this test: the app's answer Okta relays starts with a status or `Error:` of the app's
+        // own; the reason is what it said after them, as when the same answer stands alone.
+        for (message, status) in [
+            (
+                "Error while creating user jane: Errors reported by remote server: 403 Forbidden: Invalid application key",
+                403,
+            ),
+            (
+                "Error while creating user jane: Errors reported by remote server: Error: 400 Bad Request: connection is disabled",
+                400,
+            ),
+        ] {
+            let a = Anatomy::parse(message);
+            let alone = Anatomy::parse(message.rsplit("remote server: ").next().unwrap_or_default());
+            assert_eq!(a.status.as_ref().map(|s| s.code), Some(status), "{message}");
+            assert_eq!(a.reason, alone.reason, "{message}");
+            assert!(a.reason.as_deref().is_some_and(|r| !r.contains(&status.to_string()) && !r.starts_with("Error")));
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! How a failure's message is read to its cause, layer by layer, the innermost that says something first
 //! (spec, "Diagnosis: how a message is read"): a rule on the app's own words, then Okta's event type, then
-//! the SCIM `scimType`, then the app's words weighed, then the HTTP status family, then a rule on the whole
-//! message (Okta's wrapper), and last the operation the wrapper names.
+//! the SCIM `scimType`, then the app's words weighed, then a rule on the app's error codes, then the HTTP
+//! status family, then a rule on the whole message (Okta's wrapper), and last the operation the wrapper
+//! names.
 //! Only a rule or an event type is `certain`; a SCIM type or a status is `likely`, with what else it could
 //! be.
 
@@ -110,6 +111,15 @@ impl RuleTable {
         // The app's words, weighed: no rule knows the phrase, but the words speak of a cause.
         if let Some(found) = self.by_words(a, words) {
             return Some(found);
+        }
+        // The codes the app gave (`{"error": "invalid_grant"}`): its own word for what went wrong, which a
+        // rule may know. Read before the status, so that a body reads the same inside Okta's sentence, where
+        // a status stands beside it, as on its own, where the whole text below would find it.
+        for code in &a.codes {
+            let folded = fold(code);
+            if let Some((rule, at)) = self.match_text(&folded) {
+                return Some((rule, certain(&folded, at)));
+            }
         }
         if let Some(status) = &a.status {
             if let Some((rule, alternatives)) =
@@ -1207,5 +1217,45 @@ mod tests {
         );
         assert_eq!(cause(&t, &d).as_deref(), Some("invalid-credentials"));
         assert_eq!(d.why.map(|w| w.layer), Some(Layer::Status));
+    }
+
+    #[test]
+    fn a_body_s_code_a_rule_knows_outranks_the_status_okta_s_sentence_gives() {
+        let t = table();
+        // Train corpus (the eighty-fourth search): Slack's body, alone and as Okta relays it beside a status
+        // of Okta's sentence. Before, the status (401) decided the relayed one.
+        let body = r#"{"ok":false,"error":"no_perms"}"#;
+        let relayed = format!(
+            "Automatic provisioning of user jane to app Slack failed: Error while creating user jane: Unauthorized. \
+             Errors reported by remote server: {body}"
+        );
+        for text in [body, relayed.as_str()] {
+            let d = t.diagnose(Some(text), None);
+            assert_eq!(
+                cause(&t, &d).as_deref(),
+                Some("api-account-permissions-missing"),
+                "{text}"
+            );
+            assert_eq!(d.why.map(|w| w.confidence), Some(Confidence::Certain), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_agent_named_alone_is_no_agent_down() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Train corpus (Freshdesk's API messages, the ninety-eighth search): a help desk's agents are its
+        // users; the word alone says nothing of Okta's agent.
+        for text in [
+            "You cannot change the agent type",
+            "Field technician cannot be an occasional agent",
+        ] {
+            assert_ne!(of(text), Some("provisioning-agent-unavailable".into()), "{text}");
+        }
+        // Train corpus (Okta's own event text, the sixty-third search): an agent that stopped connecting.
+        assert_eq!(
+            of("Agent ${agent_id} (${agent_name}) stopped connecting to Okta"),
+            Some("provisioning-agent-unavailable".into())
+        );
     }
 }

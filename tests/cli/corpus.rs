@@ -322,9 +322,9 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
     // joined it, 478 messages of apps' and SCIM servers' own words (83% after the seventh, 82% after the
     // ninth, 81% after the thirteenth, 82% again after the forty-ninth), 79% when the eighty-ninth to
     // ninety-fourth joined it, 81% once their words were learned, 79.6% when the ninety-fifth to hundredth
-    // joined it.
+    // joined it, 81% once theirs were.
     assert!(
-        percent(train.other_right, train.other) >= 79.5,
+        percent(train.other_right, train.other) >= 80.0,
         "{}",
         train.line("train")
     );
@@ -347,9 +347,9 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
     // eighty-fourth and eighty-fifth searches brought two more whose threads found another root cause behind
     // words that say credentials: "No valid credentials found for PagerDuty provider" (an expired subscription)
     // and ServiceNow's "Can't authenticate with the data source. verify that the credentials …" (tables the
-    // account may not read). The ninety-fifth to hundredth searches joined with 14 on a seed cause, before
-    // their words were learned.
-    assert!(train.other_on_seed <= 14, "{}", train.line("train"));
+    // account may not read). The ninety-eighth search brought a ninth: Freshdesk's "Your account has been
+    // suspended.", the whole subscription by its source, in the words a suspended API account also says.
+    assert!(train.other_on_seed <= 9, "{}", train.line("train"));
 }
 
 /// What the held part reached when these floors were set (docs/diagnosis.md), rounded down: measured on the
@@ -406,7 +406,8 @@ fn the_rules_generalize_to_messages_they_were_not_written_from() {
 /// pasted the app's answer, SCIM servers' and admin APIs' code, seat and sign-up strings in English; split by
 /// repository or page before anyone read them), 10 of their 19 seeds named by the rules of that moment, 4 on
 /// a wrong cause: 215/349 seeds (61.6%) with 15 on a wrong cause, 276/516 others (53.5%) with 17 on a seed
-/// cause, 738/898 fragments (82.2%).
+/// cause, 738/898 fragments (82.2%). The words learned from their train part took it to 216/349 seeds (61.9%),
+/// the rest unchanged.
 const HELD_SEED_FLOOR: f64 = 61.5;
 const HELD_SEED_WRONG_CEILING: usize = 15;
 const HELD_OTHER_FLOOR: f64 = 53.0;
