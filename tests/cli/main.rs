@@ -29,6 +29,16 @@ mod siem;
 use assert_cmd::Command;
 use serde_json::Value;
 
+/// How many cases a property test runs: `default`, or `PROVDIAG_PROPTEST_CASES` when it is set to a number
+/// (CONTRIBUTING.md: a longer run before a release or after a change to a reader).
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROVDIAG_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(default)
+}
+
 /// The binary, with the environment that changes its output cleared.
 pub fn provdiag() -> Command {
     let mut cmd = Command::cargo_bin("provdiag").expect("the binary is built");

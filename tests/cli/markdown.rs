@@ -232,7 +232,7 @@ fn failure() -> impl Strategy<Value = Failure> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(crate::proptest_cases(96)))]
 
     #[test]
     fn nothing_from_the_input_or_a_rules_file_makes_markup(

@@ -72,7 +72,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(crate::proptest_cases(200)))]
 
     #[test]
     fn arbitrary_bytes_never_break_any_reader(bytes in proptest::collection::vec(any::<u8>(), 0..2048), i in 0..5usize, o in 0..5usize, redact: bool) {
