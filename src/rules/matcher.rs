@@ -37,7 +37,7 @@ impl Compiled {
                         // No capture slots: the set only says which patterns match. With them the
                         // search cache kept two slots per pattern for every state of the automaton:
                         // 1.7 GB for the built-in patterns, allocated and zeroed at the first message
-                        // of every run (2.3 s and 2.2 GB peak for one `-m`; now 0.3 s, 48 MB).
+                        // of every run (2.3 s and 1.8 GB peak for one `-m`; now 0.3 s, 48 MB).
                         .which_captures(WhichCaptures::None)
                         .nfa_size_limit(Some(64 << 20)),
                 )
