@@ -1258,4 +1258,26 @@ mod tests {
             Some("provisioning-agent-unavailable".into())
         );
     }
+
+    #[test]
+    fn registration_disabled_is_an_account_the_app_will_not_create_but_not_a_device_s() {
+        let t = table();
+        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        // Train corpus (HedgeDoc, Kratos, Audiobookshelf; the ninety-ninth search).
+        for text in [
+            "User registration is disabled",
+            "Registration is not allowed because it was disabled.",
+            "[User] openid: User not found and auto-register is disabled",
+        ] {
+            assert_eq!(of(text), Some("create-users-disabled".into()), "{text}");
+        }
+        // Written for this test: the registration of a device, a factor or a client is no account's.
+        for text in [
+            "Device registration is disabled for this tenant",
+            "MFA registration is disabled",
+            "Dynamic client registration is not allowed",
+        ] {
+            assert_ne!(of(text), Some("create-users-disabled".into()), "{text}");
+        }
+    }
 }
