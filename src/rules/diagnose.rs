@@ -83,11 +83,8 @@ impl RuleTable {
             }
         }
         // The app's words, innermost first.
-        for layer in a.layers() {
-            let folded = fold(layer);
-            if let Some((rule, at)) = self.match_text(&folded) {
-                return Some((rule, certain(&folded, at)));
-            }
+        if let Some(found) = self.rule_on(a.layers()) {
+            return Some(found);
         }
         // What Okta itself called the event.
         if let Some(t) = event_type {
@@ -115,11 +112,8 @@ impl RuleTable {
         // The codes the app gave (`{"error": "invalid_grant"}`): its own word for what went wrong, which a
         // rule may know. Read before the status, so that a body reads the same inside Okta's sentence, where
         // a status stands beside it, as on its own, where the whole text below would find it.
-        for code in &a.codes {
-            let folded = fold(code);
-            if let Some((rule, at)) = self.match_text(&folded) {
-                return Some((rule, certain(&folded, at)));
-            }
+        if let Some(found) = self.rule_on(a.codes.iter().map(String::as_str)) {
+            return Some(found);
         }
         if let Some(status) = &a.status {
             if let Some((rule, alternatives)) =
@@ -152,6 +146,15 @@ impl RuleTable {
         let mut w = why(Confidence::Likely, Layer::Rule, said.trim(), alternatives);
         w.by_operation = true;
         Some((rule, w))
+    }
+
+    /// The first of `texts` (each folded) a rule matches, that rule, with the words it matched as evidence.
+    fn rule_on<'t>(&self, texts: impl IntoIterator<Item = &'t str>) -> Option<(usize, Why)> {
+        texts.into_iter().find_map(|text| {
+            let folded = fold(text);
+            let (rule, at) = self.match_text(&folded)?;
+            Some((rule, certain(&folded, at)))
+        })
     }
 
     /// The cause the app's words speak of most (`cues`), when no rule's phrase matched: the heaviest rule,
@@ -1111,60 +1114,66 @@ mod tests {
     #[test]
     fn seats_short_or_all_in_use_abroad_name_the_seats_but_a_feature_s_licence_does_not() {
         let t = table();
-        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
-        for text in [
+        let seats = "license-limit-exceeded";
+        let named = [
             // Train corpus (Bitwarden's locale files, the eighty-ninth search): more than N users without
             // upgrading the plan, as English and five other languages write it.
-            "You cannot invite more than $COUNT$ users without upgrading your plan.",
-            "No puedes invitar a más de $COUNT$ usuarios sin actualizar tu plan.",
-            "Du kannst nicht mehr als $COUNT$ Benutzer einladen ohne dein Abo hochzustufen.",
-            "Je kunt niet meer dan $COUNT$ gebruikers uitnodigen zonder je abonnement te upgraden.",
+            (
+                "You cannot invite more than $COUNT$ users without upgrading your plan.",
+                seats,
+            ),
+            (
+                "No puedes invitar a más de $COUNT$ usuarios sin actualizar tu plan.",
+                seats,
+            ),
+            (
+                "Du kannst nicht mehr als $COUNT$ Benutzer einladen ohne dein Abo hochzustufen.",
+                seats,
+            ),
+            (
+                "Je kunt niet meer dan $COUNT$ gebruikers uitnodigen zonder je abonnement te upgraden.",
+                seats,
+            ),
             // Written for this test: the states the English pairs know (not enough, all in use, used up) in
             // other languages, beside a seat noun. Each named nothing before.
-            "No hay suficientes licencias",
-            "Todas las licencias están en uso.",
-            "Licenças insuficientes",
-            "Toutes les licences sont utilisées.",
-            "Nicht genügend Lizenzen vorhanden",
-            "Tutte le licenze sono in uso.",
-            "Hai raggiunto il limite di utenti del tuo piano.",
-        ] {
-            assert_eq!(of(text), Some("license-limit-exceeded".into()), "{text}");
-        }
+            ("No hay suficientes licencias", seats),
+            ("Todas las licencias están en uso.", seats),
+            ("Licenças insuficientes", seats),
+            ("Toutes les licences sont utilisées.", seats),
+            ("Nicht genügend Lizenzen vorhanden", seats),
+            ("Tutte le licenze sono in uso.", seats),
+            ("Hai raggiunto il limite di utenti del tuo piano.", seats),
+        ];
         // The same states about one licence key, a feature's licence, storage, or a licence's seats checked
         // out to people (Snipe-IT's German string, train): not a seat shortage.
-        for text in [
-            "La licencia ya está en uso en otro equipo.",
-            "Licencia insuficiente para usar esta función",
-            "Licence insuffisante pour cette fonctionnalité",
-            "Nicht genügend Speicherplatz verfügbar.",
-            "Nicht genügend Lizenz-Sitze zur Herausgabe verfügbar",
-        ] {
-            assert_ne!(of(text), Some("license-limit-exceeded".into()), "{text}");
-        }
+        let kept_off = [
+            ("La licencia ya está en uso en otro equipo.", seats),
+            ("Licencia insuficiente para usar esta función", seats),
+            ("Licence insuffisante pour cette fonctionnalité", seats),
+            ("Nicht genügend Speicherplatz verfügbar.", seats),
+            ("Nicht genügend Lizenz-Sitze zur Herausgabe verfügbar", seats),
+        ];
+        keeps_apart(&t, &kept_off, &named);
     }
 
     #[test]
     fn credentials_called_wrong_abroad_name_the_credentials() {
         let t = table();
-        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        let credentials = "invalid-credentials";
         // Train corpus (Homarr's French locale, the ninetieth search), then two written for this test: a
         // credential noun called wrong or erroneous, as the English pairs know `wrong` and `incorrect`.
-        for text in [
-            "Identifiants probablement erronés",
-            "Credenciales incorrectas",
-            "Zugangsdaten falsch",
-        ] {
-            assert_eq!(of(text), Some("invalid-credentials".into()), "{text}");
-        }
-        // A password-reset token called wrong is a user's own link, not the integration's credentials; a
-        // user's password with a bad value is that attribute's value (Dolibarr's "Bad value for the API key",
-        // train, is the integration's key).
-        assert_eq!(of("Le jeton de réinitialisation est erroné"), None);
-        assert_ne!(
-            of("Invalid value for password: too short"),
-            Some("invalid-credentials".into())
-        );
+        let named = [
+            ("Identifiants probablement erronés", credentials),
+            ("Credenciales incorrectas", credentials),
+            ("Zugangsdaten falsch", credentials),
+        ];
+        // A user's password with a bad value is that attribute's value (Dolibarr's "Bad value for the API
+        // key", train, is the integration's key).
+        let kept_off = [("Invalid value for password: too short", credentials)];
+        keeps_apart(&t, &kept_off, &named);
+        // A password-reset token called wrong is a user's own link, not the integration's credentials.
+        let reset = t.diagnose(Some("Le jeton de réinitialisation est erroné"), None);
+        assert_eq!(cause(&t, &reset), None);
     }
 
     #[test]
@@ -1243,41 +1252,40 @@ mod tests {
     #[test]
     fn an_agent_named_alone_is_no_agent_down() {
         let t = table();
-        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        let agent = "provisioning-agent-unavailable";
         // Train corpus (Freshdesk's API messages, the ninety-eighth search): a help desk's agents are its
         // users; the word alone says nothing of Okta's agent.
-        for text in [
-            "You cannot change the agent type",
-            "Field technician cannot be an occasional agent",
-        ] {
-            assert_ne!(of(text), Some("provisioning-agent-unavailable".into()), "{text}");
-        }
+        let kept_off = [
+            ("You cannot change the agent type", agent),
+            ("Field technician cannot be an occasional agent", agent),
+        ];
         // Train corpus (Okta's own event text, the sixty-third search): an agent that stopped connecting.
-        assert_eq!(
-            of("Agent ${agent_id} (${agent_name}) stopped connecting to Okta"),
-            Some("provisioning-agent-unavailable".into())
-        );
+        let named = [(
+            "Agent ${agent_id} (${agent_name}) stopped connecting to Okta",
+            agent,
+        )];
+        keeps_apart(&t, &kept_off, &named);
     }
 
     #[test]
     fn registration_disabled_is_an_account_the_app_will_not_create_but_not_a_device_s() {
         let t = table();
-        let of = |text: &str| cause(&t, &t.diagnose(Some(text), None));
+        let create = "create-users-disabled";
         // Train corpus (HedgeDoc, Kratos, Audiobookshelf; the ninety-ninth search).
-        for text in [
-            "User registration is disabled",
-            "Registration is not allowed because it was disabled.",
-            "[User] openid: User not found and auto-register is disabled",
-        ] {
-            assert_eq!(of(text), Some("create-users-disabled".into()), "{text}");
-        }
+        let named = [
+            ("User registration is disabled", create),
+            ("Registration is not allowed because it was disabled.", create),
+            (
+                "[User] openid: User not found and auto-register is disabled",
+                create,
+            ),
+        ];
         // Written for this test: the registration of a device, a factor or a client is no account's.
-        for text in [
-            "Device registration is disabled for this tenant",
-            "MFA registration is disabled",
-            "Dynamic client registration is not allowed",
-        ] {
-            assert_ne!(of(text), Some("create-users-disabled".into()), "{text}");
-        }
+        let kept_off = [
+            ("Device registration is disabled for this tenant", create),
+            ("MFA registration is disabled", create),
+            ("Dynamic client registration is not allowed", create),
+        ];
+        keeps_apart(&t, &kept_off, &named);
     }
 }
